@@ -1,0 +1,48 @@
+// Two projects: `unit` (specs next to the code, fakes allowed) and `e2e`
+// (supertest against the real local cloud started by the global setup).
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      target: 'es2022',
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      keepClassNames: true,
+    },
+    module: { type: 'commonjs' },
+  },
+];
+
+const shared = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  transform: {
+    '^.+\\.ts$': swc,
+    // jwks-rsa 4 loads jose 6, which is ESM-only: let jest transform jose alone.
+    '^.+/node_modules/jose/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  moduleNameMapper: {
+    '^@lib/(contracts|kinesis|aws|upload-status|config)$': '<rootDir>/libs/$1/src',
+  },
+};
+
+module.exports = {
+  projects: [
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{apps,libs,tools}/**/*.spec.ts'],
+      testPathIgnorePatterns: ['\\.e2e-spec\\.ts$', '\\.int-spec\\.ts$'],
+    },
+    {
+      ...shared,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/{apps,libs}/**/*.{e2e,int}-spec.ts'],
+      globalSetup: '<rootDir>/test-kit/global-setup.ts',
+      globalTeardown: '<rootDir>/test-kit/global-teardown.ts',
+      testTimeout: 60000,
+    },
+  ],
+};

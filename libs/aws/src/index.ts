@@ -1,0 +1,3 @@
+export * from './aws-clients.options';
+export * from './aws-client.factories';
+export * from './aws-clients.module';

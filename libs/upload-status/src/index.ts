@@ -1,0 +1,3 @@
+export * from './upload-record';
+export * from './upload-status.repository';
+export * from './upload-status.module';

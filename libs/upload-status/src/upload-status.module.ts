@@ -1,0 +1,23 @@
+import { DynamicModule, Module, type FactoryProvider, type ModuleMetadata } from '@nestjs/common';
+import { UPLOAD_STATUS_TABLE, UploadStatusRepository } from './upload-status.repository';
+
+export interface UploadStatusModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
+  inject?: FactoryProvider['inject'];
+  /** Resolves the name of the `file-uploads` table. Needs `AwsClientsModule` in the app. */
+  useFactory: (...args: any[]) => string;
+}
+
+@Module({})
+export class UploadStatusModule {
+  static forRootAsync(options: UploadStatusModuleAsyncOptions): DynamicModule {
+    return {
+      module: UploadStatusModule,
+      imports: options.imports ?? [],
+      providers: [
+        { provide: UPLOAD_STATUS_TABLE, inject: options.inject ?? [], useFactory: options.useFactory },
+        UploadStatusRepository,
+      ],
+      exports: [UploadStatusRepository],
+    };
+  }
+}

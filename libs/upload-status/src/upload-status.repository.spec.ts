@@ -1,0 +1,43 @@
+import { mockClient } from 'aws-sdk-client-mock';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { UploadStatusRepository } from './upload-status.repository';
+import type { UploadFacts } from './upload-record';
+
+const facts: UploadFacts = {
+  id: '7f3c1e9a-0000-4000-8000-000000000001',
+  file_key: 'uploads/7f3c1e9a-0000-4000-8000-000000000001.txt',
+  owner_sub: 'sub-1',
+  owner_username: 'demo@example.com',
+  content_type: 'text/plain',
+  size: 3,
+  sha256: 'a'.repeat(64),
+  accepted_at: '2026-01-01T00:00:00.000Z',
+};
+
+describe('UploadStatusRepository', () => {
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
+  const mock = mockClient(doc);
+  const repo = new UploadStatusRepository(doc, 'file-uploads');
+
+  beforeEach(() => mock.reset());
+
+  it('writes the whole record with a condition that never lowers the status', async () => {
+    mock.on(PutCommand).resolves({});
+    await expect(repo.recordStored(facts)).resolves.toBe(true);
+    const input = mock.commandCalls(PutCommand)[0].args[0].input;
+    expect(input.Item).toMatchObject({ ...facts, status: 'stored', status_rank: 2 });
+    expect(input.ConditionExpression).toBe('attribute_not_exists(id) OR status_rank < :rank');
+    expect(input.ExpressionAttributeValues).toEqual({ ':rank': 2 });
+  });
+
+  it('reports a refused write (a later status already there) as false', async () => {
+    mock.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'no', $metadata: {} }));
+    await expect(repo.recordPending(facts)).resolves.toBe(false);
+  });
+
+  it('lets other errors through', async () => {
+    mock.on(PutCommand).rejects(new Error('network down'));
+    await expect(repo.recordFailed(facts, 'bad')).rejects.toThrow('network down');
+  });
+});

@@ -1,0 +1,65 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { STATUS_RANK, type UploadFacts, type UploadRecord, type UploadStatus } from './upload-record';
+
+export const UPLOAD_STATUS_TABLE = Symbol('UPLOAD_STATUS_TABLE');
+
+/**
+ * The `file-uploads` table, shared by every api instance and every worker. Each write carries
+ * the whole record, so whichever of the api (`pending`) and the worker (`stored`/`failed`)
+ * gets there first, the item is complete; the condition on `status_rank` keeps a status from
+ * moving backwards.
+ */
+@Injectable()
+export class UploadStatusRepository {
+  constructor(
+    private readonly dynamodb: DynamoDBDocumentClient,
+    @Inject(UPLOAD_STATUS_TABLE) private readonly tableName: string,
+  ) {}
+
+  /** Records an accepted upload; never overwrites an item that exists. */
+  recordPending(facts: UploadFacts): Promise<boolean> {
+    return this.write(facts, 'pending');
+  }
+
+  recordStored(facts: UploadFacts): Promise<boolean> {
+    return this.write(facts, 'stored');
+  }
+
+  recordFailed(facts: UploadFacts, reason: string): Promise<boolean> {
+    return this.write(facts, 'failed', reason);
+  }
+
+  async find(id: string): Promise<UploadRecord | undefined> {
+    const { Item } = await this.dynamodb.send(
+      new GetCommand({ TableName: this.tableName, Key: { id }, ConsistentRead: true }),
+    );
+    return Item as UploadRecord | undefined;
+  }
+
+  /** @returns false when the item already holds this status or a later one. */
+  private async write(facts: UploadFacts, status: UploadStatus, reason?: string): Promise<boolean> {
+    const item: UploadRecord = {
+      ...facts,
+      status,
+      status_rank: STATUS_RANK[status],
+      updated_at: new Date().toISOString(),
+      failure_reason: reason,
+    };
+    try {
+      await this.dynamodb.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(id) OR status_rank < :rank',
+          ExpressionAttributeValues: { ':rank': item.status_rank },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+}
