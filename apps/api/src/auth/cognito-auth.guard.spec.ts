@@ -1,0 +1,151 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { Controller, Get, Global, Module, type INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import request from 'supertest';
+import { apiConfig, apiConfigFrom, apiEnvironmentSchema } from '../config';
+import { FakeCognito, TEST_CLIENT_ID, TEST_ISSUER, TEST_POOL_ID } from '../testing/fake-cognito';
+import { AuthModule } from './auth.module';
+import type { CognitoPrincipal } from './cognito-principal';
+import { CurrentUser } from './current-user.decorator';
+import { Public } from './public.decorator';
+
+@Controller()
+class ProbeController {
+  @Get('private')
+  who(@CurrentUser() user: CognitoPrincipal): CognitoPrincipal {
+    return user;
+  }
+
+  @Public()
+  @Get('open')
+  open(): { ok: true } {
+    return { ok: true };
+  }
+}
+
+async function createApp(jwksUri: string): Promise<INestApplication> {
+  const config = apiConfigFrom(
+    apiEnvironmentSchema.parse({
+      COGNITO_USER_POOL_ID: TEST_POOL_ID,
+      COGNITO_CLIENT_IDS: `other-client, ${TEST_CLIENT_ID}`,
+      COGNITO_JWKS_URI: jwksUri,
+    }),
+  );
+  @Global()
+  @Module({ providers: [{ provide: apiConfig.KEY, useValue: config }], exports: [apiConfig.KEY] })
+  class TestConfigModule {}
+
+  const moduleRef = await Test.createTestingModule({
+    imports: [TestConfigModule, AuthModule],
+    controllers: [ProbeController],
+  }).compile();
+  moduleRef.useLogger(false);
+  const app = moduleRef.createNestApplication({ logger: false });
+  return app.init();
+}
+
+const REFUSAL = { statusCode: 401, message: 'Missing or invalid access token', error: 'Unauthorized' };
+
+function unsigned(header: object, payload: object): string {
+  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  return `${part(header)}.${part(payload)}.`;
+}
+
+describe('CognitoAuthGuard', () => {
+  const cognito = new FakeCognito();
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    await cognito.start();
+    app = await createApp(cognito.jwksUri);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await cognito.stop();
+  });
+
+  it('derives the issuer from the pool', () => {
+    expect(apiConfigFrom(apiEnvironmentSchema.parse({ COGNITO_USER_POOL_ID: TEST_POOL_ID, COGNITO_CLIENT_IDS: 'a' })).cognito)
+      .toMatchObject({ issuer: TEST_ISSUER, jwksUri: `${TEST_ISSUER}/.well-known/jwks.json` });
+  });
+
+  it('fetched the JWKS at start-up, not on the first request', async () => {
+    const before = cognito.jwksRequests;
+    expect(before).toBeGreaterThanOrEqual(1);
+    await request(app.getHttpServer()).get('/private').auth(cognito.accessToken(), { type: 'bearer' }).expect(200);
+    expect(cognito.jwksRequests).toBe(before);
+  });
+
+  it('gives a valid access token a typed principal', async () => {
+    const res = await request(app.getHttpServer())
+      .get('/private')
+      .set('Authorization', `Bearer ${cognito.accessToken()}`)
+      .expect(200);
+    expect(res.body).toEqual({
+      sub: 'user-sub-1',
+      username: 'demo@example.com',
+      clientId: TEST_CLIENT_ID,
+      scopes: ['aws.cognito.signin.user.admin', 'openid'],
+      groups: ['uploaders'],
+    });
+  });
+
+  it('lets @Public() routes through without a token', async () => {
+    await request(app.getHttpServer()).get('/open').expect(200, { ok: true });
+  });
+
+  it.each([
+    ['no Authorization header', undefined],
+    ['another scheme', 'Basic dXNlcjpwYXNz'],
+    ['an empty bearer', 'Bearer '],
+  ])('refuses %s with a bare Bearer challenge', async (_name, authorization) => {
+    const req = request(app.getHttpServer()).get('/private');
+    if (authorization !== undefined) req.set('Authorization', authorization);
+    const res = await req.expect(401);
+    expect(res.headers['www-authenticate']).toBe('Bearer');
+    expect(res.body).toEqual(REFUSAL);
+  });
+
+  it('ignores a token outside the Authorization header', async () => {
+    const res = await request(app.getHttpServer()).get(`/private?access_token=${cognito.accessToken()}`).expect(401);
+    expect(res.headers['www-authenticate']).toBe('Bearer');
+  });
+
+  const now = () => Math.floor(Date.now() / 1000);
+  const otherKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+  it.each<[string, () => string]>([
+    ['an expired token', () => cognito.accessToken({ exp: now() - 5 })],
+    ['a token without exp', () => cognito.accessToken({ exp: undefined })],
+    ['another issuer', () => cognito.accessToken({ iss: `${TEST_ISSUER}x` })],
+    ['a token without issuer', () => cognito.accessToken({ iss: undefined })],
+    ['an ID token', () => cognito.accessToken({ token_use: 'id', aud: TEST_CLIENT_ID })],
+    ['an unknown app client', () => cognito.accessToken({ client_id: 'stranger' })],
+    ['a token without sub', () => cognito.accessToken({ sub: undefined })],
+    ['a token signed by another key', () => cognito.accessToken({}, {}, otherKey)],
+    ['an unknown kid', () => cognito.accessToken({}, { keyid: 'rotated-away' })],
+    ['an RS512 token', () => cognito.accessToken({}, { algorithm: 'RS512' })],
+    ['an HS256 token', () => cognito.accessToken({}, { algorithm: 'HS256' }, 'shared-secret')],
+    ['alg none', () => unsigned({ alg: 'none', kid: cognito.kid }, { sub: 'x', token_use: 'access', client_id: TEST_CLIENT_ID, iss: TEST_ISSUER, exp: now() + 60 })],
+    ['garbage', () => 'not.a.jwt'],
+    ['a tampered payload', () => {
+      const [h, , s] = cognito.accessToken().split('.');
+      const p = Buffer.from(JSON.stringify({ sub: 'admin', token_use: 'access', client_id: TEST_CLIENT_ID, iss: TEST_ISSUER, exp: now() + 60 })).toString('base64url');
+      return `${h}.${p}.${s}`;
+    }],
+  ])('refuses %s with invalid_token and the same body', async (_name, token) => {
+    const res = await request(app.getHttpServer()).get('/private').set('Authorization', `Bearer ${token()}`).expect(401);
+    expect(res.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
+    expect(res.body).toEqual(REFUSAL);
+  });
+
+  it('starts even when the JWKS is unreachable, and then refuses tokens', async () => {
+    const down = await createApp('http://127.0.0.1:9/jwks.json');
+    try {
+      await request(down.getHttpServer()).get('/private').auth(cognito.accessToken(), { type: 'bearer' }).expect(401);
+      await request(down.getHttpServer()).get('/open').expect(200);
+    } finally {
+      await down.close();
+    }
+  });
+});

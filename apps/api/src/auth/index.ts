@@ -1,0 +1,4 @@
+export * from './auth.module';
+export * from './cognito-principal';
+export * from './current-user.decorator';
+export * from './public.decorator';

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { awsEnvironmentSchema } from '@lib/aws';
+import { env } from '@lib/config';
+
+/** Kinesis refuses records over 1 MiB (data + partition key). */
+const KINESIS_RECORD_BYTES = 1024 * 1024;
+/** Room kept for the JSON envelope around the file: ids, key, owner, name, headers. */
+const ENVELOPE_RESERVE_BYTES = 16 * 1024;
+
+/**
+ * The largest file that travels inline: its base64 form (4 bytes per 3) plus the envelope
+ * must fit one Kinesis record. Larger files need S3 staging (claim check), which comes with
+ * a later issue; until then this caps `UPLOAD_MAX_BYTES`.
+ */
+export const INLINE_UPLOAD_CAPACITY = Math.floor((KINESIS_RECORD_BYTES - ENVELOPE_RESERVE_BYTES) / 4) * 3;
+
+/** 700 KiB: comfortably inside {@link INLINE_UPLOAD_CAPACITY}. */
+export const DEFAULT_UPLOAD_MAX_BYTES = 700 * 1024;
+
+/** Every environment variable the api reads, validated once at start-up. */
+export const apiEnvironmentSchema = awsEnvironmentSchema.extend({
+  PORT: env.port(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  KINESIS_STREAM_NAME: env.name('file-events'),
+  S3_BUCKET: env.name('file-store'),
+  UPLOADS_TABLE: env.name('file-uploads'),
+  COGNITO_USER_POOL_ID: z.string().regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'must look like <region>_<id>'),
+  COGNITO_CLIENT_IDS: env.list(),
+  COGNITO_ISSUER: env.optionalUrl(),
+  COGNITO_JWKS_URI: env.optionalUrl(),
+  UPLOAD_MAX_BYTES: env
+    .positiveInt(DEFAULT_UPLOAD_MAX_BYTES)
+    .pipe(
+      z
+        .number()
+        .max(
+          INLINE_UPLOAD_CAPACITY,
+          `must be at most ${INLINE_UPLOAD_CAPACITY}: larger files do not fit one Kinesis record inline (S3 staging is not implemented yet)`,
+        ),
+    ),
+});
+
+export type ApiEnvironment = z.infer<typeof apiEnvironmentSchema>;

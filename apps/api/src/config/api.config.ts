@@ -1,0 +1,38 @@
+import { registerAs, type ConfigType } from '@nestjs/config';
+import { awsClientsOptionsFrom } from '@lib/aws';
+import { validateEnvironment } from '@lib/config';
+import { apiEnvironmentSchema, type ApiEnvironment } from './api-environment.schema';
+
+/** The api's configuration, typed and derived from a validated environment. */
+export function apiConfigFrom(env: ApiEnvironment) {
+  const issuer =
+    env.COGNITO_ISSUER ?? `https://cognito-idp.${env.AWS_REGION}.amazonaws.com/${env.COGNITO_USER_POOL_ID}`;
+  return {
+    host: env.HOST,
+    port: env.PORT,
+    aws: awsClientsOptionsFrom(env),
+    streamName: env.KINESIS_STREAM_NAME,
+    bucket: env.S3_BUCKET,
+    uploadsTable: env.UPLOADS_TABLE,
+    uploadMaxBytes: env.UPLOAD_MAX_BYTES,
+    cognito: {
+      userPoolId: env.COGNITO_USER_POOL_ID,
+      clientIds: env.COGNITO_CLIENT_IDS,
+      issuer: issuer.replace(/\/+$/, ''),
+      jwksUri: env.COGNITO_JWKS_URI ?? `${issuer.replace(/\/+$/, '')}/.well-known/jwks.json`,
+    },
+  };
+}
+
+/**
+ * Registered with `ConfigModule.forRoot({ load: [apiConfig] })`. The factory runs when the
+ * module is instantiated, not when this file is imported, so tests may set the environment
+ * after their imports. A bad or missing variable fails start-up with an error naming it.
+ * Inject with `@Inject(apiConfig.KEY) config: ApiConfig`.
+ */
+export const apiConfig = registerAs('api', () =>
+  // The one place the api reads process.env.
+  apiConfigFrom(validateEnvironment(apiEnvironmentSchema)(process.env)),
+);
+
+export type ApiConfig = ConfigType<typeof apiConfig>;

@@ -1,0 +1,3 @@
+export * from './api-environment.schema';
+export * from './api.config';
+export * from './api-config.module';

@@ -1,0 +1,15 @@
+import type { FactoryProvider } from '@nestjs/common';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { ClientKinesis } from '@lib/kinesis';
+import { apiConfig, type ApiConfig } from '../config';
+
+/**
+ * The publisher of file events, injectable as `ClientKinesis`: built over the app's one
+ * `KinesisClient` (from `AwsClientsModule`) and the configured stream.
+ */
+export const fileEventsClientProvider: FactoryProvider<ClientKinesis> = {
+  provide: ClientKinesis,
+  inject: [KinesisClient, apiConfig.KEY],
+  useFactory: (kinesis: KinesisClient, config: ApiConfig) =>
+    new ClientKinesis({ streamName: config.streamName, kinesis }),
+};

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { env } from '@lib/config';
+import { awsEnvironmentSchema } from '@lib/aws';
+
+/**
+ * Everything the worker reads from its environment. Parsed once, at start-up; a bad or
+ * missing variable stops the app with an error naming it.
+ */
+export const workerEnvironmentSchema = awsEnvironmentSchema.extend({
+  KINESIS_STREAM_NAME: env.name('file-events'),
+  S3_BUCKET: env.name('file-store'),
+  UPLOADS_TABLE: env.name('file-uploads'),
+  LEASE_TABLE: env.name('file-worker-leases'),
+  /**
+   * Names this worker in the lease table. Left undefined rather than defaulted here: a
+   * generated value would be copied into `process.env` and shared by every worker started
+   * in the same process (see `resolveWorkerId`).
+   */
+  WORKER_ID: z.string().trim().min(1).max(128).optional(),
+  /** Port of the health endpoints; 0 picks a free one (several workers side by side). */
+  WORKER_HEALTH_PORT: env.port(3001),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  /** Pause between two GetRecords calls on a shard that returned nothing. */
+  KINESIS_IDLE_TIME_MS: z.coerce.number().int().min(0).default(200),
+  KINESIS_MAX_RECORDS: z.coerce.number().int().min(1).max(10_000).default(1000),
+  /** Attempts of a failing record before it goes to the dead letters. */
+  KINESIS_MAX_ATTEMPTS: env.positiveInt(3),
+  LEASE_DURATION_MS: env.positiveInt(10_000),
+});
+
+export type WorkerEnvironment = z.infer<typeof workerEnvironmentSchema>;

@@ -1,0 +1,106 @@
+import { Logger } from '@nestjs/common';
+import { mockClient } from 'aws-sdk-client-mock';
+import { PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { FILE_UPLOADED } from '@lib/contracts';
+import { S3DeadLetterSink, type DeadLetter } from '@lib/kinesis';
+import { UploadStatusRepository } from '@lib/upload-status';
+import { WorkerDeadLetterSink } from './worker-dead-letter.sink';
+
+const ID = '7f3c1e9a-0000-4000-8000-000000000002';
+const data = {
+  id: ID,
+  file_key: `uploads/${ID}.txt`,
+  owner: { sub: 'sub-1', username: 'demo@example.com' },
+  content_type: 'text/plain',
+  size: 5,
+  sha256: 'a'.repeat(64),
+  body: { kind: 'inline', data_base64: 'aGVsbG8=' },
+};
+
+function letterOf(overrides: Partial<DeadLetter> = {}): DeadLetter {
+  return {
+    stream: 'file-events',
+    shard_id: 'shardId-000000000003',
+    sequence_number: '49600000000000000000000000000000000000000000000000000042',
+    partition_key: ID,
+    arrival_time: '2026-01-01T00:00:01.000Z',
+    attempts: 3,
+    reason: 'handler-failed',
+    last_error: 'FileEventRejectedError: body sha256 does not match',
+    data_base64: Buffer.from('{}').toString('base64'),
+    packet: { pattern: FILE_UPLOADED, id: 'evt-2', occurred_at: '2026-01-01T00:00:00.000Z', headers: {}, data },
+    dead_lettered_at: '2026-01-01T00:00:09.000Z',
+    ...overrides,
+  };
+}
+
+describe('WorkerDeadLetterSink', () => {
+  const s3 = new S3Client({ region: 'us-east-1' });
+  const s3Mock = mockClient(s3);
+  const dynamodb = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
+  const dynamoMock = mockClient(dynamodb);
+  const sink = new WorkerDeadLetterSink(
+    new S3DeadLetterSink(s3, 'file-store'),
+    new UploadStatusRepository(dynamodb, 'file-uploads'),
+  );
+
+  beforeAll(() => Logger.overrideLogger(false));
+  beforeEach(() => {
+    s3Mock.reset();
+    dynamoMock.reset();
+    s3Mock.on(PutObjectCommand).resolves({});
+    dynamoMock.on(PutCommand).resolves({});
+  });
+
+  it('writes the letter to the bucket, then records the upload as failed with the reason', async () => {
+    const letter = letterOf();
+    await sink.send(letter);
+
+    const [put] = s3Mock.commandCalls(PutObjectCommand);
+    expect(put.args[0].input).toMatchObject({
+      Bucket: 'file-store',
+      Key: `dead-letter/${letter.shard_id}/${letter.sequence_number}.json`,
+    });
+    expect(JSON.parse(String(put.args[0].input.Body))).toEqual(letter);
+
+    const [status] = dynamoMock.commandCalls(PutCommand);
+    expect(status.args[0].input).toMatchObject({
+      TableName: 'file-uploads',
+      Item: {
+        id: ID,
+        file_key: data.file_key,
+        owner_sub: 'sub-1',
+        status: 'failed',
+        failure_reason: 'handler-failed: FileEventRejectedError: body sha256 does not match',
+        accepted_at: '2026-01-01T00:00:00.000Z',
+      },
+    });
+    // The letter is safe before the status says so.
+    expect(s3Mock.call(0).calledBefore(dynamoMock.call(0))).toBe(true);
+  });
+
+  it('fails (so the transport retries) when the letter cannot be stored, recording nothing', async () => {
+    s3Mock.on(PutObjectCommand).rejects(new S3ServiceException({ name: 'InternalError', $fault: 'server', $metadata: {} }));
+    await expect(sink.send(letterOf())).rejects.toThrow(S3ServiceException);
+    expect(dynamoMock.commandCalls(PutCommand)).toHaveLength(0);
+  });
+
+  it('succeeds when only the status write fails (best effort)', async () => {
+    dynamoMock.on(PutCommand).rejects(new Error('DynamoDB down'));
+    await expect(sink.send(letterOf())).resolves.toBeUndefined();
+    expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(1);
+    expect(dynamoMock.commandCalls(PutCommand)).toHaveLength(1);
+  });
+
+  it.each([
+    ['a malformed record (no packet)', letterOf({ reason: 'malformed-record', attempts: 0, packet: undefined })],
+    ['another pattern', letterOf({ packet: { ...letterOf().packet!, pattern: 'something.else' } })],
+    ['a file.uploaded without the facts', letterOf({ packet: { ...letterOf().packet!, data: { id: ID } } })],
+  ])('stores %s without touching the status table', async (_what, letter) => {
+    await sink.send(letter);
+    expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(1);
+    expect(dynamoMock.commandCalls(PutCommand)).toHaveLength(0);
+  });
+});

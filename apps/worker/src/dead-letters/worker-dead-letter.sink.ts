@@ -1,0 +1,62 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { z } from 'zod';
+import { FILE_KEY_PATTERN, FILE_UPLOADED, FileOwnerSchema } from '@lib/contracts';
+import type { DeadLetter, DeadLetterSink } from '@lib/kinesis';
+import { UploadStatusRepository } from '@lib/upload-status';
+import { uploadFactsFrom } from '../files/upload-facts';
+
+/** Token of the sink that stores the letters themselves (an `S3DeadLetterSink`). */
+export const DEAD_LETTER_STORE = Symbol('DEAD_LETTER_STORE');
+
+/**
+ * The facts a failed-status record needs. Looser than the contract on purpose: a letter is
+ * often a record that broke the contract somewhere else (its body, say), and its owner still
+ * deserves to see `failed` rather than `pending` forever.
+ */
+const FailedUploadSchema = z
+  .object({
+    id: z.uuid(),
+    file_key: z.string().regex(FILE_KEY_PATTERN),
+    owner: FileOwnerSchema,
+    content_type: z.string().min(1).max(255),
+    size: z.number().int().nonnegative(),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    original_name: z.string().max(255).optional(),
+  })
+  .refine((e) => e.file_key.startsWith(`uploads/${e.id}.`));
+
+/** Longest failure reason kept in the status table (an error can quote a whole payload). */
+const MAX_REASON = 500;
+
+/**
+ * The worker's dead-letter place: the letter goes to the bucket first (that write must
+ * succeed: the transport retries it and only then moves past the record), then, when the
+ * letter was a `file.uploaded` event with enough facts, the upload is recorded `failed`.
+ * The status write is best effort: if it fails the letter is still safe, and failing
+ * `send` would only make the transport store the same letter again.
+ */
+@Injectable()
+export class WorkerDeadLetterSink implements DeadLetterSink {
+  private readonly logger = new Logger(WorkerDeadLetterSink.name);
+
+  constructor(
+    @Inject(DEAD_LETTER_STORE) private readonly store: DeadLetterSink,
+    private readonly statuses: UploadStatusRepository,
+  ) {}
+
+  async send(letter: DeadLetter): Promise<void> {
+    await this.store.send(letter);
+    const where = `shard=${letter.shard_id} seq=${letter.sequence_number}`;
+    this.logger.warn(`dead-lettered (${letter.reason} after ${letter.attempts} attempts) ${where}`);
+    const packet = letter.packet;
+    if (packet?.pattern !== FILE_UPLOADED) return;
+    const facts = FailedUploadSchema.safeParse(packet.data);
+    if (!facts.success) return;
+    try {
+      const reason = `${letter.reason}: ${letter.last_error}`.slice(0, MAX_REASON);
+      await this.statuses.recordFailed(uploadFactsFrom(facts.data, packet.occurred_at), reason);
+    } catch (error) {
+      this.logger.error(`upload=${facts.data.id} ${where}: could not record failed: ${(error as Error).message}`);
+    }
+  }
+}

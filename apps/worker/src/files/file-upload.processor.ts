@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import type { FileUploadedV1 } from '@lib/contracts';
+import { UploadStatusRepository } from '@lib/upload-status';
+import { callDependency } from '../aws/dependency-outage';
+import { decodeFileBody } from './file-body.decoder';
+import { FileStorage } from './file.storage';
+import { uploadFactsFrom } from './upload-facts';
+
+/**
+ * Stores the file a valid `file.uploaded` event carries, then records it as `stored`.
+ * The order matters: `stored` is only ever written once the object exists, and a failure
+ * in between leaves a record the transport delivers again (both writes are idempotent).
+ */
+@Injectable()
+export class FileUploadProcessor {
+  constructor(
+    private readonly storage: FileStorage,
+    private readonly statuses: UploadStatusRepository,
+  ) {}
+
+  /**
+   * @param acceptedAt when the event was created (the packet's `occurred_at`)
+   * @throws FileEventRejectedError when the bytes can never be stored (permanent)
+   * @throws KinesisRetriableException when S3 or DynamoDB is unavailable (retry later)
+   */
+  async process(event: FileUploadedV1, acceptedAt: string): Promise<void> {
+    const bytes = decodeFileBody(event);
+    await callDependency('S3 PutObject', () => this.storage.put(event, bytes));
+    await callDependency('DynamoDB upload status', () =>
+      this.statuses.recordStored(uploadFactsFrom(event, acceptedAt)),
+    );
+  }
+}

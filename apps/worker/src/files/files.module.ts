@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { WorkerEnvironment } from '../config/worker-environment.schema';
+import { WorkerUploadStatusModule } from '../status/worker-upload-status.module';
+import { FILE_BUCKET, FileStorage } from './file.storage';
+import { FileUploadProcessor } from './file-upload.processor';
+import { FilesController } from './files.controller';
+
+@Module({
+  imports: [WorkerUploadStatusModule],
+  controllers: [FilesController],
+  providers: [
+    {
+      provide: FILE_BUCKET,
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<WorkerEnvironment, true>) => config.get('S3_BUCKET', { infer: true }),
+    },
+    FileStorage,
+    FileUploadProcessor,
+  ],
+})
+export class FilesModule {}

@@ -1,0 +1,16 @@
+/**
+ * Kinesis did not accept a record (after the SDK's own retries): the event is not known to be
+ * in the stream, so whoever asked for it must not acknowledge it. The SDK error is `cause`.
+ */
+export class KinesisPublishError extends Error {
+  override readonly name = 'KinesisPublishError';
+
+  constructor(
+    readonly pattern: string,
+    readonly streamName: string,
+    options: { cause: unknown },
+  ) {
+    const reason = options.cause instanceof Error ? `${options.cause.name}: ${options.cause.message}` : String(options.cause);
+    super(`could not put "${pattern}" into stream ${streamName}: ${reason}`, options);
+  }
+}

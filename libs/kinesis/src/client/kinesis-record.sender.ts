@@ -1,0 +1,21 @@
+/** One encoded record on its way to a stream. */
+export interface KinesisRecordEntry {
+  /** The encoded wire packet. */
+  data: Uint8Array;
+  partitionKey: string;
+}
+
+/** Where Kinesis placed an accepted record. */
+export interface KinesisPutResult {
+  shardId: string;
+  sequenceNumber: string;
+}
+
+/**
+ * Delivers encoded records to the stream. The promise settles only once Kinesis accepted the
+ * record (or definitely did not), which is what lets an api acknowledge an upload safely.
+ * The seam where a batching queue (PutRecords with a retry budget) replaces single puts.
+ */
+export interface KinesisRecordSender {
+  send(entry: KinesisRecordEntry): Promise<KinesisPutResult>;
+}

@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
+import type { KinesisPacket } from '../kinesis-packet';
+import { encodePacket } from '../kinesis-packet.codec';
+import { KinesisRecord } from '../kinesis-record.builder';
+import type { ClientKinesisOptions } from './kinesis-client.options';
+import { KinesisPublishError } from './kinesis-publish.error';
+import type { KinesisPutResult, KinesisRecordSender } from './kinesis-record.sender';
+import { PutRecordSender } from './put-record.sender';
+import { KINESIS_MAX_RECORD_BYTES, RecordTooLargeError } from './record-too-large.error';
+import { RequestResponseUnsupportedError } from './request-response-unsupported.error';
+
+/** What `emit()` yields once Kinesis accepted the record. */
+export interface KinesisEmitResult extends KinesisPutResult {
+  /** The event id written into the wire packet. */
+  id: string;
+}
+
+/**
+ * A Nest `ClientProxy` that publishes events to a Kinesis stream, in the shape of Nest's own
+ * transports (`ClientKafka`, `ClientRMQ`):
+ *
+ * ```ts
+ * await lastValueFrom(client.emit('file.uploaded', new KinesisRecordBuilder(data)
+ *   .setHeaders({ 'correlation-id': id }).setPartitionKey(key).build()));
+ * ```
+ *
+ * The observable (hot, as with every Nest client) emits a {@link KinesisEmitResult} and
+ * completes only once Kinesis accepted the record; it errors with {@link RecordTooLargeError}
+ * before sending a record Kinesis would refuse, or with {@link KinesisPublishError} when the
+ * put failed. `send()` (request-response) is not supported.
+ */
+export class ClientKinesis extends ClientProxy {
+  private readonly kinesis: KinesisClient;
+  private readonly streamName: string;
+  private readonly sender: KinesisRecordSender;
+
+  constructor(options: ClientKinesisOptions) {
+    super();
+    this.kinesis = options.kinesis;
+    this.streamName = options.streamName;
+    this.sender = options.sender ?? new PutRecordSender(options.kinesis, options.streamName);
+    // Without these, ClientProxy has no serializer and every emit fails.
+    this.initializeSerializer(options);
+    this.initializeDeserializer(options);
+  }
+
+  /** Kinesis is plain HTTPS requests: there is no connection to open. */
+  async connect(): Promise<void> {
+    this._status$.next('connected');
+  }
+
+  /** The SDK client belongs to whoever injected it, so it is not destroyed here. */
+  async close(): Promise<void> {
+    this._status$.next('disconnected');
+  }
+
+  unwrap<T = KinesisClient>(): T {
+    return this.kinesis as T;
+  }
+
+  protected publish(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
+    callback({ err: new RequestResponseUnsupportedError(this.normalizePattern(packet.pattern)), isDisposed: true });
+    return () => undefined;
+  }
+
+  protected async dispatchEvent<T = KinesisEmitResult>(packet: ReadPacket): Promise<T> {
+    const record = packet.data instanceof KinesisRecord ? packet.data : new KinesisRecord(packet.data);
+    const wire: KinesisPacket = {
+      pattern: this.normalizePattern(packet.pattern),
+      id: randomUUID(),
+      occurred_at: new Date().toISOString(),
+      headers: { ...record.headers },
+      data: record.data,
+    };
+    const data = this.encode(wire);
+    const partitionKey = record.partitionKey ?? wire.id;
+    const size = data.byteLength + Buffer.byteLength(partitionKey, 'utf8');
+    if (size > KINESIS_MAX_RECORD_BYTES) throw new RecordTooLargeError(wire.pattern, size);
+    try {
+      const placed = await this.sender.send({ data, partitionKey });
+      return { id: wire.id, ...placed } satisfies KinesisEmitResult as T;
+    } catch (error) {
+      throw new KinesisPublishError(wire.pattern, this.streamName, { cause: error });
+    }
+  }
+
+  private encode(wire: KinesisPacket): Uint8Array {
+    const serialized: unknown = this.serializer.serialize(wire);
+    return serialized instanceof Uint8Array ? serialized : encodePacket(serialized as KinesisPacket);
+  }
+}

@@ -1,0 +1,36 @@
+import type { KinesisPacket } from '../kinesis-packet';
+
+/** Why a record was set aside: a short, stable code to filter on. */
+export type DeadLetterReason = 'malformed-record' | 'no-handler' | 'handler-failed';
+
+/**
+ * A record that could not be handled, with everything needed to inspect it and publish it
+ * again: where it was, how often it was tried, why it failed, and the original bytes.
+ */
+export interface DeadLetter {
+  stream: string;
+  shard_id: string;
+  sequence_number: string;
+  partition_key: string;
+  /** ISO-8601 time Kinesis accepted the record. */
+  arrival_time: string;
+  /** How many times a handler was called with it (0 when it never reached one). */
+  attempts: number;
+  reason: DeadLetterReason;
+  last_error: string;
+  /** The record's bytes exactly as read, base64-encoded. */
+  data_base64: string;
+  /** The decoded packet, when the bytes were a valid one. */
+  packet?: KinesisPacket;
+  /** ISO-8601 time the record was dead-lettered. */
+  dead_lettered_at: string;
+}
+
+/**
+ * Where dead letters go. `send` resolves only once the letter is durably stored: the
+ * transport checkpoints past the record after that, and retries `send` until it succeeds.
+ * It must therefore be idempotent (the same letter may be sent twice).
+ */
+export interface DeadLetterSink {
+  send(letter: DeadLetter): Promise<void>;
+}

@@ -1,0 +1,58 @@
+import type { Lease } from './lease';
+import type { LeaseManager } from './lease.manager';
+
+/**
+ * A lease this worker holds. Renewal bumps the counter that checkpoints are conditional
+ * on, so the writes on one lease run one at a time: a checkpoint never races a renewal
+ * and fails for a lease that is still ours.
+ */
+export class HeldLease {
+  private queue: Promise<unknown> = Promise.resolve();
+  private released = false;
+
+  constructor(
+    private readonly manager: LeaseManager,
+    private current: Lease,
+  ) {}
+
+  get shardId(): string {
+    return this.current.shardId;
+  }
+
+  get checkpointValue(): string | undefined {
+    return this.current.checkpoint;
+  }
+
+  get expiresAt(): number {
+    return this.current.expiresAt;
+  }
+
+  /** @throws LeaseLostError */
+  renew(): Promise<void> {
+    return this.exclusive(async () => {
+      if (this.released) return;
+      this.current = await this.manager.renew(this.current);
+    });
+  }
+
+  /** @throws LeaseLostError */
+  checkpoint(checkpoint: string): Promise<void> {
+    return this.exclusive(async () => {
+      this.current = await this.manager.checkpoint(this.current, checkpoint);
+    });
+  }
+
+  release(): Promise<void> {
+    return this.exclusive(async () => {
+      if (this.released) return;
+      await this.manager.release(this.current);
+      this.released = true;
+    });
+  }
+
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work, work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}

@@ -1,0 +1,202 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  PutCommand,
+  ScanCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { LeaseLostError } from '../errors/lease-lost.error';
+import { LeaseAttributes as A, type Lease } from './lease';
+
+export interface LeaseManagerOptions {
+  dynamodb: DynamoDBDocumentClient;
+  tableName: string;
+  streamName: string;
+  workerId: string;
+  leaseDurationMs: number;
+  now?: () => number;
+}
+
+const isConditionFailure = (error: unknown): boolean =>
+  error instanceof ConditionalCheckFailedException ||
+  (error as { name?: string })?.name === 'ConditionalCheckFailedException';
+
+/**
+ * Every read and conditional write of the lease table. Writes that act on a held lease are
+ * conditional on owner and counter, so a worker that lost its lease (a zombie) can neither
+ * renew it nor move its checkpoint: the condition fails and it learns it lost the lease.
+ */
+export class LeaseManager {
+  private readonly now: () => number;
+
+  constructor(private readonly options: LeaseManagerOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  get workerId(): string {
+    return this.options.workerId;
+  }
+
+  keyOf(shardId: string): string {
+    return `${this.options.streamName}/${shardId}`;
+  }
+
+  /** All leases of this stream (the table may be shared by several streams). */
+  async list(): Promise<Lease[]> {
+    const leases: Lease[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.options.dynamodb.send(
+        new ScanCommand({
+          TableName: this.options.tableName,
+          ConsistentRead: true,
+          FilterExpression: 'begins_with(#key, :prefix)',
+          ExpressionAttributeNames: { '#key': A.key },
+          ExpressionAttributeValues: { ':prefix': `${this.options.streamName}/` },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      leases.push(...(page.Items ?? []).map(toLease));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return leases;
+  }
+
+  /** Creates a free lease for a new shard; a lease that already exists is left alone. */
+  async create(shardId: string, parentShardIds: string[]): Promise<void> {
+    try {
+      await this.options.dynamodb.send(
+        new PutCommand({
+          TableName: this.options.tableName,
+          Item: {
+            [A.key]: this.keyOf(shardId),
+            [A.shardId]: shardId,
+            [A.counter]: 0,
+            [A.expiresAt]: 0,
+            [A.parents]: parentShardIds,
+          },
+          ConditionExpression: 'attribute_not_exists(#key)',
+          ExpressionAttributeNames: { '#key': A.key },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  /**
+   * Takes a lease seen free or expired. The write is conditional on the counter seen, so
+   * of two workers racing for it exactly one wins; the loser gets `undefined`.
+   */
+  async take(seen: Lease): Promise<Lease | undefined> {
+    try {
+      return await this.write(seen, 'SET #owner = :me, #counter = :next, #expires = :expires', {
+        condition: '#counter = :seen',
+        values: { ':me': this.workerId, ':seen': seen.counter },
+      });
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /** Extends a held lease; throws {@link LeaseLostError} when it is no longer ours. */
+  async renew(held: Lease): Promise<Lease> {
+    return this.guarded(held, () =>
+      this.write(held, 'SET #counter = :next, #expires = :expires', this.heldCondition(held)),
+    );
+  }
+
+  /** Moves the checkpoint of a held lease; throws {@link LeaseLostError} when it is not ours. */
+  async checkpoint(held: Lease, checkpoint: string): Promise<Lease> {
+    return this.guarded(held, async () => {
+      const condition = this.heldCondition(held);
+      await this.options.dynamodb.send(
+        new UpdateCommand({
+          TableName: this.options.tableName,
+          Key: { [A.key]: held.leaseKey },
+          UpdateExpression: 'SET #checkpoint = :checkpoint',
+          ConditionExpression: condition.condition,
+          ExpressionAttributeNames: { '#owner': A.owner, '#counter': A.counter, '#checkpoint': A.checkpoint },
+          ExpressionAttributeValues: { ...condition.values, ':checkpoint': checkpoint },
+        }),
+      );
+      return { ...held, checkpoint };
+    });
+  }
+
+  /** Gives a held lease back (free at once for any worker); a lease already lost is ignored. */
+  async release(held: Lease): Promise<void> {
+    try {
+      const condition = this.heldCondition(held);
+      await this.options.dynamodb.send(
+        new UpdateCommand({
+          TableName: this.options.tableName,
+          Key: { [A.key]: held.leaseKey },
+          UpdateExpression: 'REMOVE #owner SET #counter = :next, #expires = :zero',
+          ConditionExpression: condition.condition,
+          ExpressionAttributeNames: { '#owner': A.owner, '#counter': A.counter, '#expires': A.expiresAt },
+          ExpressionAttributeValues: { ...condition.values, ':next': held.counter + 1, ':zero': 0 },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  /** Whether another worker may take this lease now. */
+  isAvailable(lease: Lease): boolean {
+    return lease.owner === undefined || lease.expiresAt <= this.now() || lease.owner === this.workerId;
+  }
+
+  private heldCondition(held: Lease) {
+    return {
+      condition: '#owner = :me AND #counter = :seen',
+      values: { ':me': this.workerId, ':seen': held.counter },
+    };
+  }
+
+  private async write(
+    lease: Lease,
+    update: string,
+    { condition, values }: { condition: string; values: Record<string, unknown> },
+  ): Promise<Lease> {
+    const result = await this.options.dynamodb.send(
+      new UpdateCommand({
+        TableName: this.options.tableName,
+        Key: { [A.key]: lease.leaseKey },
+        UpdateExpression: update,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: { '#owner': A.owner, '#counter': A.counter, '#expires': A.expiresAt },
+        ExpressionAttributeValues: {
+          ...values,
+          ':next': lease.counter + 1,
+          ':expires': this.now() + this.options.leaseDurationMs,
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return toLease(result.Attributes ?? {});
+  }
+
+  private async guarded<T>(held: Lease, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      if (isConditionFailure(error)) throw new LeaseLostError(held.shardId, { cause: error });
+      throw error;
+    }
+  }
+}
+
+function toLease(item: Record<string, unknown>): Lease {
+  return {
+    leaseKey: String(item[A.key]),
+    shardId: String(item[A.shardId]),
+    owner: typeof item[A.owner] === 'string' ? (item[A.owner] as string) : undefined,
+    counter: Number(item[A.counter] ?? 0),
+    expiresAt: Number(item[A.expiresAt] ?? 0),
+    checkpoint: typeof item[A.checkpoint] === 'string' ? (item[A.checkpoint] as string) : undefined,
+    parentShardIds: Array.isArray(item[A.parents]) ? (item[A.parents] as string[]) : [],
+  };
+}

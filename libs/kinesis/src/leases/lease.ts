@@ -1,0 +1,28 @@
+/** The checkpoint of a shard that was read to its end (closed by a split or merge). */
+export const SHARD_END = 'SHARD_END';
+
+/** One row of the lease table (HASH key `lease_key` = `<streamName>/<shardId>`), as read. */
+export interface Lease {
+  leaseKey: string;
+  shardId: string;
+  /** The worker holding it; absent when free. */
+  owner?: string;
+  /** Fencing token: grows on every take, renewal and release. */
+  counter: number;
+  /** Epoch ms after which another worker may take it. */
+  expiresAt: number;
+  /** Last sequence number handled, or {@link SHARD_END}; absent before the first record. */
+  checkpoint?: string;
+  parentShardIds: string[];
+}
+
+/** The table's attribute names, in one place. */
+export const LeaseAttributes = {
+  key: 'lease_key',
+  shardId: 'shard_id',
+  owner: 'lease_owner',
+  counter: 'lease_counter',
+  expiresAt: 'lease_expires_at',
+  checkpoint: 'checkpoint',
+  parents: 'parent_shard_ids',
+} as const;

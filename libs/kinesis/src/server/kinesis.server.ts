@@ -1,0 +1,201 @@
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { Logger } from '@nestjs/common';
+import { Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
+import { EventEmitter } from 'node:events';
+import { lastValueFrom } from 'rxjs';
+import type { KinesisContext } from '../ctx-host/kinesis.context';
+import type { HeldLease } from '../leases/held.lease';
+import { LeaseManager } from '../leases/lease.manager';
+import type { KinesisPacket } from '../kinesis-packet';
+import { describeError, isMissingResource } from './aws-errors';
+import { Backoff } from './backoff';
+import { systemClock, type Clock } from './clock';
+import { KinesisEvents, KinesisStatus } from './kinesis.events';
+import {
+  resolveServerKinesisOptions,
+  type ResolvedServerKinesisOptions,
+  type ServerKinesisOptions,
+} from './kinesis-server.options';
+import { RecordProcessor } from './record.processor';
+import { ShardConsumer } from './shard.consumer';
+import { ShardSupervisor } from './shard.supervisor';
+
+/** Identifies the Kinesis transport, e.g. in `@EventPattern(pattern, KINESIS_TRANSPORT)`. */
+export const KINESIS_TRANSPORT = Symbol('KINESIS_TRANSPORT');
+
+/**
+ * A Nest transport strategy that reads a Kinesis stream: each shard this worker leases is
+ * read in order and each record goes to the `@EventPattern` handler of its packet's
+ * pattern; the checkpoint moves only after the handler finished. Several workers share the
+ * shards through leases in DynamoDB.
+ *
+ * ```ts
+ * const app = await NestFactory.createMicroservice(WorkerModule, { strategy: new ServerKinesis({...}) });
+ * await app.listen();
+ * ```
+ */
+export class ServerKinesis
+  extends Server<KinesisEvents, KinesisStatus>
+  implements CustomTransportStrategy
+{
+  override readonly transportId = KINESIS_TRANSPORT;
+  protected override readonly logger = new Logger(ServerKinesis.name);
+  private readonly emitter = new EventEmitter();
+  private readonly troubled = new Set<string>();
+  private supervisor?: ShardSupervisor;
+  private closed?: Promise<void>;
+
+  /** @param clock for tests only: virtual time for the loops. */
+  constructor(
+    private readonly options: ServerKinesisOptions,
+    private readonly clock: Clock = systemClock,
+  ) {
+    super();
+    this._status$.next(KinesisStatus.DISCONNECTED);
+  }
+
+  /**
+   * Validates the options and runs a first shard sync; a set-up error (bad options, missing
+   * stream or lease table) goes to `callback`. An outage does not: the loops wait it out.
+   */
+  async listen(callback: (error?: unknown) => void): Promise<void> {
+    try {
+      const options = resolveServerKinesisOptions(this.options);
+      this.supervisor = this.createSupervisor(options);
+      const synced = await this.firstSync(this.supervisor);
+      this.supervisor.start(!synced);
+      callback();
+    } catch (error) {
+      callback(error);
+    }
+  }
+
+  /** Stops reading, lets in-flight handlers finish and checkpoint, then releases the leases. */
+  async close(): Promise<void> {
+    this.closed ??= (async () => {
+      await this.supervisor?.stop();
+      this._status$.next(KinesisStatus.DISCONNECTED);
+    })();
+    return this.closed;
+  }
+
+  on<K extends keyof KinesisEvents = keyof KinesisEvents, C extends KinesisEvents[K] = KinesisEvents[K]>(
+    event: K,
+    callback: C,
+  ): this {
+    this.emitter.on(event, callback as (...args: unknown[]) => void);
+    return this;
+  }
+
+  /** The `KinesisClient` the server reads with. */
+  unwrap<T = KinesisClient>(): T {
+    return this.options.kinesis as T;
+  }
+
+  /** The shards this worker currently leases and reads. */
+  get heldShardIds(): string[] {
+    return this.supervisor?.heldShardIds ?? [];
+  }
+
+  /** @returns whether it worked; throws only for set-up errors. */
+  private async firstSync(supervisor: ShardSupervisor): Promise<boolean> {
+    try {
+      await supervisor.sync();
+      this._status$.next(KinesisStatus.CONNECTED);
+      return true;
+    } catch (error) {
+      if (isMissingResource(error)) throw error;
+      this.logger.warn(`first shard sync failed, will retry: ${describeError(error)}`);
+      this.health('sync', false, error);
+      return false;
+    }
+  }
+
+  private createSupervisor(options: ResolvedServerKinesisOptions): ShardSupervisor {
+    const backoff = new Backoff(options.retryBackoff);
+    const leases = new LeaseManager({
+      ...options.leases,
+      streamName: options.streamName,
+      now: () => this.clock.now(),
+    });
+    const base = { backoff, clock: this.clock, logger: this.logger, streamName: options.streamName };
+    return new ShardSupervisor({
+      ...base,
+      kinesis: options.kinesis,
+      leases,
+      takingStrategy: options.leases.takingStrategy,
+      leaseDurationMs: options.leases.leaseDurationMs,
+      shardSyncIntervalMs: options.shardSyncIntervalMs,
+      createConsumer: (lease) => this.createConsumer(lease, options, base),
+      onHealth: (component, healthy) => this.health(component, healthy),
+      onLeaseAcquired: (shardId) => this.emit('lease-acquired', shardId),
+      onLeaseLost: (shardId) => this.emit('lease-lost', shardId),
+      onShardEnd: (shardId) => this.emit('shard-end', shardId),
+    });
+  }
+
+  private createConsumer(
+    lease: HeldLease,
+    options: ResolvedServerKinesisOptions,
+    base: { backoff: Backoff; clock: Clock; logger: Logger; streamName: string },
+  ): ShardConsumer {
+    const processor = new RecordProcessor({
+      ...base,
+      shardId: lease.shardId,
+      hasHandler: (pattern) => this.getHandlerByPattern(pattern) !== null,
+      dispatch: (packet, context) => this.dispatch(packet, context),
+      deadLetters: options.deadLetters,
+      maxAttempts: options.maxAttempts,
+      onDeadLetter: (letter) => this.emit('dead-letter', letter),
+    });
+    return new ShardConsumer({
+      ...base,
+      kinesis: options.kinesis,
+      lease,
+      processor,
+      idleTimeBetweenReadsMs: options.idleTimeBetweenReadsMs,
+      maxRecordsPerCall: options.maxRecordsPerCall,
+      onHealth: (healthy, error) => this.health(`shard:${lease.shardId}`, healthy, error),
+    });
+  }
+
+  /**
+   * Calls the handler inside Nest's processing hooks and settles when its result has: a
+   * Promise resolved, or an Observable completed (as ServerKafka does before committing).
+   */
+  private async dispatch(packet: KinesisPacket, context: KinesisContext): Promise<void> {
+    const handler = this.getHandlerByPattern(packet.pattern);
+    if (!handler) throw new Error(`no handler for pattern "${packet.pattern}"`);
+    let outcome: Promise<void> | undefined;
+    await new Promise<void>((started) => {
+      this.onProcessingStartHook(this.transportId, context, () => {
+        outcome = this.invoke(handler, packet, context);
+        started();
+        return outcome;
+      });
+    });
+    try {
+      await outcome;
+    } finally {
+      this.onProcessingEndHook?.(this.transportId, context);
+    }
+  }
+
+  private async invoke(handler: MessageHandler, packet: KinesisPacket, context: KinesisContext): Promise<void> {
+    const result$ = this.transformToObservable(await handler(packet.data, context));
+    await lastValueFrom(result$, { defaultValue: undefined });
+  }
+
+  private health(component: string, healthy: boolean, error?: unknown): void {
+    if (healthy) this.troubled.delete(component);
+    else this.troubled.add(component);
+    if (error !== undefined) this.emit('error', error);
+    if (this.closed) return;
+    this._status$.next(this.troubled.size > 0 ? KinesisStatus.RECONNECTING : KinesisStatus.CONNECTED);
+  }
+
+  private emit<K extends keyof KinesisEvents>(event: K, ...args: Parameters<KinesisEvents[K]>): void {
+    // An EventEmitter throws on an 'error' nobody listens to; here events are only news.
+    if (this.emitter.listenerCount(event) > 0) this.emitter.emit(event, ...args);
+  }
+}

@@ -1,0 +1,135 @@
+import type { _Record } from '@aws-sdk/client-kinesis';
+import type { LoggerService } from '@nestjs/common';
+import { KinesisContext } from '../ctx-host/kinesis.context';
+import type { DeadLetter, DeadLetterReason, DeadLetterSink } from '../dead-letter/dead-letter';
+import { KinesisRetriableException } from '../errors/kinesis-retriable.exception';
+import type { KinesisPacket } from '../kinesis-packet';
+import { decodePacket, MalformedRecordError } from '../kinesis-packet.codec';
+import { describeError } from './aws-errors';
+import type { Backoff } from './backoff';
+import type { Clock } from './clock';
+
+/** How a record left the processor: handled or dead-lettered (checkpoint it), or not (stop). */
+export type RecordOutcome = 'handled' | 'dead-lettered' | 'aborted';
+
+export interface RecordProcessorDeps {
+  streamName: string;
+  shardId: string;
+  hasHandler(pattern: string): boolean;
+  /** Calls the handler and settles when its result (Promise or Observable) has. */
+  dispatch(packet: KinesisPacket, context: KinesisContext): Promise<void>;
+  deadLetters: DeadLetterSink;
+  maxAttempts: number;
+  backoff: Backoff;
+  clock: Clock;
+  logger: LoggerService;
+  onDeadLetter?(letter: DeadLetter): void;
+}
+
+/**
+ * The failure policy for one record. It returns only when the record is done with (handled,
+ * or durably dead-lettered) or when asked to stop; it never skips a record otherwise.
+ */
+export class RecordProcessor {
+  constructor(private readonly deps: RecordProcessorDeps) {}
+
+  /** `signal` interrupts waits between attempts, never a handler already running. */
+  async process(record: _Record, signal: AbortSignal): Promise<RecordOutcome> {
+    let packet: KinesisPacket;
+    try {
+      packet = decodePacket(record.Data ?? new Uint8Array());
+    } catch (error) {
+      if (!(error instanceof MalformedRecordError)) throw error;
+      return this.deadLetter(record, signal, { reason: 'malformed-record', attempts: 0, error });
+    }
+    if (!this.deps.hasHandler(packet.pattern)) {
+      const error = `no handler for pattern "${packet.pattern}"`;
+      return this.deadLetter(record, signal, { reason: 'no-handler', attempts: 0, error, packet });
+    }
+    return this.handle(record, packet, signal);
+  }
+
+  private async handle(record: _Record, packet: KinesisPacket, signal: AbortSignal): Promise<RecordOutcome> {
+    let attempt = 0;
+    let failures = 0;
+    let outageRetries = 0;
+    for (;;) {
+      if (signal.aborted) return 'aborted';
+      attempt += 1;
+      try {
+        await this.deps.dispatch(packet, this.contextOf(record, packet, attempt));
+        return 'handled';
+      } catch (error) {
+        if (error instanceof KinesisRetriableException) {
+          outageRetries += 1;
+          this.log('warn', record, `handler asked for a retry (attempt ${attempt}): ${describeError(error)}`);
+          await this.deps.clock.sleep(this.deps.backoff.delay(outageRetries), signal);
+          continue;
+        }
+        failures += 1;
+        this.log('warn', record, `handler failed (${failures}/${this.deps.maxAttempts}): ${describeError(error)}`);
+        if (failures >= this.deps.maxAttempts) {
+          return this.deadLetter(record, signal, { reason: 'handler-failed', attempts: attempt, error, packet });
+        }
+        await this.deps.clock.sleep(this.deps.backoff.delay(failures), signal);
+      }
+    }
+  }
+
+  private async deadLetter(
+    record: _Record,
+    signal: AbortSignal,
+    why: { reason: DeadLetterReason; attempts: number; error: unknown; packet?: KinesisPacket },
+  ): Promise<RecordOutcome> {
+    const letter = this.letterOf(record, why);
+    // Skipping the record is only allowed once its letter is stored, so this retries for
+    // as long as the sink is down; a stop leaves the record unchecked for the next reader.
+    for (let retry = 1; ; retry++) {
+      if (signal.aborted) return 'aborted';
+      try {
+        await this.deps.deadLetters.send(letter);
+        this.log('error', record, `dead-lettered (${letter.reason}): ${letter.last_error}`);
+        this.deps.onDeadLetter?.(letter);
+        return 'dead-lettered';
+      } catch (error) {
+        this.log('warn', record, `dead letter not stored, retrying: ${describeError(error)}`);
+        await this.deps.clock.sleep(this.deps.backoff.delay(retry), signal);
+      }
+    }
+  }
+
+  private letterOf(
+    record: _Record,
+    why: { reason: DeadLetterReason; attempts: number; error: unknown; packet?: KinesisPacket },
+  ): DeadLetter {
+    return {
+      stream: this.deps.streamName,
+      shard_id: this.deps.shardId,
+      sequence_number: record.SequenceNumber ?? '',
+      partition_key: record.PartitionKey ?? '',
+      arrival_time: (record.ApproximateArrivalTimestamp ?? new Date(0)).toISOString(),
+      attempts: why.attempts,
+      reason: why.reason,
+      last_error: describeError(why.error),
+      data_base64: Buffer.from(record.Data ?? new Uint8Array()).toString('base64'),
+      ...(why.packet ? { packet: why.packet } : {}),
+      dead_lettered_at: new Date(this.deps.clock.now()).toISOString(),
+    };
+  }
+
+  private contextOf(record: _Record, packet: KinesisPacket, attempt: number): KinesisContext {
+    return new KinesisContext([
+      this.deps.streamName,
+      this.deps.shardId,
+      record.SequenceNumber ?? '',
+      record.PartitionKey ?? '',
+      record.ApproximateArrivalTimestamp ?? new Date(0),
+      packet,
+      attempt,
+    ]);
+  }
+
+  private log(level: 'warn' | 'error', record: _Record, message: string): void {
+    this.deps.logger[level](`${this.deps.shardId}/${record.SequenceNumber}: ${message}`);
+  }
+}

@@ -1,0 +1,188 @@
+import {
+  ExpiredIteratorException,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  KinesisClient,
+  ProvisionedThroughputExceededException,
+  type _Record,
+} from '@aws-sdk/client-kinesis';
+import { mockClient } from 'aws-sdk-client-mock';
+import { LeaseLostError } from '../errors/lease-lost.error';
+import type { HeldLease } from '../leases/held.lease';
+import { SHARD_END } from '../leases/lease';
+import { encodePacket } from '../kinesis-packet.codec';
+import { Backoff } from './backoff';
+import type { Clock } from './clock';
+import { RecordProcessor } from './record.processor';
+import { MIN_GET_RECORDS_INTERVAL_MS, ShardConsumer } from './shard.consumer';
+
+const quietLogger = { log: jest.fn(), warn: jest.fn(), error: jest.fn() };
+
+/** Virtual time that still yields to the event loop, so a runaway loop cannot starve jest. */
+function virtualClock(): Clock {
+  let now = 1_000_000;
+  return {
+    now: () => now,
+    sleep: async (ms) => {
+      now += Math.max(ms, 0);
+      await new Promise((resolve) => setImmediate(resolve));
+    },
+  };
+}
+
+const record = (seq: string): _Record => ({
+  SequenceNumber: seq,
+  PartitionKey: 'pk',
+  ApproximateArrivalTimestamp: new Date(),
+  Data: encodePacket({ pattern: 'p', id: seq, occurred_at: 't', headers: {}, data: seq }),
+});
+
+function fakeLease(checkpoint?: string, fail?: (position: string) => Error | undefined) {
+  const lease = {
+    shardId: 'shardId-0',
+    checkpointValue: checkpoint,
+    checkpoints: [] as string[],
+    async checkpoint(position: string) {
+      const error = fail?.(position);
+      if (error) throw error;
+      lease.checkpoints.push(position);
+      lease.checkpointValue = position;
+      log.push(`checkpoint ${position}`);
+    },
+  };
+  return lease;
+}
+
+let log: string[];
+const kinesisClient = new KinesisClient({ region: 'us-east-1' });
+const kinesis = mockClient(kinesisClient);
+
+function consumerWith(lease: ReturnType<typeof fakeLease>, clock = virtualClock(), handle?: (seq: string) => Promise<void>) {
+  const processor = new RecordProcessor({
+    streamName: 's',
+    shardId: lease.shardId,
+    hasHandler: () => true,
+    dispatch: async (packet) => {
+      log.push(`handle ${packet.data}`);
+      await handle?.(String(packet.data));
+      log.push(`handled ${packet.data}`);
+    },
+    deadLetters: { send: async () => undefined },
+    maxAttempts: 3,
+    backoff: new Backoff({ initialMs: 10, maxMs: 100 }),
+    clock,
+    logger: quietLogger,
+  });
+  return new ShardConsumer({
+    kinesis: kinesisClient,
+    streamName: 's',
+    lease: lease as unknown as HeldLease,
+    processor,
+    idleTimeBetweenReadsMs: 200,
+    maxRecordsPerCall: 1000,
+    backoff: new Backoff({ initialMs: 10, maxMs: 100 }),
+    clock,
+    logger: quietLogger,
+  });
+}
+
+beforeEach(() => {
+  log = [];
+  kinesis.reset();
+  kinesis.on(GetShardIteratorCommand).resolves({ ShardIterator: 'it-0' });
+});
+
+describe('ShardConsumer', () => {
+  it('starts a shard with no checkpoint at TRIM_HORIZON (never LATEST)', async () => {
+    kinesis.on(GetRecordsCommand).resolves({ Records: [], NextShardIterator: undefined });
+    await expect(consumerWith(fakeLease()).run(new AbortController().signal)).resolves.toBe('shard-end');
+    expect(kinesis.commandCalls(GetShardIteratorCommand)[0].args[0].input).toEqual({
+      StreamName: 's',
+      ShardId: 'shardId-0',
+      ShardIteratorType: 'TRIM_HORIZON',
+    });
+  });
+
+  it('resumes after the checkpoint', async () => {
+    kinesis.on(GetRecordsCommand).resolves({ Records: [], NextShardIterator: undefined });
+    await consumerWith(fakeLease('42')).run(new AbortController().signal);
+    expect(kinesis.commandCalls(GetShardIteratorCommand)[0].args[0].input).toMatchObject({
+      ShardIteratorType: 'AFTER_SEQUENCE_NUMBER',
+      StartingSequenceNumber: '42',
+    });
+  });
+
+  it('handles records in order and checkpoints each only after its handler finished', async () => {
+    kinesis
+      .on(GetRecordsCommand)
+      .resolvesOnce({ Records: [record('1'), record('2')], NextShardIterator: 'it-1' })
+      .resolvesOnce({ Records: [record('3')], NextShardIterator: undefined });
+    const lease = fakeLease();
+    await expect(consumerWith(lease).run(new AbortController().signal)).resolves.toBe('shard-end');
+    expect(log).toEqual([
+      'handle 1', 'handled 1', 'checkpoint 1',
+      'handle 2', 'handled 2', 'checkpoint 2',
+      'handle 3', 'handled 3', 'checkpoint 3',
+      `checkpoint ${SHARD_END}`,
+    ]);
+    expect(kinesis.commandCalls(GetRecordsCommand).map((c) => c.args[0].input.ShardIterator)).toEqual(['it-0', 'it-1']);
+  });
+
+  it('gets a new iterator after the checkpoint when the old one expired', async () => {
+    kinesis
+      .on(GetRecordsCommand)
+      .resolvesOnce({ Records: [record('1')], NextShardIterator: 'it-1' })
+      .rejectsOnce(new ExpiredIteratorException({ message: 'expired', $metadata: {} }))
+      .resolvesOnce({ Records: [record('2')], NextShardIterator: undefined });
+    await consumerWith(fakeLease()).run(new AbortController().signal);
+    const iterators = kinesis.commandCalls(GetShardIteratorCommand).map((c) => c.args[0].input);
+    expect(iterators[1]).toMatchObject({ ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: '1' });
+    expect(log.filter((l) => l.startsWith('handled'))).toEqual(['handled 1', 'handled 2']);
+  });
+
+  it('waits out throttling and network errors and carries on', async () => {
+    kinesis
+      .on(GetRecordsCommand)
+      .rejectsOnce(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }))
+      .rejectsOnce(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))
+      .resolvesOnce({ Records: [record('1')], NextShardIterator: undefined });
+    await expect(consumerWith(fakeLease()).run(new AbortController().signal)).resolves.toBe('shard-end');
+    expect(log).toContain('checkpoint 1');
+  });
+
+  it('never calls GetRecords more than 5 times a second, and idles after an empty read', async () => {
+    const clock = virtualClock();
+    const callTimes: number[] = [];
+    let calls = 0;
+    kinesis.on(GetRecordsCommand).callsFake(() => {
+      callTimes.push(clock.now());
+      calls += 1;
+      if (calls === 30) return { Records: [], NextShardIterator: undefined };
+      // Alternate full and empty reads: full ones are paced by the limit, empty ones idle.
+      return { Records: calls % 2 ? [record(String(calls))] : [], NextShardIterator: `it-${calls}` };
+    });
+    await consumerWith(fakeLease(), clock).run(new AbortController().signal);
+    const gaps = callTimes.slice(1).map((t, i) => t - callTimes[i]);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(MIN_GET_RECORDS_INTERVAL_MS);
+  });
+
+  it('stops without checkpointing when the lease is lost', async () => {
+    kinesis.on(GetRecordsCommand).resolves({ Records: [record('1'), record('2')], NextShardIterator: 'it-1' });
+    const lease = fakeLease(undefined, () => new LeaseLostError('shardId-0'));
+    await expect(consumerWith(lease).run(new AbortController().signal)).resolves.toBe('lease-lost');
+    expect(lease.checkpoints).toEqual([]);
+    expect(log).toEqual(['handle 1', 'handled 1']);
+  });
+
+  it('on stop, lets the in-flight handler finish and checkpoint, then reads no more', async () => {
+    const controller = new AbortController();
+    kinesis.on(GetRecordsCommand).resolves({ Records: [record('1'), record('2')], NextShardIterator: 'it-1' });
+    const lease = fakeLease();
+    const consumer = consumerWith(lease, virtualClock(), async (seq) => {
+      if (seq === '1') controller.abort();
+    });
+    await expect(consumer.run(controller.signal)).resolves.toBe('stopped');
+    expect(log).toEqual(['handle 1', 'handled 1', 'checkpoint 1']);
+    expect(kinesis.commandCalls(GetRecordsCommand)).toHaveLength(1);
+  });
+});

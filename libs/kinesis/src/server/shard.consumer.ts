@@ -1,0 +1,141 @@
+import {
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type GetRecordsCommandOutput,
+  type KinesisClient,
+} from '@aws-sdk/client-kinesis';
+import type { LoggerService } from '@nestjs/common';
+import { LeaseLostError } from '../errors/lease-lost.error';
+import type { HeldLease } from '../leases/held.lease';
+import { SHARD_END } from '../leases/lease';
+import { describeError, isExpiredIterator } from './aws-errors';
+import type { Backoff } from './backoff';
+import type { Clock } from './clock';
+import type { RecordProcessor } from './record.processor';
+
+/** Kinesis allows 5 GetRecords calls per second per shard. */
+export const MIN_GET_RECORDS_INTERVAL_MS = 200;
+
+/** Why a shard's loop ended. */
+export type ShardExit = 'shard-end' | 'stopped' | 'lease-lost';
+
+export interface ShardConsumerDeps {
+  kinesis: KinesisClient;
+  streamName: string;
+  lease: HeldLease;
+  processor: RecordProcessor;
+  idleTimeBetweenReadsMs: number;
+  maxRecordsPerCall: number;
+  backoff: Backoff;
+  clock: Clock;
+  logger: LoggerService;
+  /** Told after each failed and each successful AWS call, for the server's status. */
+  onHealth?(healthy: boolean, error?: unknown): void;
+}
+
+/**
+ * Reads one leased shard in order, from its checkpoint, until the shard ends, the lease is
+ * lost or `signal` aborts. AWS failures are waited out with backoff: the loop never dies.
+ */
+export class ShardConsumer {
+  private iterator: string | undefined;
+  private lastCallAt = Number.NEGATIVE_INFINITY;
+  private failures = 0;
+
+  constructor(private readonly deps: ShardConsumerDeps) {}
+
+  get shardId(): string {
+    return this.deps.lease.shardId;
+  }
+
+  async run(signal: AbortSignal): Promise<ShardExit> {
+    while (!signal.aborted) {
+      try {
+        const page = await this.read(signal);
+        this.healthy();
+        if (!(await this.handleAll(page, signal))) return 'stopped';
+        if (!page.NextShardIterator) {
+          await this.checkpoint(SHARD_END, signal);
+          return 'shard-end';
+        }
+        this.iterator = page.NextShardIterator;
+        if (!page.Records?.length) await this.deps.clock.sleep(this.deps.idleTimeBetweenReadsMs, signal);
+      } catch (error) {
+        if (error instanceof LeaseLostError) return 'lease-lost';
+        if (signal.aborted) break;
+        // Every record handled so far is checkpointed, so a fresh iterator after the
+        // checkpoint resumes exactly: nothing replayed, nothing skipped.
+        this.iterator = undefined;
+        if (isExpiredIterator(error)) continue;
+        await this.failed(error, signal);
+      }
+    }
+    return 'stopped';
+  }
+
+  private async read(signal: AbortSignal): Promise<GetRecordsCommandOutput> {
+    this.iterator ??= await this.newIterator(signal);
+    await this.deps.clock.sleep(this.lastCallAt + MIN_GET_RECORDS_INTERVAL_MS - this.deps.clock.now(), signal);
+    if (signal.aborted) throw new Error('stopped');
+    this.lastCallAt = this.deps.clock.now();
+    return this.deps.kinesis.send(
+      new GetRecordsCommand({ ShardIterator: this.iterator, Limit: this.deps.maxRecordsPerCall }),
+      { abortSignal: signal },
+    );
+  }
+
+  /** Handles and checkpoints each record in order; false when asked to stop midway. */
+  private async handleAll(page: GetRecordsCommandOutput, signal: AbortSignal): Promise<boolean> {
+    for (const record of page.Records ?? []) {
+      const outcome = await this.deps.processor.process(record, signal);
+      if (outcome === 'aborted') return false;
+      await this.checkpoint(record.SequenceNumber!, signal);
+    }
+    return true;
+  }
+
+  private async newIterator(signal: AbortSignal): Promise<string> {
+    const checkpoint = this.deps.lease.checkpointValue;
+    // Never LATEST: a shard nobody has read yet starts at its oldest record.
+    const position = checkpoint
+      ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER' as const, StartingSequenceNumber: checkpoint }
+      : { ShardIteratorType: 'TRIM_HORIZON' as const };
+    const result = await this.deps.kinesis.send(
+      new GetShardIteratorCommand({ StreamName: this.deps.streamName, ShardId: this.shardId, ...position }),
+      { abortSignal: signal },
+    );
+    if (!result.ShardIterator) throw new Error(`no iterator for shard ${this.shardId}`);
+    return result.ShardIterator;
+  }
+
+  /**
+   * Records the position once the record is done with. It is tried even after a stop was
+   * asked for (the record was handled, so its checkpoint should land) but retried only
+   * while running; a refused condition means the lease is gone (LeaseLostError).
+   */
+  private async checkpoint(position: string, signal: AbortSignal): Promise<void> {
+    for (let retry = 1; ; retry++) {
+      try {
+        await this.deps.lease.checkpoint(position);
+        return;
+      } catch (error) {
+        if (error instanceof LeaseLostError || signal.aborted) throw error;
+        this.deps.logger.warn(`${this.shardId}: checkpoint failed, retrying: ${describeError(error)}`);
+        this.deps.onHealth?.(false, error);
+        await this.deps.clock.sleep(this.deps.backoff.delay(retry), signal);
+      }
+    }
+  }
+
+  private healthy(): void {
+    this.failures = 0;
+    this.deps.onHealth?.(true);
+  }
+
+  private async failed(error: unknown, signal: AbortSignal): Promise<void> {
+    this.failures += 1;
+    this.deps.logger.warn(`${this.shardId}: read failed (${this.failures}), backing off: ${describeError(error)}`);
+    this.deps.onHealth?.(false, error);
+    await this.deps.clock.sleep(this.deps.backoff.delay(this.failures), signal);
+  }
+}

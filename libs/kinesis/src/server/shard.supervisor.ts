@@ -1,0 +1,197 @@
+import type { KinesisClient, Shard } from '@aws-sdk/client-kinesis';
+import type { LoggerService } from '@nestjs/common';
+import { LeaseLostError } from '../errors/lease-lost.error';
+import { HeldLease } from '../leases/held.lease';
+import { SHARD_END, type Lease } from '../leases/lease';
+import type { LeaseManager } from '../leases/lease.manager';
+import type { LeaseTakingStrategy } from '../leases/lease-taking.strategy';
+import { describeError } from './aws-errors';
+import type { Backoff } from './backoff';
+import type { Clock } from './clock';
+import type { ShardConsumer, ShardExit } from './shard.consumer';
+import { listShards, parentsOf } from './shard.lister';
+
+export interface ShardSupervisorDeps {
+  kinesis: KinesisClient;
+  streamName: string;
+  leases: LeaseManager;
+  takingStrategy: LeaseTakingStrategy;
+  leaseDurationMs: number;
+  shardSyncIntervalMs: number;
+  createConsumer(lease: HeldLease): ShardConsumer;
+  backoff: Backoff;
+  clock: Clock;
+  logger: LoggerService;
+  onHealth(component: string, healthy: boolean): void;
+  onLeaseAcquired(shardId: string): void;
+  onLeaseLost(shardId: string): void;
+  onShardEnd(shardId: string): void;
+}
+
+interface RunningShard {
+  lease: HeldLease;
+  controller: AbortController;
+  lost: boolean;
+  done: Promise<void>;
+}
+
+/**
+ * Keeps one consumer running per shard this worker leases: discovers shards, creates and
+ * takes leases, renews them, starts children once their parents are finished, and on
+ * `stop()` winds everything down and gives the leases back.
+ */
+export class ShardSupervisor {
+  private readonly running = new Map<string, RunningShard>();
+  private readonly syncStop = new AbortController();
+  private readonly renewStop = new AbortController();
+  private wake = new AbortController();
+  private loops: Promise<void>[] = [];
+  private closing = false;
+
+  constructor(private readonly deps: ShardSupervisorDeps) {}
+
+  get heldShardIds(): string[] {
+    return [...this.running.keys()];
+  }
+
+  /**
+   * Starts the sync and renewal loops after a first `sync()` by the caller; when that one
+   * failed, the next comes after a backoff rather than a whole sync interval.
+   */
+  start(firstSyncFailed = false): void {
+    this.loops = [this.syncLoop(firstSyncFailed ? 1 : 0), this.renewLoop()];
+  }
+
+  /** One pass: discover shards, create missing leases, take the chosen ones, start them. */
+  async sync(): Promise<void> {
+    const shards = await listShards(this.deps.kinesis, this.deps.streamName);
+    let leases = await this.deps.leases.list();
+    const known = new Set(leases.map((lease) => lease.shardId));
+    const missing = shards.filter((shard) => !known.has(shard.ShardId!));
+    for (const shard of missing) await this.deps.leases.create(shard.ShardId!, parentsOf(shard));
+    if (missing.length > 0) leases = await this.deps.leases.list();
+
+    const chosen = this.deps.takingStrategy.choose({
+      workerId: this.deps.leases.workerId,
+      available: this.availableLeases(shards, leases),
+      all: leases,
+      held: this.running.size,
+    });
+    for (const seen of chosen) {
+      if (this.closing) return;
+      const taken = await this.deps.leases.take(seen);
+      if (taken) this.launch(new HeldLease(this.deps.leases, taken));
+    }
+  }
+
+  /** Stops every consumer (in-flight handlers finish and checkpoint), then releases leases. */
+  async stop(): Promise<void> {
+    this.closing = true;
+    this.syncStop.abort();
+    await this.loops[0];
+    for (const shard of this.running.values()) shard.controller.abort();
+    await Promise.all([...this.running.values()].map((shard) => shard.done));
+    this.renewStop.abort();
+    await Promise.all(this.loops);
+  }
+
+  private availableLeases(shards: Shard[], leases: Lease[]): Lease[] {
+    const listed = new Set(shards.map((shard) => shard.ShardId!));
+    const byShard = new Map(leases.map((lease) => [lease.shardId, lease]));
+    // A parent is finished when read to its end, or trimmed away (nothing left to read).
+    const finished = (id: string) => byShard.get(id)?.checkpoint === SHARD_END || !listed.has(id);
+    return shards
+      .map((shard) => ({ shard, lease: byShard.get(shard.ShardId!) }))
+      .filter(({ shard, lease }) =>
+        lease !== undefined &&
+        lease.checkpoint !== SHARD_END &&
+        !this.running.has(shard.ShardId!) &&
+        this.deps.leases.isAvailable(lease) &&
+        parentsOf(shard).every(finished),
+      )
+      .map(({ lease }) => lease!);
+  }
+
+  private launch(lease: HeldLease): void {
+    const controller = new AbortController();
+    const shard: RunningShard = { lease, controller, lost: false, done: Promise.resolve() };
+    this.running.set(lease.shardId, shard);
+    this.deps.onLeaseAcquired(lease.shardId);
+    shard.done = this.deps
+      .createConsumer(lease)
+      .run(controller.signal)
+      .then((exit) => this.finish(shard, exit))
+      .catch((error) => this.deps.logger.error(`${lease.shardId}: consumer crashed: ${describeError(error)}`));
+  }
+
+  private async finish(shard: RunningShard, exit: ShardExit): Promise<void> {
+    const shardId = shard.lease.shardId;
+    this.deps.onHealth(`shard:${shardId}`, true);
+    if (exit === 'lease-lost' || shard.lost) {
+      this.running.delete(shardId);
+      this.deps.onLeaseLost(shardId);
+      return;
+    }
+    await this.releaseQuietly(shard.lease);
+    this.running.delete(shardId);
+    if (exit === 'shard-end') {
+      this.deps.onShardEnd(shardId);
+      this.wake.abort(); // its children may start now rather than at the next sync
+    }
+  }
+
+  private async syncLoop(failures: number): Promise<void> {
+    const signal = this.syncStop.signal;
+    for (;;) {
+      const wait = failures > 0 ? this.deps.backoff.delay(failures) : this.deps.shardSyncIntervalMs;
+      await this.deps.clock.sleep(wait, AbortSignal.any([signal, this.wake.signal]));
+      if (signal.aborted) return;
+      this.wake = new AbortController();
+      try {
+        await this.sync();
+        failures = 0;
+        this.deps.onHealth('sync', true);
+      } catch (error) {
+        failures += 1;
+        this.deps.logger.warn(`shard sync failed (${failures}), backing off: ${describeError(error)}`);
+        this.deps.onHealth('sync', false);
+      }
+    }
+  }
+
+  private async renewLoop(): Promise<void> {
+    const signal = this.renewStop.signal;
+    while (!signal.aborted) {
+      await this.deps.clock.sleep(this.deps.leaseDurationMs / 3, signal);
+      if (signal.aborted) return;
+      await Promise.all([...this.running.values()].map((shard) => this.renew(shard)));
+    }
+  }
+
+  private async renew(shard: RunningShard): Promise<void> {
+    try {
+      await shard.lease.renew();
+      this.deps.onHealth('renew', true);
+    } catch (error) {
+      // Past its expiry another worker may already read the shard: stop, do not checkpoint.
+      const expired = this.deps.clock.now() >= shard.lease.expiresAt;
+      if (error instanceof LeaseLostError || expired) {
+        this.deps.logger.warn(`${shard.lease.shardId}: lease lost: ${describeError(error)}`);
+        shard.lost = true;
+        shard.controller.abort();
+        return;
+      }
+      this.deps.logger.warn(`${shard.lease.shardId}: lease renewal failed, will retry: ${describeError(error)}`);
+      this.deps.onHealth('renew', false);
+    }
+  }
+
+  private async releaseQuietly(lease: HeldLease): Promise<void> {
+    try {
+      await lease.release();
+    } catch (error) {
+      // It expires by itself; another worker takes it then.
+      this.deps.logger.warn(`${lease.shardId}: lease not released: ${describeError(error)}`);
+    }
+  }
+}
