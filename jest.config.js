@@ -33,7 +33,7 @@ module.exports = {
     {
       ...shared,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{apps,libs,tools}/**/*.spec.ts'],
+      testMatch: ['<rootDir>/{apps,libs,tools,test-kit}/**/*.spec.ts'],
       testPathIgnorePatterns: ['\\.e2e-spec\\.ts$', '\\.int-spec\\.ts$'],
     },
     {
@@ -42,7 +42,8 @@ module.exports = {
       testMatch: ['<rootDir>/{apps,libs}/**/*.{e2e,int}-spec.ts'],
       globalSetup: '<rootDir>/test-kit/global-setup.ts',
       globalTeardown: '<rootDir>/test-kit/global-teardown.ts',
-      testTimeout: 60000,
+      // jest 30 ignores testTimeout inside a project; the e2e timeout is set by this file.
+      setupFilesAfterEnv: ['<rootDir>/test-kit/e2e-timeout.ts'],
     },
   ],
 };

@@ -1,1 +1,46 @@
-export default async function globalSetup(): Promise<void> {}
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generatePassword } from '../tools/local-cloud/cognito-users';
+import { localAppEnvironment } from '../tools/local-cloud/local-app.environment';
+import { startLocalCloud, type LocalCloud } from '../tools/local-cloud/local-cloud';
+import { E2E_APP_VARIABLES, E2E_USERS } from './e2e-environment';
+
+/** Where the teardown finds the cloud: jest runs globalSetup and globalTeardown in one process. */
+export const LOCAL_CLOUD_GLOBAL = '__E2E_LOCAL_CLOUD__';
+
+/**
+ * Jest global setup for the e2e project: a fresh local cloud on free ports in a temp folder,
+ * seeded, with a second user, both users logged in once. Everything goes into `process.env`,
+ * which the jest workers inherit; `e2eEnvironment()` reads it back, typed.
+ */
+export default async function globalSetup(): Promise<void> {
+  // Test output is no place for the SDK's notice about Node 22 (the lock file pins the SDK).
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const dir = await mkdtemp(join(tmpdir(), 'e2e-local-cloud-'));
+  const cloud = await startLocalCloud({ dir, ports: { kinesis: 0, s3: 0, dynamodb: 0, cognito: 0 } });
+  (globalThis as Record<string, unknown>)[LOCAL_CLOUD_GLOBAL] = cloud;
+  const demo = cloud.outputs.demoUser;
+  const other = { username: E2E_USERS.other, password: generatePassword() };
+  // One user at a time: cognito-local's JSON store breaks on concurrent writes.
+  await cloud.ensureUser(other.username, other.password);
+  const demoTokens = await cloud.login(demo.username, demo.password);
+  const otherTokens = await cloud.login(other.username, other.password);
+
+  const appEnvironment = localAppEnvironment(cloud.outputs);
+  Object.assign(process.env, appEnvironment, {
+    [E2E_APP_VARIABLES]: Object.keys(appEnvironment).join(','),
+    E2E_DEMO_ACCESS_TOKEN: demoTokens.accessToken,
+    E2E_OTHER_ACCESS_TOKEN: otherTokens.accessToken,
+    E2E_DEMO_USERNAME: demo.username,
+    E2E_OTHER_USERNAME: other.username,
+    E2E_DEMO_PASSWORD: demo.password,
+    E2E_OTHER_PASSWORD: other.password,
+    E2E_COGNITO_ENDPOINT: cloud.outputs.endpoints.cognito,
+    E2E_LOCAL_CLOUD_DIR: dir,
+  });
+}
+
+export function runningE2eCloud(): LocalCloud | undefined {
+  return (globalThis as Record<string, unknown>)[LOCAL_CLOUD_GLOBAL] as LocalCloud | undefined;
+}

@@ -1,0 +1,114 @@
+// `npm start [-- --reset]`: the local cloud, the api and the worker side by side, each output
+// line tagged. Ctrl-C stops everything; if one part dies, the others are stopped too.
+import { request } from 'node:http';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { localCloudDir, REPO_ROOT } from '../local-cloud/local-cloud.options';
+import { readOutputs } from '../local-cloud/local-cloud.outputs';
+import { LOCAL_CLOUD_READY_LINE } from '../local-cloud/local-cloud.summary';
+import { ChildGroup } from './child-group';
+import { EXIT_WITH_PARENT_VARIABLE } from './exit-with-parent';
+import { formatTag } from './line-prefixer';
+
+const CLOUD_READY_DEADLINE_MS = 120_000;
+const API_READY_DEADLINE_MS = 60_000;
+
+const colour = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+const group = new ChildGroup({ colour, tagWidth: 8 });
+const say = (line: string) => process.stdout.write(`${formatTag('start', 5, colour, 8)} ${line}\n`);
+
+/** Runs a TypeScript entry point of the tools in a plain node process, through tsx's loader. */
+function tsNode(script: string, ...args: string[]): string[] {
+  const tsx = pathToFileURL(require.resolve('tsx')).href;
+  return ['--import', tsx, resolve(REPO_ROOT, script), ...args];
+}
+
+async function main(args: string[]): Promise<void> {
+  const unknown = args.filter((a) => a !== '--reset');
+  if (unknown.length > 0) {
+    console.error(`Unknown option ${unknown[0]}; usage: npm start [-- --reset]`);
+    process.exit(2);
+  }
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    [EXIT_WITH_PARENT_VARIABLE]: '1',
+    // Children write to our pipes, not a terminal: tell their loggers what we will do.
+    ...(colour ? { FORCE_COLOR: process.env.FORCE_COLOR ?? '1' } : { NO_COLOR: '1' }),
+  };
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) {
+      group.killAll();
+      process.exit(130);
+    }
+    stopping = true;
+    await group.stopAll();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+  group.onUnexpectedExit((child, code, signal) => {
+    say(`${child.tag} exited (${signal ?? `code ${code}`}); stopping the others`);
+    void stop(code || 1);
+  });
+
+  let cloudReady!: () => void;
+  const ready = new Promise<void>((r) => (cloudReady = r));
+  // s3rver needs the legacy provider for truncated listings (continuation tokens use DES).
+  group.spawn('cloud', ['--openssl-legacy-provider', ...tsNode('tools/local-cloud/main.ts', ...args)], env, (line) => {
+    if (line.trim() === LOCAL_CLOUD_READY_LINE) cloudReady();
+  });
+  await deadline(ready, CLOUD_READY_DEADLINE_MS, 'the local cloud to be ready');
+
+  group.spawn('api', tsNode('tools/dev/run-app.ts', 'api'), env);
+  group.spawn('worker', tsNode('tools/dev/run-app.ts', 'worker'), env);
+
+  const port = process.env.PORT ?? '3000';
+  const apiUrl = `http://127.0.0.1:${port}`;
+  const apiUp = await waitForHttp(apiUrl, API_READY_DEADLINE_MS, () => stopping);
+  if (stopping) return;
+  const outputs = readOutputs(localCloudDir());
+  const lines = [
+    '─'.repeat(60),
+    apiUp ? `API        ${apiUrl}   (OpenAPI: ${apiUrl}/docs)` : `API        ${apiUrl}   (not answering yet: see the [api] lines)`,
+    `Demo user  ${outputs?.demoUser.username} / ${outputs?.demoUser.password}`,
+    'Token      npm run -s token',
+    `Try        curl -i -X POST ${apiUrl}/uploads -H "Authorization: Bearer $(npm run -s token)" -H 'Content-Type: text/plain' --data-binary 'hello'`,
+    'Ctrl-C stops everything; the data stays in .local-cloud/ (npm start -- --reset wipes it).',
+    '─'.repeat(60),
+  ];
+  for (const line of lines) say(line);
+}
+
+function deadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Timed out after ${ms / 1000} s waiting for ${what}`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Polls until something answers HTTP at `url` (any status), or the deadline passes. */
+async function waitForHttp(url: string, ms: number, cancelled: () => boolean): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (Date.now() < until && !cancelled()) {
+    const answered = await new Promise<boolean>((done) => {
+      const req = request(`${url}/health`, { timeout: 1_000 }, (res) => {
+        res.resume();
+        done(true);
+      });
+      req.on('error', () => done(false));
+      req.on('timeout', () => req.destroy());
+      req.end();
+    });
+    if (answered) return true;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}
+
+main(process.argv.slice(2)).catch(async (error: Error) => {
+  say(error.message);
+  await group.stopAll();
+  process.exit(1);
+});

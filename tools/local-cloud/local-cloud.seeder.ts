@@ -1,0 +1,119 @@
+import {
+  CreateUserPoolClientCommand,
+  DescribeUserPoolClientCommand,
+  ListUserPoolClientsCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { CreateStreamCommand, DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
+import { LOCAL_APP_CLIENT } from './app-client.definition';
+import { ensureUser, generatePassword } from './cognito-users';
+import type { LocalAwsClients } from './local-aws.clients';
+import { LOCAL_NAMES, type LocalCloudOutputs } from './local-cloud.outputs';
+
+const ACTIVE_DEADLINE_MS = 15_000;
+
+/** What seeding produced: the parts of the outputs that are not endpoints. */
+export interface SeedResult {
+  clientId: string;
+  demoUser: { username: string; password: string };
+}
+
+/**
+ * Creates what the apps expect, leaving whatever already exists alone, so a restart on the
+ * same data changes nothing: the stream (waited for until ACTIVE), the two tables, the app
+ * client (reused: the id from the previous outputs, else one with the same name) and the
+ * demo user. The bucket is configured by s3rver itself; the pool file is pre-created.
+ * Streams are never deleted: closing kinesalite soon after a DeleteStream can crash it.
+ */
+export async function seedLocalCloud(clients: LocalAwsClients, previous?: LocalCloudOutputs): Promise<SeedResult> {
+  await Promise.all([
+    ensureStream(clients),
+    ensureTable(clients, LOCAL_NAMES.leaseTable, 'lease_key'),
+    ensureTable(clients, LOCAL_NAMES.uploadsTable, 'id'),
+  ]);
+  // Cognito last and strictly one write at a time (its store breaks on concurrent writes).
+  const clientId = await ensureAppClient(clients, previous?.clientId);
+  const demoUser = { username: LOCAL_NAMES.demoUsername, password: previous?.demoUser.password ?? generatePassword() };
+  await ensureUser(clients.cognito, LOCAL_NAMES.userPoolId, demoUser.username, demoUser.password);
+  return { clientId, demoUser };
+}
+
+async function ensureStream({ kinesis }: LocalAwsClients): Promise<void> {
+  const name = LOCAL_NAMES.streamName;
+  const status = async () =>
+    kinesis
+      .send(new DescribeStreamSummaryCommand({ StreamName: name }))
+      .then((r) => r.StreamDescriptionSummary?.StreamStatus)
+      .catch((error: Error) => {
+        if (error.name === 'ResourceNotFoundException') return undefined;
+        throw error;
+      });
+  if ((await status()) === undefined) {
+    await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: LOCAL_NAMES.shardCount })).catch((error: Error) => {
+      if (error.name !== 'ResourceInUseException') throw error;
+    });
+  }
+  await until(async () => (await status()) === 'ACTIVE', `stream ${name} to become ACTIVE`);
+}
+
+async function ensureTable({ dynamodb }: LocalAwsClients, name: string, hashKey: string): Promise<void> {
+  const status = async () =>
+    dynamodb
+      .send(new DescribeTableCommand({ TableName: name }))
+      .then((r) => r.Table?.TableStatus)
+      .catch((error: Error) => {
+        if (error.name === 'ResourceNotFoundException') return undefined;
+        throw error;
+      });
+  if ((await status()) === undefined) {
+    await dynamodb
+      .send(
+        new CreateTableCommand({
+          TableName: name,
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: [{ AttributeName: hashKey, AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: hashKey, KeyType: 'HASH' }],
+        }),
+      )
+      .catch((error: Error) => {
+        if (error.name !== 'ResourceInUseException') throw error;
+      });
+  }
+  await until(async () => (await status()) === 'ACTIVE', `table ${name} to become ACTIVE`);
+}
+
+async function ensureAppClient({ cognito }: LocalAwsClients, previousId?: string): Promise<string> {
+  const UserPoolId = LOCAL_NAMES.userPoolId;
+  if (previousId) {
+    const found = await cognito
+      .send(new DescribeUserPoolClientCommand({ UserPoolId, ClientId: previousId }))
+      .then((r) => r.UserPoolClient?.ClientId)
+      .catch(() => undefined);
+    if (found) return found;
+  }
+  const listed = await cognito.send(new ListUserPoolClientsCommand({ UserPoolId, MaxResults: 60 }));
+  const existing = listed.UserPoolClients?.find((c) => c.ClientName === LOCAL_NAMES.appClientName)?.ClientId;
+  if (existing) return existing;
+  const created = await cognito.send(
+    new CreateUserPoolClientCommand({
+      ...LOCAL_APP_CLIENT,
+      ExplicitAuthFlows: [...LOCAL_APP_CLIENT.ExplicitAuthFlows],
+      AllowedOAuthFlows: [...LOCAL_APP_CLIENT.AllowedOAuthFlows],
+      AllowedOAuthScopes: [...LOCAL_APP_CLIENT.AllowedOAuthScopes],
+      CallbackURLs: [...LOCAL_APP_CLIENT.CallbackURLs],
+      SupportedIdentityProviders: [...LOCAL_APP_CLIENT.SupportedIdentityProviders],
+    }),
+  );
+  const clientId = created.UserPoolClient?.ClientId;
+  if (!clientId) throw new Error('Cognito created an app client without an id');
+  return clientId;
+}
+
+/** Polls `check` until it is true, failing after a deadline. */
+async function until(check: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + ACTIVE_DEADLINE_MS;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -1,0 +1,17 @@
+import type { LocalCloudOutputs } from './local-cloud.outputs';
+
+/** The line the CLI prints once everything is seeded; `npm start` waits for it. */
+export const LOCAL_CLOUD_READY_LINE = 'Local cloud ready.';
+
+/** The short summary the CLI prints: endpoints, the demo user, how to get a token. */
+export function formatLocalCloudSummary(outputs: LocalCloudOutputs): string[] {
+  const { endpoints } = outputs;
+  return [
+    `Kinesis   ${endpoints.kinesis}  stream ${outputs.streamName}`,
+    `S3        ${endpoints.s3}  bucket ${outputs.bucket}`,
+    `DynamoDB  ${endpoints.dynamodb}  tables ${outputs.leaseTable}, ${outputs.uploadsTable}`,
+    `Cognito   ${endpoints.cognito}  pool ${outputs.userPoolId}  client ${outputs.clientId}`,
+    `Demo user ${outputs.demoUser.username}  password ${outputs.demoUser.password}`,
+    'Get a token: npm run -s token',
+  ];
+}

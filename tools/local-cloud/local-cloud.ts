@@ -1,0 +1,185 @@
+import type { Server } from 'node:http';
+import { mkdir } from 'node:fs/promises';
+import dynalite from 'dynalite';
+import kinesalite from 'kinesalite';
+import S3rver from 's3rver';
+import { CognitoLocalProcess } from './cognito-local.process';
+import { CognitoStoreDamagedError } from './cognito-store-damaged.error';
+import { moveStoreAside, prepareCognitoStore } from './cognito-store';
+import { ensureUser, passwordLogin, type LocalTokens } from './cognito-users';
+import { createLocalAwsClients, type LocalAwsClients } from './local-aws.clients';
+import { claimLocalCloudData, dataPaths, releaseLocalCloudData, wipeLocalCloudData } from './local-cloud-data';
+import { resolveLocalCloudOptions, type LocalCloudOptions, type LocalCloudPorts } from './local-cloud.options';
+import { LOCAL_CREDENTIALS, LOCAL_NAMES, readOutputs, writeOutputs, type LocalCloudOutputs } from './local-cloud.outputs';
+import { seedLocalCloud } from './local-cloud.seeder';
+import { assertPortsFree, listenOn, LOCAL_HOST, pickFreePort, portInUse } from './ports';
+
+/** A running, seeded local cloud. */
+export interface LocalCloud {
+  /** Its data folder. */
+  readonly dir: string;
+  /** Endpoints, ids and the demo user, as written to `<dir>/outputs.json`. */
+  readonly outputs: LocalCloudOutputs;
+  /** Settles with an error if a stand-in stops on its own (cognito-local is a child process). */
+  readonly failure: Promise<Error>;
+  /** Creates a user (or resets its password). Call for one user at a time. */
+  ensureUser(username: string, password: string): Promise<void>;
+  /** USER_PASSWORD_AUTH against the local pool with the seeded app client. */
+  login(username: string, password: string): Promise<LocalTokens>;
+  /** Stops every stand-in and releases the data folder. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+type Stopper = () => Promise<void>;
+
+/**
+ * Starts kinesalite, s3rver and dynalite in this process and cognito-local as a child, all on
+ * 127.0.0.1, then seeds them idempotently and writes `<dir>/outputs.json`. Data lives in the
+ * folder and survives a restart. Throws a LocalCloudConfigError (one-line message) for
+ * problems the user can fix, such as a busy port.
+ */
+export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
+  const { dir, ports, reset, log } = resolveLocalCloudOptions(options);
+  if (reset) {
+    await wipeLocalCloudData(dir);
+    log(`Wiped ${dir}`);
+  }
+  await assertPortsFree(ports);
+  await claimLocalCloudData(dir);
+  const paths = dataPaths(dir);
+  const stoppers: Stopper[] = [];
+  const stopAll = async () => {
+    for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
+    stoppers.length = 0;
+    await releaseLocalCloudData(dir);
+  };
+  let clients: LocalAwsClients | undefined;
+  try {
+    await Promise.all([paths.kinesis, paths.dynamodb, paths.s3, paths.cognito].map((p) => mkdir(p, { recursive: true })));
+    const bound = {} as LocalCloudPorts;
+    const kinesis = kinesalite({ path: paths.kinesis, createStreamMs: 0, updateStreamMs: 0, shardLimit: 100 });
+    bound.kinesis = await listenOn(kinesis, ports.kinesis, 'kinesis');
+    stoppers.push(() => closeServer(kinesis));
+    const dynamodb = dynalite({ path: paths.dynamodb, createTableMs: 0, updateTableMs: 0 });
+    bound.dynamodb = await listenOn(dynamodb, ports.dynamodb, 'dynamodb');
+    stoppers.push(() => closeServer(dynamodb));
+    const s3 = new S3rver({
+      address: LOCAL_HOST,
+      port: ports.s3,
+      silent: true,
+      directory: paths.s3,
+      configureBuckets: [{ name: LOCAL_NAMES.bucket }],
+    });
+    const s3Address = await s3.run().catch((error: NodeJS.ErrnoException) => {
+      throw error.code === 'EADDRINUSE' ? portInUse(ports.s3, 's3') : error;
+    });
+    bound.s3 = s3Address.port;
+    stoppers.push(() => closeS3rver(s3));
+    const previous = readOutputs(dir);
+    const cognitoPort = ports.cognito || (await pickFreePort('cognito'));
+    const cognito = await startCognito(paths.cognito, cognitoPort, previous?.clientId, log);
+    bound.cognito = cognito.port;
+    stoppers.push(() => cognito.stop());
+
+    const endpoints = {
+      kinesis: `http://${LOCAL_HOST}:${bound.kinesis}`,
+      s3: `http://${LOCAL_HOST}:${bound.s3}`,
+      dynamodb: `http://${LOCAL_HOST}:${bound.dynamodb}`,
+      cognito: cognito.endpoint,
+    };
+    clients = createLocalAwsClients(endpoints);
+    const seeded = await seedLocalCloud(clients, previous);
+    const issuer = `${LOCAL_NAMES.issuerDomain}/${LOCAL_NAMES.userPoolId}`;
+    const outputs: LocalCloudOutputs = {
+      region: LOCAL_NAMES.region,
+      ports: bound,
+      endpoints,
+      credentials: { accessKeyId: LOCAL_CREDENTIALS.accessKeyId, secretAccessKey: LOCAL_CREDENTIALS.secretAccessKey },
+      streamName: LOCAL_NAMES.streamName,
+      bucket: LOCAL_NAMES.bucket,
+      uploadsTable: LOCAL_NAMES.uploadsTable,
+      leaseTable: LOCAL_NAMES.leaseTable,
+      userPoolId: LOCAL_NAMES.userPoolId,
+      clientId: seeded.clientId,
+      issuer,
+      jwksUri: `${cognito.endpoint}/${LOCAL_NAMES.userPoolId}/.well-known/jwks.json`,
+      demoUser: seeded.demoUser,
+      seededAt: new Date().toISOString(),
+    };
+    await writeOutputs(dir, outputs);
+    return runningCloud(dir, outputs, cognito, clients, stopAll);
+  } catch (error) {
+    clients?.destroy();
+    await stopAll();
+    throw error;
+  }
+}
+
+/** Wipes the data folder of a local cloud that is not running (`--reset-only`). */
+export async function resetLocalCloud(options: Pick<LocalCloudOptions, 'dir'> = {}): Promise<string> {
+  const { dir } = resolveLocalCloudOptions(options);
+  await wipeLocalCloudData(dir);
+  return dir;
+}
+
+async function startCognito(
+  workDir: string,
+  port: number,
+  previousClientId: string | undefined,
+  log: (line: string) => void,
+): Promise<CognitoLocalProcess> {
+  const moved = await prepareCognitoStore(workDir, previousClientId);
+  if (moved) log(`Cognito store was damaged (${moved.damagedFile}): moved it to ${moved.movedTo} and re-seeding`);
+  try {
+    return await CognitoLocalProcess.start(workDir, port);
+  } catch (error) {
+    if (!(error instanceof CognitoStoreDamagedError)) throw error;
+    // Damage our own check missed (cognito-local parses more strictly, e.g. dates).
+    const movedTo = await moveStoreAside(workDir);
+    log(`Cognito store was damaged (cognito-local could not load it): moved it to ${movedTo} and re-seeding`);
+    await prepareCognitoStore(workDir, previousClientId);
+    return CognitoLocalProcess.start(workDir, port);
+  }
+}
+
+function runningCloud(
+  dir: string,
+  outputs: LocalCloudOutputs,
+  cognito: CognitoLocalProcess,
+  clients: LocalAwsClients,
+  stopAll: () => Promise<void>,
+): LocalCloud {
+  let stopped: Promise<void> | undefined;
+  const failure = cognito.exited.then(
+    (code) => new Error(`cognito-local exited unexpectedly (code ${code}):\n${cognito.output()}`),
+  );
+  return {
+    dir,
+    outputs,
+    // Only unexpected exits count; a promise that never settles otherwise.
+    failure: failure.then((error) => (cognito.isStopping ? new Promise<Error>(() => undefined) : error)),
+    ensureUser: (username, password) => ensureUser(clients.cognito, outputs.userPoolId, username, password),
+    login: (username, password) => passwordLogin(clients.cognito, outputs.clientId, username, password),
+    stop() {
+      stopped ??= (async () => {
+        clients.destroy();
+        await stopAll();
+      })();
+      return stopped;
+    },
+  };
+}
+
+/** Closes an HTTP server, including keep-alive connections the apps still hold. */
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    server.closeAllConnections();
+  });
+}
+
+async function closeS3rver(s3: S3rver): Promise<void> {
+  const closing = s3.close();
+  s3.httpServer?.closeAllConnections();
+  await closing;
+}
