@@ -15,3 +15,4 @@ export * from './dead-letter/s3-dead-letter.sink';
 export * from './leases/lease';
 export * from './leases/lease.manager';
 export * from './leases/lease-taking.strategy';
+export * from './server/kinesis-exception.filter';

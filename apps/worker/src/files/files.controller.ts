@@ -8,14 +8,14 @@ import {
   HEADER_PAYLOAD_VERSION,
   parseContract,
 } from '@lib/contracts';
-import { KinesisContext } from '@lib/kinesis';
-import { RpcErrorPassthroughFilter } from '../transport/rpc-error-passthrough.filter';
+import { KinesisContext, KinesisExceptionFilter } from '@lib/kinesis';
 import { FileEventRejectedError } from './file-event-rejected.error';
 import { FileUploadProcessor } from './file-upload.processor';
 
 /** Handles `file.uploaded` events: each one becomes an object in the bucket. */
 @Controller()
-@UseFilters(RpcErrorPassthroughFilter)
+// Errors reach ServerKinesis as thrown, so its retries and dead letters keep the real reason.
+@UseFilters(KinesisExceptionFilter)
 export class FilesController {
   private readonly logger = new Logger(FilesController.name);
 

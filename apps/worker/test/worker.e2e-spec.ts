@@ -11,7 +11,10 @@ import {
 } from '@lib/contracts';
 import { ClientKinesis, KinesisRecordBuilder } from '@lib/kinesis';
 import { e2eEnvironment, waitFor } from '../../../test-kit';
-import { createStream, localKinesisClient, localS3Client } from '../../../test-kit/aws';
+import { createStream, localAwsOptions, localKinesisClient, localS3Client } from '../../../test-kit/aws';
+import { UploadStatusRepository } from '@lib/upload-status';
+import { createDynamoDbDocumentClient } from '@lib/aws';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createWorkerApp } from '../src/create-worker-app';
 import { FileStorage } from '../src/files/file.storage';
 import { WorkerModule } from '../src/worker.module';
@@ -23,6 +26,8 @@ describe('worker (local Kinesis → S3)', () => {
   let kinesis: KinesisClient;
   let s3: S3Client;
   let publisher: ClientKinesis;
+  let dynamodb: DynamoDBDocumentClient;
+  let uploads: UploadStatusRepository;
 
   function startWorker(workerId: string): Promise<INestApplication> {
     return createWorkerApp(
@@ -94,12 +99,15 @@ describe('worker (local Kinesis → S3)', () => {
     s3 = localS3Client(env);
     await createStream(env, streamName, 4);
     publisher = new ClientKinesis({ streamName, kinesis });
+    dynamodb = createDynamoDbDocumentClient(localAwsOptions(env));
+    uploads = new UploadStatusRepository(dynamodb, env.uploadsTable);
   });
 
   afterAll(async () => {
     await publisher?.close();
     kinesis?.destroy();
     s3?.destroy();
+    dynamodb?.destroy();
   });
 
   it('a worker restarted mid-stream stores every record, without replaying what it checkpointed', async () => {
@@ -133,6 +141,39 @@ describe('worker (local Kinesis → S3)', () => {
     } finally {
       put.mockRestore();
       await workerB.close();
+    }
+  });
+
+  it('dead-letters an event whose bytes do not match its sha256, keeping the reason, and marks the upload failed', async () => {
+    const worker = await startWorker('worker-corrupt');
+    try {
+      const file = fileEvent();
+      file.event.sha256 = createHash('sha256').update('something else').digest('hex');
+      const record = new KinesisRecordBuilder(file.event)
+        .setHeaders({ [HEADER_PAYLOAD_VERSION]: FILE_UPLOADED_VERSION })
+        .setPartitionKey(file.event.id)
+        .build();
+      const { shardId, sequenceNumber } = await lastValueFrom(publisher.emit(FILE_UPLOADED, record));
+
+      const letterKey = `dead-letter/${shardId}/${sequenceNumber}.json`;
+      const letter = await waitFor(
+        async () => {
+          const bytes = await objectBytes(letterKey);
+          return bytes && JSON.parse(bytes.toString('utf8'));
+        },
+        { timeoutMs: 15_000, description: `dead letter ${letterKey}` },
+      );
+      expect(letter).toMatchObject({ reason: 'handler-failed', attempts: 3 });
+      expect(letter.last_error).toMatch(/sha256/);
+      expect(await objectBytes(file.event.file_key)).toBeUndefined();
+
+      const status = await waitFor(() => uploads.find(file.event.id), {
+        timeoutMs: 10_000,
+        description: 'the failed status',
+      });
+      expect(status).toMatchObject({ status: 'failed', failure_reason: expect.stringMatching(/sha256/) });
+    } finally {
+      await worker.close();
     }
   });
 
