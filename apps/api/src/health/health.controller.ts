@@ -1,8 +1,9 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Inject } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
 import { ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth';
-import { AwsDependenciesHealth } from './aws-dependencies.health';
+import { AwsHealthIndicator } from '@lib/aws';
+import { apiConfig, type ApiConfig } from '../config';
 
 @ApiTags('health')
 @Public()
@@ -10,7 +11,8 @@ import { AwsDependenciesHealth } from './aws-dependencies.health';
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
-    private readonly aws: AwsDependenciesHealth,
+    private readonly aws: AwsHealthIndicator,
+    @Inject(apiConfig.KEY) private readonly config: ApiConfig,
   ) {}
 
   /** Liveness: the process answers. Dependencies do not matter here (see /health/ready). */
@@ -26,9 +28,9 @@ export class HealthController {
   @ApiResponse({ status: 503, description: 'A dependency is down' })
   ready(): Promise<HealthCheckResult> {
     return this.health.check([
-      () => this.aws.kinesisStream(),
-      () => this.aws.s3Bucket(),
-      () => this.aws.uploadsTable(),
+      () => this.aws.stream('kinesis', this.config.streamName),
+      () => this.aws.bucket('s3', this.config.bucket),
+      () => this.aws.table('dynamodb', this.config.uploadsTable, 'id'),
     ]);
   }
 }

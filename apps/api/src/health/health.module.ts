@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { AwsDependenciesHealth } from './aws-dependencies.health';
+import { AwsHealthIndicator } from '@lib/aws';
 import { HealthController } from './health.controller';
 
 /** `GET /health` (liveness) and `GET /health/ready` (dependencies). Needs `AwsClientsModule`. */
 @Module({
   imports: [TerminusModule.forRoot({ errorLogStyle: 'json' })],
   controllers: [HealthController],
-  providers: [AwsDependenciesHealth],
+  providers: [AwsHealthIndicator],
 })
 export class HealthModule {}

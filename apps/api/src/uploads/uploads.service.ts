@@ -11,7 +11,7 @@ import {
   type FileUploadedV1,
 } from '@lib/contracts';
 import { ClientKinesis, KinesisRecordBuilder } from '@lib/kinesis';
-import { UploadStatusRepository, type UploadFacts } from '@lib/upload-status';
+import { UploadStatusRepository, uploadFactsFrom } from '@lib/upload-status';
 import type { CognitoPrincipal } from '../auth';
 import { fileExtension, safeFileName } from './file-naming';
 import type { AcceptedUpload, IncomingFile } from './incoming-file';
@@ -61,17 +61,7 @@ export class UploadsService {
 
   /** A failure here is logged, not thrown: the event is durably in the stream already. */
   private async recordPending(event: FileUploadedV1): Promise<void> {
-    const facts: UploadFacts = {
-      id: event.id,
-      file_key: event.file_key,
-      owner_sub: event.owner.sub,
-      owner_username: event.owner.username,
-      content_type: event.content_type,
-      size: event.size,
-      sha256: event.sha256,
-      original_name: event.original_name,
-      accepted_at: new Date().toISOString(),
-    };
+    const facts = uploadFactsFrom(event, new Date().toISOString());
     try {
       await this.statuses.recordPending(facts);
     } catch (error) {

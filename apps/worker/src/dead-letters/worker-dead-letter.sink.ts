@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { FILE_KEY_PATTERN, FILE_UPLOADED, FileOwnerSchema } from '@lib/contracts';
 import type { DeadLetter, DeadLetterSink } from '@lib/kinesis';
 import { UploadStatusRepository } from '@lib/upload-status';
-import { uploadFactsFrom } from '../files/upload-facts';
+import { uploadFactsFrom } from '@lib/upload-status';
 
 /** Token of the sink that stores the letters themselves (an `S3DeadLetterSink`). */
 export const DEAD_LETTER_STORE = Symbol('DEAD_LETTER_STORE');

@@ -4,7 +4,7 @@ import { UploadStatusRepository } from '@lib/upload-status';
 import { callDependency } from '../aws/dependency-outage';
 import { decodeFileBody } from './file-body.decoder';
 import { FileStorage } from './file.storage';
-import { uploadFactsFrom } from './upload-facts';
+import { uploadFactsFrom } from '@lib/upload-status';
 
 /**
  * Stores the file a valid `file.uploaded` event carries, then records it as `stored`.

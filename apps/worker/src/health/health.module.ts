@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { AwsDependenciesHealthIndicator } from './aws-dependencies.health';
+import { AwsHealthIndicator } from '@lib/aws';
 import { HealthController } from './health.controller';
 
 @Module({
   imports: [TerminusModule.forRoot({ errorLogStyle: 'json' })],
   controllers: [HealthController],
-  providers: [AwsDependenciesHealthIndicator],
+  providers: [AwsHealthIndicator],
 })
 export class HealthModule {}

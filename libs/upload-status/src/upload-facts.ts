@@ -1,5 +1,5 @@
 import type { FileUploadedV1 } from '@lib/contracts';
-import type { UploadFacts } from '@lib/upload-status';
+import type { UploadFacts } from './upload-record';
 
 /** What an upload-status record says about the upload, from the event that carried it. */
 export function uploadFactsFrom(
