@@ -4,6 +4,7 @@ import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { apiConfig, apiConfigFrom, apiEnvironmentSchema } from '../config';
 import { FakeCognito, TEST_CLIENT_ID, TEST_ISSUER, TEST_POOL_ID } from '../testing/fake-cognito';
+import { AllowIdToken } from './allow-id-token.decorator';
 import { AuthModule } from './auth.module';
 import type { CognitoPrincipal } from './cognito-principal';
 import { CurrentUser } from './current-user.decorator';
@@ -13,6 +14,12 @@ import { Public } from './public.decorator';
 class ProbeController {
   @Get('private')
   who(@CurrentUser() user: CognitoPrincipal): CognitoPrincipal {
+    return user;
+  }
+
+  @AllowIdToken()
+  @Get('id-ok')
+  idOk(@CurrentUser() user: CognitoPrincipal): CognitoPrincipal {
     return user;
   }
 
@@ -70,6 +77,17 @@ describe('CognitoAuthGuard', () => {
       .toMatchObject({ issuer: TEST_ISSUER, jwksUri: `${TEST_ISSUER}/.well-known/jwks.json` });
   });
 
+  it('defaults the clock tolerance to 30 s and the refetch budget to 10 s; refuses a tolerance over 60 s', () => {
+    const base = { COGNITO_USER_POOL_ID: TEST_POOL_ID, COGNITO_CLIENT_IDS: 'a' };
+    expect(apiConfigFrom(apiEnvironmentSchema.parse(base)).cognito).toMatchObject({
+      clockToleranceSeconds: 30,
+      jwksRefetchIntervalMs: 10_000,
+    });
+    expect(apiConfigFrom(apiEnvironmentSchema.parse({ ...base, COGNITO_CLOCK_TOLERANCE_S: '0', COGNITO_JWKS_REFETCH_INTERVAL_S: '60' })).cognito)
+      .toMatchObject({ clockToleranceSeconds: 0, jwksRefetchIntervalMs: 60_000 });
+    expect(apiEnvironmentSchema.safeParse({ ...base, COGNITO_CLOCK_TOLERANCE_S: '61' }).success).toBe(false);
+  });
+
   it('fetched the JWKS at start-up, not on the first request', async () => {
     const before = cognito.jwksRequests;
     expect(before).toBeGreaterThanOrEqual(1);
@@ -99,6 +117,7 @@ describe('CognitoAuthGuard', () => {
     ['no Authorization header', undefined],
     ['another scheme', 'Basic dXNlcjpwYXNz'],
     ['an empty bearer', 'Bearer '],
+    ['a scheme that only starts like Bearer', `Bearerx ${'a'.repeat(20)}`],
   ])('refuses %s with a bare Bearer challenge', async (_name, authorization) => {
     const req = request(app.getHttpServer()).get('/private');
     if (authorization !== undefined) req.set('Authorization', authorization);
@@ -115,7 +134,16 @@ describe('CognitoAuthGuard', () => {
   const now = () => Math.floor(Date.now() / 1000);
   const otherKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
   it.each<[string, () => string]>([
-    ['an expired token', () => cognito.accessToken({ exp: now() - 5 })],
+    ['an expired token', () => cognito.accessToken({ exp: now() - 120 })],
+    ['nbf in the future', () => cognito.accessToken({ nbf: now() + 120 })],
+    ['iat in the future', () => cognito.accessToken({ iat: now() + 120 })],
+    ['an ID token for another client', () => cognito.accessToken({ token_use: 'id', aud: 'stranger' })],
+    ['a token_use of neither kind', () => cognito.accessToken({ token_use: 'refresh' })],
+    ['an oversized header', () => cognito.accessToken({}, { header: { alg: 'RS256', kid: cognito.kid, x5u: 'x'.repeat(600) } })],
+    ['four segments', () => `${cognito.accessToken()}.e30`],
+    ['bad base64 in the header', () => `!${cognito.accessToken()}`],
+    ['a header that is not JSON', () => `${Buffer.from('{"alg":').toString('base64url')}.${cognito.accessToken().split('.').slice(1).join('.')}`],
+    ['two tokens in one header', () => `${cognito.accessToken()} ${cognito.accessToken()}`],
     ['a token without exp', () => cognito.accessToken({ exp: undefined })],
     ['another issuer', () => cognito.accessToken({ iss: `${TEST_ISSUER}x` })],
     ['a token without issuer', () => cognito.accessToken({ iss: undefined })],
@@ -139,10 +167,28 @@ describe('CognitoAuthGuard', () => {
     expect(res.body).toEqual(REFUSAL);
   });
 
-  it('starts even when the JWKS is unreachable, and then refuses tokens', async () => {
+  it('forgives an expiry within the clock tolerance', async () => {
+    await request(app.getHttpServer()).get('/private').auth(cognito.accessToken({ exp: now() - 5 }), { type: 'bearer' }).expect(200);
+  });
+
+  it('takes the scheme case-insensitively (RFC 7235)', async () => {
+    await request(app.getHttpServer()).get('/private').set('Authorization', `bearer ${cognito.accessToken()}`).expect(200);
+  });
+
+  it('takes an ID token on an @AllowIdToken() route only', async () => {
+    const idToken = cognito.accessToken({ token_use: 'id', aud: TEST_CLIENT_ID, client_id: undefined, scope: undefined });
+    const res = await request(app.getHttpServer()).get('/id-ok').auth(idToken, { type: 'bearer' }).expect(200);
+    expect(res.body).toMatchObject({ sub: 'user-sub-1', clientId: TEST_CLIENT_ID, scopes: [] });
+    await request(app.getHttpServer()).get('/private').auth(idToken, { type: 'bearer' }).expect(401);
+    await request(app.getHttpServer()).get('/id-ok').auth(cognito.accessToken(), { type: 'bearer' }).expect(200);
+  });
+
+  it('starts even when the JWKS is unreachable, and then answers 503 with Retry-After', async () => {
     const down = await createApp('http://127.0.0.1:9/jwks.json');
     try {
-      await request(down.getHttpServer()).get('/private').auth(cognito.accessToken(), { type: 'bearer' }).expect(401);
+      const res = await request(down.getHttpServer()).get('/private').auth(cognito.accessToken(), { type: 'bearer' }).expect(503);
+      expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(res.headers['www-authenticate']).toBeUndefined();
       await request(down.getHttpServer()).get('/open').expect(200);
     } finally {
       await down.close();

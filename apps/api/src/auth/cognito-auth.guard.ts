@@ -1,18 +1,28 @@
-import { Injectable, Logger, UnauthorizedException, type ExecutionContext } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  ServiceUnavailableException,
+  UnauthorizedException,
+  type ExecutionContext,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { Request, Response } from 'express';
-import { ExtractJwt } from 'passport-jwt';
+import { ALLOW_ID_TOKEN } from './allow-id-token.decorator';
+import { bearerCredentials } from './bearer-token.extractor';
+import type { VerifiedCognitoToken } from './cognito-access-token.claims';
 import type { CognitoPrincipal } from './cognito-principal';
 import { COGNITO_JWT } from './cognito-jwt.strategy';
 import { IS_PUBLIC } from './public.decorator';
-
-const bearerToken = ExtractJwt.fromAuthHeaderAsBearerToken();
+import { SigningKeysUnavailableError } from './signing-keys-unavailable.error';
 
 /**
  * The global guard (APP_GUARD): every route needs a valid Cognito access token unless marked
- * `@Public()`. Every refusal is the same 401 with a `WWW-Authenticate: Bearer` challenge
- * (RFC 6750: `error="invalid_token"` once a token was presented); the reason goes to the log.
+ * `@Public()`; a route marked `@AllowIdToken()` takes an ID token too. Every refusal is the
+ * same 401 with a `WWW-Authenticate: Bearer` challenge (RFC 6750: `error="invalid_token"`
+ * once a bearer token was presented, bare otherwise); the reason goes to the log only.
+ * When no signing key can be had at all the answer is 503 with `Retry-After`: the token may
+ * well be valid, the client should retry rather than log in again.
  */
 @Injectable()
 export class CognitoAuthGuard extends AuthGuard(COGNITO_JWT) {
@@ -23,24 +33,44 @@ export class CognitoAuthGuard extends AuthGuard(COGNITO_JWT) {
   }
 
   override canActivate(context: ExecutionContext) {
-    const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
-    return isPublic === true || super.canActivate(context);
+    return this.flag(IS_PUBLIC, context) || super.canActivate(context);
   }
 
-  override handleRequest<T = CognitoPrincipal>(err: unknown, user: T, info: unknown, context: ExecutionContext): T {
-    if (!err && user) return user;
+  override handleRequest<T = CognitoPrincipal>(err: unknown, verified: unknown, info: unknown, context: ExecutionContext): T {
     const http = context.switchToHttp();
     const request = http.getRequest<Request>();
-    const presented = Boolean(bearerToken(request));
-    this.logger.warn(`401 ${request.method} ${request.path}: ${describe(err ?? info)}`);
-    http
-      .getResponse<Response>()
-      .setHeader('WWW-Authenticate', presented ? 'Bearer error="invalid_token"' : 'Bearer');
+    const response = http.getResponse<Response>();
+    const reason = err ?? info;
+    if (reason instanceof SigningKeysUnavailableError) {
+      this.logger.error(`503 ${request.method} ${request.path}: ${describe(reason)}`);
+      response.setHeader('Retry-After', String(reason.retryAfterSeconds));
+      throw new ServiceUnavailableException('Token verification is temporarily unavailable');
+    }
+    if (!err && isVerified(verified)) {
+      if (verified.tokenUse === 'access' || this.flag(ALLOW_ID_TOKEN, context)) return verified.principal as T;
+      return this.refuse(request, response, 'an ID token on a route that takes access tokens only');
+    }
+    const { presented, token } = bearerCredentials(request);
+    if (token === undefined) {
+      return this.refuse(request, response, presented ? 'malformed Bearer credentials' : 'no bearer token in the Authorization header');
+    }
+    return this.refuse(request, response, describe(reason));
+  }
+
+  private refuse(request: Request, response: Response, why: string): never {
+    this.logger.warn(`401 ${request.method} ${request.path}: ${why}`);
+    const { presented } = bearerCredentials(request);
+    response.setHeader('WWW-Authenticate', presented ? 'Bearer error="invalid_token"' : 'Bearer');
     throw new UnauthorizedException('Missing or invalid access token');
   }
+
+  private flag(key: string, context: ExecutionContext): boolean {
+    return this.reflector.getAllAndOverride<boolean | undefined>(key, [context.getHandler(), context.getClass()]) === true;
+  }
+}
+
+function isVerified(value: unknown): value is VerifiedCognitoToken {
+  return typeof value === 'object' && value !== null && 'tokenUse' in value && 'principal' in value;
 }
 
 function describe(reason: unknown): string {

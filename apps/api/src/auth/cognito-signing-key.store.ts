@@ -1,77 +1,102 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap } from '@nestjs/common';
 import { JwksClient } from 'jwks-rsa';
 import { apiConfig, type ApiConfig } from '../config';
 import { InvalidTokenError } from './invalid-token.error';
+import { SigningKeysUnavailableError } from './signing-keys-unavailable.error';
+
+/** Injection token for the clock of {@link CognitoSigningKeyStore} (milliseconds); tests swap it. */
+export const SIGNING_KEY_CLOCK = Symbol('SIGNING_KEY_CLOCK');
 
 /**
  * The user pool's signing keys, fetched from its JWKS once at start-up and kept as parsed
- * `KeyObject`s (jsonwebtoken re-parses a PEM string on every verify). An unknown `kid`
- * (key rotation) is looked up through jwks-rsa, whose cache and rate limit keep a flood of
- * forged kids from hammering the JWKS endpoint.
+ * `KeyObject`s (jsonwebtoken re-parses a PEM string on every verify).
+ *
+ * jwks-rsa only fetches and parses (`getSigningKeys`); its own cache and rate limit are off
+ * because they are per-kid and a rate-limited lookup fails even for known keys. Instead:
+ * - a known kid is answered from memory, never waiting on the network;
+ * - an unknown kid (key rotation) may trigger a refetch, but every refetch, whatever kid
+ *   asked, shares one budget (one per `COGNITO_JWKS_REFETCH_INTERVAL_S`); concurrent askers
+ *   share the fetch in flight; with the budget spent the kid is refused at once;
+ * - a refetch only adds keys, so a forged kid cannot evict anything, and a JWKS outage leaves
+ *   the cached keys working;
+ * - with no key at all (never loaded, endpoint down) lookups fail with
+ *   {@link SigningKeysUnavailableError}: the guard answers 503, not 401.
  */
 @Injectable()
 export class CognitoSigningKeyStore implements OnApplicationBootstrap {
   private readonly logger = new Logger(CognitoSigningKeyStore.name);
   private readonly jwks: JwksClient;
   private readonly keys = new Map<string, KeyObject>();
+  private readonly intervalMs: number;
+  private readonly now: () => number;
+  private lastFetchAt = Number.NEGATIVE_INFINITY;
+  private inFlight?: Promise<void>;
 
-  constructor(@Inject(apiConfig.KEY) private readonly config: ApiConfig) {
-    this.jwks = new JwksClient({
-      jwksUri: config.cognito.jwksUri,
-      cache: true,
-      rateLimit: true,
-      jwksRequestsPerMinute: 10,
-      timeout: 5_000,
-    });
+  constructor(
+    @Inject(apiConfig.KEY) private readonly config: ApiConfig,
+    @Optional() @Inject(SIGNING_KEY_CLOCK) now?: () => number,
+  ) {
+    this.now = now ?? Date.now;
+    this.intervalMs = config.cognito.jwksRefetchIntervalMs;
+    this.jwks = new JwksClient({ jwksUri: config.cognito.jwksUri, cache: false, rateLimit: false, timeout: 5_000 });
   }
 
   /** Warms the keys so the first request is not slow; an unreachable JWKS is retried on demand. */
   async onApplicationBootstrap(): Promise<void> {
-    try {
-      const count = await this.refresh();
-      this.logger.log(`loaded ${count} signing key(s) from ${this.config.cognito.jwksUri}`);
-    } catch (error) {
-      this.logger.warn(
-        `could not load signing keys from ${this.config.cognito.jwksUri} (will retry on the first request): ${(error as Error).message}`,
-      );
-    }
+    await this.refreshWithinBudget();
+    if (this.keys.size > 0) this.logger.log(`loaded ${this.keys.size} signing key(s) from ${this.config.cognito.jwksUri}`);
   }
 
-  /** Fetches every signing key of the JWKS. */
-  async refresh(): Promise<number> {
-    const keys = await this.jwks.getSigningKeys();
-    for (const key of keys) this.keys.set(key.kid, createPublicKey(key.getPublicKey()));
-    return keys.length;
+  /** How many keys are known (for tests and health). */
+  get size(): number {
+    return this.keys.size;
   }
 
   /**
-   * The key that must have signed `rawJwt`, chosen by its header. Refuses anything but RS256
-   * before any lookup, so `alg: none` or HMAC tricks never reach the verifier.
+   * The key with this `kid`.
+   * @throws InvalidTokenError when the JWKS (as far as the budget lets us look) has no such key
+   * @throws SigningKeysUnavailableError when no key at all could be loaded
    */
-  async keyForToken(rawJwt: string): Promise<KeyObject> {
-    const header = decodeHeader(rawJwt);
-    if (header.alg !== 'RS256') throw new InvalidTokenError(`alg ${JSON.stringify(header.alg)} is not RS256`);
-    if (typeof header.kid !== 'string' || header.kid.length === 0) throw new InvalidTokenError('kid is missing');
-    const known = this.keys.get(header.kid);
+  async keyFor(kid: string): Promise<KeyObject> {
+    const known = this.keys.get(kid);
     if (known) return known;
+    await this.refreshWithinBudget();
+    const fetched = this.keys.get(kid);
+    if (fetched) return fetched;
+    if (this.keys.size === 0) {
+      const waitMs = Math.max(0, this.lastFetchAt + this.intervalMs - this.now());
+      throw new SigningKeysUnavailableError(
+        `no signing keys loaded from ${this.config.cognito.jwksUri}`,
+        Math.max(1, Math.ceil(waitMs / 1000)),
+      );
+    }
+    throw new InvalidTokenError(`no signing key for kid ${JSON.stringify(kid)}`);
+  }
+
+  /** Fetches the JWKS unless one fetch is running (joined) or the budget window is not over. */
+  private refreshWithinBudget(): Promise<void> {
+    if (this.inFlight) return this.inFlight;
+    if (this.now() - this.lastFetchAt < this.intervalMs) return Promise.resolve();
+    this.lastFetchAt = this.now();
+    this.inFlight = this.fetchKeys().finally(() => {
+      this.inFlight = undefined;
+    });
+    return this.inFlight;
+  }
+
+  private async fetchKeys(): Promise<void> {
     try {
-      const key = createPublicKey((await this.jwks.getSigningKey(header.kid)).getPublicKey());
-      this.keys.set(header.kid, key);
-      return key;
+      const keys = await this.jwks.getSigningKeys();
+      // Added, never replaced: a refetch triggered by a forged kid must not drop a key in use.
+      for (const key of keys) {
+        if (key.alg !== undefined && key.alg !== 'RS256') continue;
+        this.keys.set(key.kid, createPublicKey(key.getPublicKey()));
+      }
     } catch (error) {
-      throw new InvalidTokenError(`no signing key for kid ${JSON.stringify(header.kid)}: ${(error as Error).message}`);
+      this.logger.warn(
+        `could not load signing keys from ${this.config.cognito.jwksUri} (next try in ≥ ${this.intervalMs} ms): ${(error as Error).message}`,
+      );
     }
   }
-}
-
-function decodeHeader(rawJwt: string): Record<string, unknown> {
-  const [encoded] = rawJwt.split('.');
-  try {
-    const header: unknown = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
-    if (typeof header === 'object' && header !== null) return header as Record<string, unknown>;
-  } catch {
-    // fall through: reported below without echoing the token
-  }
-  throw new InvalidTokenError('token header is not JSON');
 }

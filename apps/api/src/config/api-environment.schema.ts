@@ -17,6 +17,12 @@ export const INLINE_UPLOAD_CAPACITY = Math.floor((KINESIS_RECORD_BYTES - ENVELOP
 /** 700 KiB: comfortably inside {@link INLINE_UPLOAD_CAPACITY}. */
 export const DEFAULT_UPLOAD_MAX_BYTES = 700 * 1024;
 
+/** Clock skew forgiven on token times, in seconds (the issue asks for at most 60). */
+export const DEFAULT_CLOCK_TOLERANCE_S = 30;
+
+/** At most one JWKS refetch per this many seconds, shared by every unknown `kid`. */
+export const DEFAULT_JWKS_REFETCH_INTERVAL_S = 10;
+
 /** Every environment variable the api reads, validated once at start-up. */
 export const apiEnvironmentSchema = awsEnvironmentSchema.extend({
   PORT: env.port(3000),
@@ -28,6 +34,10 @@ export const apiEnvironmentSchema = awsEnvironmentSchema.extend({
   COGNITO_CLIENT_IDS: env.list(),
   COGNITO_ISSUER: env.optionalUrl(),
   COGNITO_JWKS_URI: env.optionalUrl(),
+  // Clock skew forgiven on exp/nbf/iat; at most a minute so a stolen token barely outlives its expiry.
+  COGNITO_CLOCK_TOLERANCE_S: z.coerce.number().int().min(0).max(60).default(DEFAULT_CLOCK_TOLERANCE_S),
+  // One JWKS refetch per window, whatever the kids asked for (see CognitoSigningKeyStore).
+  COGNITO_JWKS_REFETCH_INTERVAL_S: env.positiveInt(DEFAULT_JWKS_REFETCH_INTERVAL_S),
   UPLOAD_MAX_BYTES: env
     .positiveInt(DEFAULT_UPLOAD_MAX_BYTES)
     .pipe(

@@ -20,6 +20,8 @@ export function apiConfigFrom(env: ApiEnvironment) {
       clientIds: env.COGNITO_CLIENT_IDS,
       issuer: issuer.replace(/\/+$/, ''),
       jwksUri: env.COGNITO_JWKS_URI ?? `${issuer.replace(/\/+$/, '')}/.well-known/jwks.json`,
+      clockToleranceSeconds: env.COGNITO_CLOCK_TOLERANCE_S,
+      jwksRefetchIntervalMs: env.COGNITO_JWKS_REFETCH_INTERVAL_S * 1000,
     },
   };
 }
