@@ -2,7 +2,8 @@ import { LOCAL_NAMES } from './local-cloud.outputs';
 
 /**
  * The local app client: password login for curl and the tests, refresh, and the code flow
- * for the hosted login (`npm run login` registers its own loopback callback later).
+ * for the hosted login: the seed's browser page at `/` on the api, and `npm run login`'s
+ * loopback callback (its default port, `LOGIN_CALLBACK_PORT`).
  */
 export const LOCAL_APP_CLIENT = {
   UserPoolId: LOCAL_NAMES.userPoolId,
@@ -11,7 +12,7 @@ export const LOCAL_APP_CLIENT = {
   AllowedOAuthFlowsUserPoolClient: true,
   AllowedOAuthFlows: ['code'],
   AllowedOAuthScopes: ['openid', 'email', 'profile'],
-  CallbackURLs: ['http://localhost:3000/'],
+  CallbackURLs: ['http://localhost:3000/', 'http://localhost:8976/callback'],
   SupportedIdentityProviders: ['COGNITO'],
 } as const;
 

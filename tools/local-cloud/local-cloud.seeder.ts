@@ -1,5 +1,6 @@
 import {
   CreateUserPoolClientCommand,
+  UpdateUserPoolClientCommand,
   DescribeUserPoolClientCommand,
   ListUserPoolClientsCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -84,29 +85,41 @@ async function ensureTable({ dynamodb }: LocalAwsClients, name: string, hashKey:
 
 async function ensureAppClient({ cognito }: LocalAwsClients, previousId?: string): Promise<string> {
   const UserPoolId = LOCAL_NAMES.userPoolId;
-  if (previousId) {
-    const found = await cognito
-      .send(new DescribeUserPoolClientCommand({ UserPoolId, ClientId: previousId }))
-      .then((r) => r.UserPoolClient?.ClientId)
-      .catch(() => undefined);
-    if (found) return found;
+  const definition = {
+    ...LOCAL_APP_CLIENT,
+    ExplicitAuthFlows: [...LOCAL_APP_CLIENT.ExplicitAuthFlows],
+    AllowedOAuthFlows: [...LOCAL_APP_CLIENT.AllowedOAuthFlows],
+    AllowedOAuthScopes: [...LOCAL_APP_CLIENT.AllowedOAuthScopes],
+    CallbackURLs: [...LOCAL_APP_CLIENT.CallbackURLs],
+    SupportedIdentityProviders: [...LOCAL_APP_CLIENT.SupportedIdentityProviders],
+  };
+  const existingId = previousId ?? (await findAppClientByName(cognito));
+  const existing = existingId
+    ? await cognito
+        .send(new DescribeUserPoolClientCommand({ UserPoolId, ClientId: existingId }))
+        .then((r) => r.UserPoolClient)
+        .catch(() => undefined)
+    : undefined;
+  if (existing?.ClientId) {
+    // A client seeded by an older version keeps its id (running apps trust it) but gets the
+    // callback URLs added since, e.g. `npm run login`'s loopback callback.
+    const missing = definition.CallbackURLs.filter((url) => !existing.CallbackURLs?.includes(url));
+    if (missing.length > 0) {
+      await cognito.send(new UpdateUserPoolClientCommand({ ...definition, ClientId: existing.ClientId }));
+    }
+    return existing.ClientId;
   }
-  const listed = await cognito.send(new ListUserPoolClientsCommand({ UserPoolId, MaxResults: 60 }));
-  const existing = listed.UserPoolClients?.find((c) => c.ClientName === LOCAL_NAMES.appClientName)?.ClientId;
-  if (existing) return existing;
-  const created = await cognito.send(
-    new CreateUserPoolClientCommand({
-      ...LOCAL_APP_CLIENT,
-      ExplicitAuthFlows: [...LOCAL_APP_CLIENT.ExplicitAuthFlows],
-      AllowedOAuthFlows: [...LOCAL_APP_CLIENT.AllowedOAuthFlows],
-      AllowedOAuthScopes: [...LOCAL_APP_CLIENT.AllowedOAuthScopes],
-      CallbackURLs: [...LOCAL_APP_CLIENT.CallbackURLs],
-      SupportedIdentityProviders: [...LOCAL_APP_CLIENT.SupportedIdentityProviders],
-    }),
-  );
+  const created = await cognito.send(new CreateUserPoolClientCommand(definition));
   const clientId = created.UserPoolClient?.ClientId;
   if (!clientId) throw new Error('Cognito created an app client without an id');
   return clientId;
+}
+
+async function findAppClientByName(cognito: LocalAwsClients['cognito']): Promise<string | undefined> {
+  const listed = await cognito.send(
+    new ListUserPoolClientsCommand({ UserPoolId: LOCAL_NAMES.userPoolId, MaxResults: 60 }),
+  );
+  return listed.UserPoolClients?.find((c) => c.ClientName === LOCAL_NAMES.appClientName)?.ClientId;
 }
 
 /** Polls `check` until it is true, failing after a deadline. */

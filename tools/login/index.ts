@@ -1,0 +1,11 @@
+export { loginWithCodeFlow, authorizeUrl, type CodeFlowOptions } from './code-flow';
+export { hostedLoginDriver, type LoginCredentials } from './hosted-login.driver';
+export { browserAuthorize } from './browser';
+export { decodeJwtClaims, type JwtClaims } from './jwt-claims';
+export { LoginCallbackServer, type LoginCallbackOptions } from './login-callback.server';
+export { resolveLoginConfig, DEFAULT_CALLBACK_PORT, DEFAULT_SCOPES, LOGIN_USAGE, type LoginConfig } from './login.config';
+export { LoginError } from './login.error';
+export { OAuthTokenClient, type TokenResponse } from './oauth-token.client';
+export { createPkcePair, createState, s256Challenge, type PkcePair } from './pkce';
+export { TokenStore, type StoredTokens } from './token-store';
+export { obtainTokens, type ObtainTokensOptions, type TokenSource } from './token-session';
