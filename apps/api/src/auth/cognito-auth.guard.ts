@@ -1,4 +1,5 @@
 import {
+  Inject,
   Injectable,
   Logger,
   ServiceUnavailableException,
@@ -8,7 +9,14 @@ import {
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { Request, Response } from 'express';
+import { apiConfig, type ApiConfig } from '../config';
 import { ALLOW_ID_TOKEN } from './allow-id-token.decorator';
+import {
+  httpApiJwtAuthorizerOf,
+  verifiedTokenFromAuthorizer,
+  type ApiGatewayInvoke,
+  type HttpApiJwtAuthorizer,
+} from './api-gateway-authorizer.claims';
 import { bearerCredentials } from './bearer-token.extractor';
 import type { VerifiedCognitoToken } from './cognito-access-token.claims';
 import type { CognitoPrincipal } from './cognito-principal';
@@ -23,17 +31,36 @@ import { SigningKeysUnavailableError } from './signing-keys-unavailable.error';
  * once a bearer token was presented, bare otherwise); the reason goes to the log only.
  * When no signing key can be had at all the answer is 503 with `Retry-After`: the token may
  * well be valid, the client should retry rather than log in again.
+ *
+ * Lambda mode (`COGNITO_TRUST_API_GATEWAY_AUTHORIZER=true`, only accepted on Lambda): when the
+ * request carries an HTTP API JWT authorizer context (`req.apiGateway.event`, put there by
+ * serverless-express), its claims are trusted instead of verifying the token again, though
+ * the issuer, `token_use`, client, `sub` and times are still checked. Without that context
+ * (a route with no authorizer) the guard falls back to verifying the Bearer token itself:
+ * a missing context must never mean a missing check.
  */
 @Injectable()
 export class CognitoAuthGuard extends AuthGuard(COGNITO_JWT) {
   private readonly logger = new Logger('Auth');
 
-  constructor(private readonly reflector: Reflector) {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(apiConfig.KEY) private readonly config: ApiConfig,
+  ) {
     super();
   }
 
   override canActivate(context: ExecutionContext) {
-    return this.flag(IS_PUBLIC, context) || super.canActivate(context);
+    if (this.flag(IS_PUBLIC, context)) return true;
+    if (this.config.cognito.trustApiGatewayAuthorizer) {
+      const request = context.switchToHttp().getRequest<Request & { apiGateway?: ApiGatewayInvoke; user?: unknown }>();
+      const authorizer = httpApiJwtAuthorizerOf(request);
+      if (authorizer !== undefined) {
+        request.user = this.principalFromAuthorizer(authorizer, context);
+        return true;
+      }
+    }
+    return super.canActivate(context);
   }
 
   override handleRequest<T = CognitoPrincipal>(err: unknown, verified: unknown, info: unknown, context: ExecutionContext): T {
@@ -55,6 +82,25 @@ export class CognitoAuthGuard extends AuthGuard(COGNITO_JWT) {
       return this.refuse(request, response, presented ? 'malformed Bearer credentials' : 'no bearer token in the Authorization header');
     }
     return this.refuse(request, response, describe(reason));
+  }
+
+  /** The caller from trusted authorizer claims, under the same rules and refusal as a token verified here. */
+  private principalFromAuthorizer(authorizer: HttpApiJwtAuthorizer, context: ExecutionContext): CognitoPrincipal {
+    const http = context.switchToHttp();
+    const request = http.getRequest<Request>();
+    const response = http.getResponse<Response>();
+    let verified: VerifiedCognitoToken;
+    try {
+      verified = verifiedTokenFromAuthorizer(authorizer, {
+        issuer: this.config.cognito.issuer,
+        clientIds: this.config.cognito.clientIds,
+        clockToleranceSeconds: this.config.cognito.clockToleranceSeconds,
+      });
+    } catch (error) {
+      return this.refuse(request, response, `API Gateway authorizer claims: ${describe(error)}`);
+    }
+    if (verified.tokenUse === 'access' || this.flag(ALLOW_ID_TOKEN, context)) return verified.principal;
+    return this.refuse(request, response, 'API Gateway authorizer claims of an ID token on a route that takes access tokens only');
   }
 
   private refuse(request: Request, response: Response, why: string): never {

@@ -38,6 +38,11 @@ export const apiEnvironmentSchema = awsEnvironmentSchema.extend({
   COGNITO_CLOCK_TOLERANCE_S: z.coerce.number().int().min(0).max(60).default(DEFAULT_CLOCK_TOLERANCE_S),
   // One JWKS refetch per window, whatever the kids asked for (see CognitoSigningKeyStore).
   COGNITO_JWKS_REFETCH_INTERVAL_S: env.positiveInt(DEFAULT_JWKS_REFETCH_INTERVAL_S),
+  // Lambda mode: trust the claims an API Gateway HTTP API JWT authorizer verified (see
+  // CognitoAuthGuard). Off by default; refused at start-up when not running on Lambda.
+  COGNITO_TRUST_API_GATEWAY_AUTHORIZER: env.bool(false),
+  // Set by the Lambda runtime, never by us: its presence is how the api knows it runs on Lambda.
+  AWS_LAMBDA_FUNCTION_NAME: z.string().min(1).optional(),
   UPLOAD_MAX_BYTES: env
     .positiveInt(DEFAULT_UPLOAD_MAX_BYTES)
     .pipe(

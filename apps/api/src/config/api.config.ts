@@ -1,10 +1,11 @@
 import { registerAs, type ConfigType } from '@nestjs/config';
 import { awsClientsOptionsFrom } from '@lib/aws';
-import { validateEnvironment } from '@lib/config';
+import { EnvironmentValidationError, validateEnvironment } from '@lib/config';
 import { apiEnvironmentSchema, type ApiEnvironment } from './api-environment.schema';
 
 /** The api's configuration, typed and derived from a validated environment. */
 export function apiConfigFrom(env: ApiEnvironment) {
+  checkAuthorizerTrust(env);
   const issuer =
     env.COGNITO_ISSUER ?? `https://cognito-idp.${env.AWS_REGION}.amazonaws.com/${env.COGNITO_USER_POOL_ID}`;
   return {
@@ -22,8 +23,25 @@ export function apiConfigFrom(env: ApiEnvironment) {
       jwksUri: env.COGNITO_JWKS_URI ?? `${issuer.replace(/\/+$/, '')}/.well-known/jwks.json`,
       clockToleranceSeconds: env.COGNITO_CLOCK_TOLERANCE_S,
       jwksRefetchIntervalMs: env.COGNITO_JWKS_REFETCH_INTERVAL_S * 1000,
+      trustApiGatewayAuthorizer: env.COGNITO_TRUST_API_GATEWAY_AUTHORIZER,
     },
+    /** The Lambda function's name when running on AWS Lambda (set by the runtime), else undefined. */
+    lambdaFunctionName: env.AWS_LAMBDA_FUNCTION_NAME,
   };
+}
+
+/**
+ * Trusting the authorizer's claims is only sound where API Gateway is the only way in (the
+ * Lambda runtime). Elsewhere the option is a misconfiguration, and failing start-up says so
+ * rather than silently verifying tokens itself while the operator believes otherwise.
+ */
+function checkAuthorizerTrust(env: ApiEnvironment): void {
+  if (env.COGNITO_TRUST_API_GATEWAY_AUTHORIZER && env.AWS_LAMBDA_FUNCTION_NAME === undefined) {
+    throw new EnvironmentValidationError([
+      'COGNITO_TRUST_API_GATEWAY_AUTHORIZER is "true": only allowed on AWS Lambda (AWS_LAMBDA_FUNCTION_NAME is not set); ' +
+        'unset it or set it to false when the api verifies tokens itself',
+    ]);
+  }
 }
 
 /**
