@@ -1,36 +1,11 @@
-import { Controller, Get, Global, Module, type INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
+import type { INestApplication } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import request from 'supertest';
 import { EnvironmentValidationError } from '@lib/config';
 import recordedEvent from '../../test/fixtures/http-api-jwt-authorizer.event.json';
-import { apiConfig, apiConfigFrom, apiEnvironmentSchema } from '../config';
+import { apiConfigFrom, apiEnvironmentSchema } from '../config';
+import { createAuthTestApp } from '../testing/auth-test-app';
 import { FakeCognito, TEST_CLIENT_ID, TEST_ISSUER, TEST_POOL_ID } from '../testing/fake-cognito';
-import { AllowIdToken } from './allow-id-token.decorator';
-import { AuthModule } from './auth.module';
-import type { CognitoPrincipal } from './cognito-principal';
-import { CurrentUser } from './current-user.decorator';
-import { Public } from './public.decorator';
-
-@Controller()
-class ProbeController {
-  @Get('private')
-  who(@CurrentUser() user: CognitoPrincipal): CognitoPrincipal {
-    return user;
-  }
-
-  @AllowIdToken()
-  @Get('id-ok')
-  idOk(@CurrentUser() user: CognitoPrincipal): CognitoPrincipal {
-    return user;
-  }
-
-  @Public()
-  @Get('open')
-  open(): { ok: true } {
-    return { ok: true };
-  }
-}
 
 const BASE = { COGNITO_USER_POOL_ID: TEST_POOL_ID, COGNITO_CLIENT_IDS: TEST_CLIENT_ID };
 const REFUSAL = { statusCode: 401, message: 'Missing or invalid access token', error: 'Unauthorized' };
@@ -73,32 +48,24 @@ describe('CognitoAuthGuard in Lambda mode (trusting the HTTP API JWT authorizer)
 
   beforeAll(async () => {
     await cognito.start();
-    const config = apiConfigFrom(
-      apiEnvironmentSchema.parse({
+    app = await createAuthTestApp({
+      environment: {
         ...BASE,
         COGNITO_JWKS_URI: cognito.jwksUri,
         COGNITO_TRUST_API_GATEWAY_AUTHORIZER: 'true',
         AWS_LAMBDA_FUNCTION_NAME: 'fn',
-      }),
-    );
-    @Global()
-    @Module({ providers: [{ provide: apiConfig.KEY, useValue: config }], exports: [apiConfig.KEY] })
-    class TestConfigModule {}
-    const moduleRef = await Test.createTestingModule({
-      imports: [TestConfigModule, AuthModule],
-      controllers: [ProbeController],
-    }).compile();
-    app = moduleRef.createNestApplication({ logger: false });
-    // Stands in for serverless-express, which exposes the Lambda event as req.apiGateway.event.
-    app.use((req: Request & { apiGateway?: unknown }, _res: Response, next: NextFunction) => {
-      if (claims !== undefined) {
-        const event = structuredClone(recordedEvent);
-        (event.requestContext.authorizer.jwt as { claims: unknown }).claims = claims;
-        req.apiGateway = { event, context: {} };
-      }
-      next();
+      },
+      // Stands in for serverless-express, which exposes the Lambda event as req.apiGateway.event.
+      beforeInit: (nest) =>
+        nest.use((req: Request & { apiGateway?: unknown }, _res: Response, next: NextFunction) => {
+          if (claims !== undefined) {
+            const event = structuredClone(recordedEvent);
+            (event.requestContext.authorizer.jwt as { claims: unknown }).claims = claims;
+            req.apiGateway = { event, context: {} };
+          }
+          next();
+        }),
     });
-    await app.init();
   });
 
   beforeEach(() => {

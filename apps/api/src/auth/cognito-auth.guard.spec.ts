@@ -1,54 +1,18 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { Controller, Get, Global, Module, type INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
+import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { apiConfig, apiConfigFrom, apiEnvironmentSchema } from '../config';
+import { apiConfigFrom, apiEnvironmentSchema } from '../config';
+import { createAuthTestApp } from '../testing/auth-test-app';
 import { FakeCognito, TEST_CLIENT_ID, TEST_ISSUER, TEST_POOL_ID } from '../testing/fake-cognito';
-import { AllowIdToken } from './allow-id-token.decorator';
-import { AuthModule } from './auth.module';
-import type { CognitoPrincipal } from './cognito-principal';
-import { CurrentUser } from './current-user.decorator';
-import { Public } from './public.decorator';
 
-@Controller()
-class ProbeController {
-  @Get('private')
-  who(@CurrentUser() user: CognitoPrincipal): CognitoPrincipal {
-    return user;
-  }
-
-  @AllowIdToken()
-  @Get('id-ok')
-  idOk(@CurrentUser() user: CognitoPrincipal): CognitoPrincipal {
-    return user;
-  }
-
-  @Public()
-  @Get('open')
-  open(): { ok: true } {
-    return { ok: true };
-  }
-}
-
-async function createApp(jwksUri: string): Promise<INestApplication> {
-  const config = apiConfigFrom(
-    apiEnvironmentSchema.parse({
+function createApp(jwksUri: string): Promise<INestApplication> {
+  return createAuthTestApp({
+    environment: {
       COGNITO_USER_POOL_ID: TEST_POOL_ID,
       COGNITO_CLIENT_IDS: `other-client, ${TEST_CLIENT_ID}`,
       COGNITO_JWKS_URI: jwksUri,
-    }),
-  );
-  @Global()
-  @Module({ providers: [{ provide: apiConfig.KEY, useValue: config }], exports: [apiConfig.KEY] })
-  class TestConfigModule {}
-
-  const moduleRef = await Test.createTestingModule({
-    imports: [TestConfigModule, AuthModule],
-    controllers: [ProbeController],
-  }).compile();
-  moduleRef.useLogger(false);
-  const app = moduleRef.createNestApplication({ logger: false });
-  return app.init();
+    },
+  });
 }
 
 const REFUSAL = { statusCode: 401, message: 'Missing or invalid access token', error: 'Unauthorized' };

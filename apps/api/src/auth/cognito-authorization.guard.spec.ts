@@ -1,10 +1,8 @@
-import { Controller, ForbiddenException, Get, Global, Logger, Module, type ExecutionContext, type INestApplication } from '@nestjs/common';
+import { Controller, ForbiddenException, Get, Logger, type ExecutionContext, type INestApplication } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import { apiConfig, apiConfigFrom, apiEnvironmentSchema } from '../config';
+import { createAuthTestApp } from '../testing/auth-test-app';
 import { FakeCognito, TEST_CLIENT_ID, TEST_POOL_ID } from '../testing/fake-cognito';
-import { AuthModule } from './auth.module';
 import { CognitoAuthorizationGuard } from './cognito-authorization.guard';
 import type { CognitoPrincipal } from './cognito-principal';
 import { CurrentUser } from './current-user.decorator';
@@ -127,21 +125,10 @@ describe('CognitoAuthorizationGuard in AuthModule (after authentication)', () =>
 
   beforeAll(async () => {
     await cognito.start();
-    const config = apiConfigFrom(
-      apiEnvironmentSchema.parse({
-        COGNITO_USER_POOL_ID: TEST_POOL_ID,
-        COGNITO_CLIENT_IDS: TEST_CLIENT_ID,
-        COGNITO_JWKS_URI: cognito.jwksUri,
-      }),
-    );
-    @Global()
-    @Module({ providers: [{ provide: apiConfig.KEY, useValue: config }], exports: [apiConfig.KEY] })
-    class TestConfigModule {}
-    const moduleRef = await Test.createTestingModule({
-      imports: [TestConfigModule, AuthModule],
+    app = await createAuthTestApp({
+      environment: { COGNITO_USER_POOL_ID: TEST_POOL_ID, COGNITO_CLIENT_IDS: TEST_CLIENT_ID, COGNITO_JWKS_URI: cognito.jwksUri },
       controllers: [ProbeController],
-    }).compile();
-    app = await moduleRef.createNestApplication({ logger: false }).init();
+    });
   });
 
   afterAll(async () => {
