@@ -26,8 +26,9 @@ type HostileCase = [name: string, reason: string, build: () => Hostile];
  * real private key, so each case breaks exactly one thing.
  *
  * Decisions: the scheme is case-insensitive (RFC 7235 §2.1), so `bearer <valid>` is
- * accepted. A token outside the header (query, cookie), another scheme, or `Bearer` alone
- * count as no credentials: 401 with a bare `Bearer` challenge (RFC 6750 §3.1).
+ * accepted. A token outside the header (query, cookie) or another scheme is never used but
+ * counts as presented credentials (`error="invalid_token"`, as the issue asks); only a
+ * request with no credential at all, or `Bearer` alone, gets a bare challenge (RFC 6750 §3.1).
  */
 describe('authentication (hostile tokens through the real api)', () => {
   const env = e2eEnvironment();
@@ -157,9 +158,9 @@ describe('authentication (hostile tokens through the real api)', () => {
     ['an oversized header (validly signed)', 'token header longer than', () => ({ authorization: `Bearer ${signer.rsa(access(), { pad: 'x'.repeat(2048) })}`, challenge: INVALID_TOKEN })],
     ['a forged token with the lowercase scheme', 'invalid signature', () => ({ authorization: `bearer ${signer.rsa(access(), {}, signer.otherKey)}`, challenge: INVALID_TOKEN })],
     ['two tokens in one header', 'malformed Bearer credentials', () => ({ authorization: `Bearer ${demoAccess} ${demoAccess}`, challenge: INVALID_TOKEN })],
-    ['the real token in the query string', 'no bearer token in the Authorization header', () => ({ path: `/e2e-auth-probe/access?access_token=${demoAccess}`, challenge: BARE })],
-    ['the real token in a cookie', 'no bearer token in the Authorization header', () => ({ cookie: `access_token=${demoAccess}; token=${demoAccess}`, challenge: BARE })],
-    ['the Basic scheme', 'no bearer token in the Authorization header', () => ({ authorization: `Basic ${Buffer.from('demo@example.com:secret').toString('base64')}`, challenge: BARE })],
+    ['the real token in the query string', 'an access_token query parameter', () => ({ path: `/e2e-auth-probe/access?access_token=${demoAccess}`, challenge: INVALID_TOKEN })],
+    ['the real token in a cookie', 'a JWT in a cookie', () => ({ cookie: `access_token=${demoAccess}; token=${demoAccess}`, challenge: INVALID_TOKEN })],
+    ['the Basic scheme', 'the Basic scheme', () => ({ authorization: `Basic ${Buffer.from('demo@example.com:secret').toString('base64')}`, challenge: INVALID_TOKEN })],
     ['"Bearer" with no token', 'no bearer token in the Authorization header', () => ({ authorization: 'Bearer', challenge: BARE })],
     ['no Authorization header', 'no bearer token in the Authorization header', () => ({ challenge: BARE })],
   ];

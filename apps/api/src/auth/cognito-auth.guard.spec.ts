@@ -79,9 +79,7 @@ describe('CognitoAuthGuard', () => {
 
   it.each([
     ['no Authorization header', undefined],
-    ['another scheme', 'Basic dXNlcjpwYXNz'],
     ['an empty bearer', 'Bearer '],
-    ['a scheme that only starts like Bearer', `Bearerx ${'a'.repeat(20)}`],
   ])('refuses %s with a bare Bearer challenge', async (_name, authorization) => {
     const req = request(app.getHttpServer()).get('/private');
     if (authorization !== undefined) req.set('Authorization', authorization);
@@ -90,9 +88,19 @@ describe('CognitoAuthGuard', () => {
     expect(res.body).toEqual(REFUSAL);
   });
 
-  it('ignores a token outside the Authorization header', async () => {
+  it.each([
+    ['another scheme', 'Basic dXNlcjpwYXNz'],
+    ['a scheme that only starts like Bearer', `Bearerx ${'a'.repeat(20)}`],
+  ])('refuses %s as presented but invalid credentials', async (_name, authorization) => {
+    const res = await request(app.getHttpServer()).get('/private').set('Authorization', authorization).expect(401);
+    expect(res.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
+    expect(res.body).toEqual(REFUSAL);
+  });
+
+  it('never uses a valid token outside the Authorization header', async () => {
     const res = await request(app.getHttpServer()).get(`/private?access_token=${cognito.accessToken()}`).expect(401);
-    expect(res.headers['www-authenticate']).toBe('Bearer');
+    expect(res.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
+    expect(res.body).toEqual(REFUSAL);
   });
 
   const now = () => Math.floor(Date.now() / 1000);

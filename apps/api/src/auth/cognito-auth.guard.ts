@@ -28,7 +28,7 @@ import { SigningKeysUnavailableError } from './signing-keys-unavailable.error';
  * The global guard (APP_GUARD): every route needs a valid Cognito access token unless marked
  * `@Public()`; a route marked `@AllowIdToken()` takes an ID token too. Every refusal is the
  * same 401 with a `WWW-Authenticate: Bearer` challenge (RFC 6750: `error="invalid_token"`
- * once a bearer token was presented, bare otherwise); the reason goes to the log only.
+ * once credentials were presented, even outside the Bearer header; bare otherwise); the reason goes to the log only.
  * When no signing key can be had at all the answer is 503 with `Retry-After`: the token may
  * well be valid, the client should retry rather than log in again.
  *
@@ -77,9 +77,14 @@ export class CognitoAuthGuard extends AuthGuard(COGNITO_JWT) {
       if (verified.tokenUse === 'access' || this.flag(ALLOW_ID_TOKEN, context)) return verified.principal as T;
       return this.refuse(request, response, 'an ID token on a route that takes access tokens only');
     }
-    const { presented, token } = bearerCredentials(request);
+    const { presented, token, outside } = bearerCredentials(request);
     if (token === undefined) {
-      return this.refuse(request, response, presented ? 'malformed Bearer credentials' : 'no bearer token in the Authorization header');
+      const why = outside
+        ? `credentials outside the Authorization Bearer header: ${outside}`
+        : presented
+          ? 'malformed Bearer credentials'
+          : 'no bearer token in the Authorization header';
+      return this.refuse(request, response, why);
     }
     return this.refuse(request, response, describe(reason));
   }
