@@ -1,17 +1,6 @@
 // Two projects: `unit` (specs next to the code, fakes allowed) and `e2e`
 // (supertest against the real local cloud started by the global setup).
-const swc = [
-  '@swc/jest',
-  {
-    jsc: {
-      target: 'es2022',
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true },
-      keepClassNames: true,
-    },
-    module: { type: 'commonjs' },
-  },
-];
+const swc = ['@swc/jest', require('./swc.options')];
 
 const shared = {
   rootDir: __dirname,

@@ -13,16 +13,7 @@ const config = tsconfigPaths.loadConfig(root);
 if (config.resultType !== 'success') throw new Error(`cannot read ${root}/tsconfig.json: ${config.message}`);
 tsconfigPaths.register({ baseUrl: config.absoluteBaseUrl, paths: config.paths });
 
-const options = {
-  jsc: {
-    target: 'es2022',
-    parser: { syntax: 'typescript', decorators: true },
-    transform: { legacyDecorator: true, decoratorMetadata: true },
-    keepClassNames: true,
-  },
-  module: { type: 'commonjs' },
-  sourceMaps: 'inline',
-};
+const options = { ...require('../../swc.options'), sourceMaps: 'inline' };
 
 require.extensions['.ts'] = (module, filename) => {
   const { code } = transformSync(readFileSync(filename, 'utf8'), { ...options, filename });
