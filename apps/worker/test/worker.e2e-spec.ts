@@ -144,7 +144,7 @@ describe('worker (local Kinesis → S3)', () => {
     }
   });
 
-  it('dead-letters an event whose bytes do not match its sha256, keeping the reason, and marks the upload failed', async () => {
+  it('dead-letters an event whose bytes do not match its sha256 at once, keeping the reason, and marks the upload failed', async () => {
     const worker = await startWorker('worker-corrupt');
     try {
       const file = fileEvent();
@@ -163,7 +163,7 @@ describe('worker (local Kinesis → S3)', () => {
         },
         { timeoutMs: 15_000, description: `dead letter ${letterKey}` },
       );
-      expect(letter).toMatchObject({ reason: 'handler-failed', attempts: 3 });
+      expect(letter).toMatchObject({ reason: 'handler-rejected', attempts: 1 });
       expect(letter.last_error).toMatch(/sha256/);
       expect(await objectBytes(file.event.file_key)).toBeUndefined();
 

@@ -16,3 +16,4 @@ export * from './leases/lease';
 export * from './leases/lease.manager';
 export * from './leases/lease-taking.strategy';
 export * from './server/kinesis-exception.filter';
+export * from './errors/kinesis-poison-record.exception';

@@ -5,7 +5,7 @@ import { PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-
 import { DynamoDBClient, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ContractViolationError, FILE_UPLOADED, type FileUploadedV1 } from '@lib/contracts';
-import { KinesisContext, KinesisRetriableException, type KinesisPacket } from '@lib/kinesis';
+import { KinesisContext, KinesisPoisonRecordException, KinesisRetriableException, type KinesisPacket } from '@lib/kinesis';
 import { UploadStatusRepository } from '@lib/upload-status';
 import { FileEventRejectedError } from './file-event-rejected.error';
 import { FileUploadProcessor } from './file-upload.processor';
@@ -111,14 +111,15 @@ describe('FilesController (file.uploaded)', () => {
 
   it('rejects bytes whose sha256 does not match, storing nothing', async () => {
     const event = eventOf({ sha256: 'f'.repeat(64) });
-    await expect(handle(event)).rejects.toThrow(FileEventRejectedError);
+    await expect(handle(event)).rejects.toThrow(KinesisPoisonRecordException);
     await expect(handle(event)).rejects.toThrow(/sha256/);
+    await expect(handle(event)).rejects.toMatchObject({ cause: expect.any(FileEventRejectedError) });
     expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(0);
     expect(dynamoMock.commandCalls(PutCommand)).toHaveLength(0);
   });
 
   it('rejects bytes whose size does not match', async () => {
-    await expect(handle(eventOf({ size: BYTES.length + 1 }))).rejects.toThrow(FileEventRejectedError);
+    await expect(handle(eventOf({ size: BYTES.length + 1 }))).rejects.toThrow(KinesisPoisonRecordException);
     expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(0);
   });
 
@@ -130,14 +131,15 @@ describe('FilesController (file.uploaded)', () => {
 
   it('rejects a payload that breaks the contract', async () => {
     const { owner: _owner, ...withoutOwner } = eventOf();
-    await expect(handle(withoutOwner)).rejects.toThrow(ContractViolationError);
+    await expect(handle(withoutOwner)).rejects.toThrow(KinesisPoisonRecordException);
+    await expect(handle(withoutOwner)).rejects.toMatchObject({ cause: expect.any(ContractViolationError) });
     expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(0);
   });
 
   it('rejects a payload version it does not know', async () => {
     const event = eventOf();
     await expect(handle(event, contextOf(event, { 'payload-version': '2' }))).rejects.toThrow(/payload-version "2"/);
-    await expect(handle(event, contextOf(event, {}))).rejects.toThrow(FileEventRejectedError);
+    await expect(handle(event, contextOf(event, {}))).rejects.toThrow(KinesisPoisonRecordException);
   });
 
   it.each([

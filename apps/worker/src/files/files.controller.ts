@@ -1,6 +1,7 @@
 import { Controller, Logger, UseFilters } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import {
+  ContractViolationError,
   FILE_UPLOADED,
   FILE_UPLOADED_VERSION,
   FileUploadedV1Schema,
@@ -8,7 +9,7 @@ import {
   HEADER_PAYLOAD_VERSION,
   parseContract,
 } from '@lib/contracts';
-import { KinesisContext, KinesisExceptionFilter } from '@lib/kinesis';
+import { KinesisContext, KinesisExceptionFilter, KinesisPoisonRecordException } from '@lib/kinesis';
 import { FileEventRejectedError } from './file-event-rejected.error';
 import { FileUploadProcessor } from './file-upload.processor';
 
@@ -24,8 +25,9 @@ export class FilesController {
   /**
    * Validates the event against its contract and stores the file. Errors propagate to the
    * transport, which decides: a `KinesisRetriableException` (S3 or DynamoDB outage) keeps
-   * the record for a later retry; anything else (contract violation, integrity mismatch)
-   * spends the record's attempts and ends in the dead letters.
+   * the record for a later retry; a contract violation or integrity mismatch becomes a
+   * `KinesisPoisonRecordException` and is dead-lettered at once; anything else (a bug)
+   * spends the record's attempts and then ends in the dead letters.
    */
   @EventPattern(FILE_UPLOADED)
   async onFileUploaded(@Payload() data: unknown, @Ctx() context: KinesisContext): Promise<void> {
@@ -42,6 +44,10 @@ export class FilesController {
       // The message names the problem, never the file's bytes.
       const { name, message } = error instanceof Error ? error : new Error(String(error));
       this.logger.warn(`not stored (attempt ${context.getAttempt()}): ${name}: ${message} ${where}`);
+      // An event that breaks its contract or its checksum fails the same way every time.
+      if (error instanceof FileEventRejectedError || error instanceof ContractViolationError) {
+        throw new KinesisPoisonRecordException(`${name}: ${message}`, { cause: error });
+      }
       throw error;
     }
   }

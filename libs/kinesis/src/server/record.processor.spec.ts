@@ -1,5 +1,6 @@
 import type { _Record } from '@aws-sdk/client-kinesis';
 import type { DeadLetter } from '../dead-letter/dead-letter';
+import { KinesisPoisonRecordException } from '../errors/kinesis-poison-record.exception';
 import { KinesisRetriableException } from '../errors/kinesis-retriable.exception';
 import type { KinesisContext } from '../ctx-host/kinesis.context';
 import { encodePacket } from '../kinesis-packet.codec';
@@ -111,6 +112,23 @@ describe('RecordProcessor', () => {
     expect(calls).toBe(3);
     expect(letters[0]).toMatchObject({ reason: 'handler-failed', attempts: 3, packet });
     expect(letters[0].last_error).toContain('boom 3');
+  });
+
+  it('dead-letters a record its handler rejects as poison at once, without retries or waits', async () => {
+    let calls = 0;
+    const clock = virtualClock();
+    const { processor, letters } = processorWith({
+      clock,
+      dispatch: async () => {
+        calls += 1;
+        throw new KinesisPoisonRecordException('sha256 mismatch', { cause: new Error('inner') });
+      },
+    });
+    await expect(processor.process(recordOf('3p', encodePacket(packet)), running())).resolves.toBe('dead-lettered');
+    expect(calls).toBe(1);
+    expect(clock.slept).toEqual([]);
+    expect(letters[0]).toMatchObject({ reason: 'handler-rejected', attempts: 1, packet });
+    expect(letters[0].last_error).toContain('sha256 mismatch');
   });
 
   it('succeeds without a dead letter when a retry works', async () => {

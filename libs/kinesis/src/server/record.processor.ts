@@ -2,6 +2,7 @@ import type { _Record } from '@aws-sdk/client-kinesis';
 import type { LoggerService } from '@nestjs/common';
 import { KinesisContext } from '../ctx-host/kinesis.context';
 import type { DeadLetter, DeadLetterReason, DeadLetterSink } from '../dead-letter/dead-letter';
+import { KinesisPoisonRecordException } from '../errors/kinesis-poison-record.exception';
 import { KinesisRetriableException } from '../errors/kinesis-retriable.exception';
 import type { KinesisPacket } from '../kinesis-packet';
 import { decodePacket, MalformedRecordError } from '../kinesis-packet.codec';
@@ -65,6 +66,9 @@ export class RecordProcessor {
           this.log('warn', record, `handler asked for a retry (attempt ${attempt}): ${describeError(error)}`);
           await this.deps.clock.sleep(this.deps.backoff.delay(outageRetries), signal);
           continue;
+        }
+        if (error instanceof KinesisPoisonRecordException) {
+          return this.deadLetter(record, signal, { reason: 'handler-rejected', attempts: attempt, error, packet });
         }
         failures += 1;
         this.log('warn', record, `handler failed (${failures}/${this.deps.maxAttempts}): ${describeError(error)}`);
