@@ -1,8 +1,8 @@
-import { CreateStreamCommand, DescribeStreamSummaryCommand, KinesisClient } from '@aws-sdk/client-kinesis';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createKinesisClient, createS3Client, type AwsClientsOptions } from '@lib/aws';
 import type { E2eEnvironment } from './e2e-environment';
-import { waitFor } from './wait-for';
+import { ensureStream } from '../tools/local-cloud/local-cloud.seeder';
 
 /** The options the apps build from the same environment: tests talk to AWS as the apps do. */
 export function localAwsOptions(env: E2eEnvironment): AwsClientsOptions {
@@ -24,14 +24,7 @@ export function localKinesisClient(env: E2eEnvironment): KinesisClient {
 export async function createStream(env: E2eEnvironment, streamName: string, shardCount: number): Promise<void> {
   const kinesis = localKinesisClient(env);
   try {
-    await kinesis.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: shardCount }));
-    await waitFor(
-      async () => {
-        const { StreamDescriptionSummary } = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
-        return StreamDescriptionSummary?.StreamStatus === 'ACTIVE';
-      },
-      { timeoutMs: 10_000, description: `stream ${streamName} to become ACTIVE` },
-    );
+    await ensureStream(kinesis, streamName, shardCount);
   } finally {
     kinesis.destroy();
   }

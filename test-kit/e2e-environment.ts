@@ -1,3 +1,5 @@
+import type { LocalCloudOutputs } from '../tools/local-cloud/local-cloud.outputs';
+
 /** Users the global setup creates and logs in once (one at a time: cognito-local's store breaks otherwise). */
 export const E2E_USERS = {
   demo: 'demo@example.com',
@@ -17,18 +19,12 @@ export const E2E_VARIABLES = [
 ] as const;
 
 /** The local cloud the e2e global setup started, and two logged-in users. */
-export interface E2eEnvironment {
-  region: string;
-  endpoints: { kinesis: string; s3: string; dynamodb: string; cognito: string };
-  credentials: { accessKeyId: string; secretAccessKey: string };
-  streamName: string;
-  bucket: string;
-  uploadsTable: string;
-  leaseTable: string;
-  userPoolId: string;
+export interface E2eEnvironment
+  extends Pick<
+    LocalCloudOutputs,
+    'region' | 'endpoints' | 'credentials' | 'streamName' | 'bucket' | 'uploadsTable' | 'leaseTable' | 'userPoolId' | 'issuer' | 'jwksUri'
+  > {
   clientIds: string[];
-  issuer: string;
-  jwksUri: string;
   /** The seeded demo user and a second user, for "not the owner" cases. */
   users: Record<keyof typeof E2E_USERS, { username: string; password: string; accessToken: string }>;
   localCloudDir: string;

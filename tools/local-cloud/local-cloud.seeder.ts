@@ -4,8 +4,8 @@ import {
   DescribeUserPoolClientCommand,
   ListUserPoolClientsCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { CreateStreamCommand, DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
+import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateStreamCommand, DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { LOCAL_APP_CLIENT } from './app-client.definition';
 import { ensureUser, generatePassword } from './cognito-users';
 import type { LocalAwsClients } from './local-aws.clients';
@@ -28,9 +28,9 @@ export interface SeedResult {
  */
 export async function seedLocalCloud(clients: LocalAwsClients, previous?: LocalCloudOutputs): Promise<SeedResult> {
   await Promise.all([
-    ensureStream(clients),
-    ensureTable(clients, LOCAL_NAMES.leaseTable, 'lease_key'),
-    ensureTable(clients, LOCAL_NAMES.uploadsTable, 'id'),
+    ensureStream(clients.kinesis, LOCAL_NAMES.streamName, LOCAL_NAMES.shardCount),
+    ensureTable(clients.dynamodb, LOCAL_NAMES.leaseTable, 'lease_key'),
+    ensureTable(clients.dynamodb, LOCAL_NAMES.uploadsTable, 'id'),
   ]);
   // Cognito last and strictly one write at a time (its store breaks on concurrent writes).
   const clientId = await ensureAppClient(clients, previous?.clientId);
@@ -39,48 +39,57 @@ export async function seedLocalCloud(clients: LocalAwsClients, previous?: LocalC
   return { clientId, demoUser };
 }
 
-async function ensureStream({ kinesis }: LocalAwsClients): Promise<void> {
-  const name = LOCAL_NAMES.streamName;
-  const status = async () =>
-    kinesis
-      .send(new DescribeStreamSummaryCommand({ StreamName: name }))
-      .then((r) => r.StreamDescriptionSummary?.StreamStatus)
-      .catch((error: Error) => {
-        if (error.name === 'ResourceNotFoundException') return undefined;
-        throw error;
-      });
-  if ((await status()) === undefined) {
-    await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: LOCAL_NAMES.shardCount })).catch((error: Error) => {
-      if (error.name !== 'ResourceInUseException') throw error;
-    });
-  }
-  await until(async () => (await status()) === 'ACTIVE', `stream ${name} to become ACTIVE`);
+/** Creates a stream unless it exists, then waits until it is ACTIVE (also used by e2e suites for streams of their own). */
+export async function ensureStream(kinesis: KinesisClient, name: string, shardCount: number): Promise<void> {
+  await ensureActive(
+    `stream ${name}`,
+    () =>
+      unlessNotFound(
+        kinesis.send(new DescribeStreamSummaryCommand({ StreamName: name })).then((r) => r.StreamDescriptionSummary?.StreamStatus),
+      ),
+    () => kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: shardCount })),
+  );
 }
 
-async function ensureTable({ dynamodb }: LocalAwsClients, name: string, hashKey: string): Promise<void> {
-  const status = async () =>
-    dynamodb
-      .send(new DescribeTableCommand({ TableName: name }))
-      .then((r) => r.Table?.TableStatus)
-      .catch((error: Error) => {
-        if (error.name === 'ResourceNotFoundException') return undefined;
-        throw error;
-      });
-  if ((await status()) === undefined) {
-    await dynamodb
-      .send(
+async function ensureTable(dynamodb: DynamoDBClient, name: string, hashKey: string): Promise<void> {
+  await ensureActive(
+    `table ${name}`,
+    () => unlessNotFound(dynamodb.send(new DescribeTableCommand({ TableName: name })).then((r) => r.Table?.TableStatus)),
+    () =>
+      dynamodb.send(
         new CreateTableCommand({
           TableName: name,
           BillingMode: 'PAY_PER_REQUEST',
           AttributeDefinitions: [{ AttributeName: hashKey, AttributeType: 'S' }],
           KeySchema: [{ AttributeName: hashKey, KeyType: 'HASH' }],
         }),
-      )
-      .catch((error: Error) => {
-        if (error.name !== 'ResourceInUseException') throw error;
-      });
+      ),
+  );
+}
+
+/**
+ * Creates a resource unless `status` finds it (a concurrent creation counts as existing),
+ * then polls until it is ACTIVE.
+ */
+async function ensureActive(
+  what: string,
+  status: () => Promise<string | undefined>,
+  create: () => Promise<unknown>,
+): Promise<void> {
+  if ((await status()) === undefined) {
+    await create().catch((error: Error) => {
+      if (error.name !== 'ResourceInUseException') throw error;
+    });
   }
-  await until(async () => (await status()) === 'ACTIVE', `table ${name} to become ACTIVE`);
+  await until(async () => (await status()) === 'ACTIVE', `${what} to become ACTIVE`);
+}
+
+/** A describe call that answers `undefined` for a resource that does not exist. */
+function unlessNotFound<T>(call: Promise<T>): Promise<T | undefined> {
+  return call.catch((error: Error) => {
+    if (error.name === 'ResourceNotFoundException') return undefined;
+    throw error;
+  });
 }
 
 async function ensureAppClient({ cognito }: LocalAwsClients, previousId?: string): Promise<string> {
