@@ -5,3 +5,6 @@ export * from './kinesis.client';
 export * from './record-too-large.error';
 export * from './kinesis-publish.error';
 export * from './request-response-unsupported.error';
+export * from './batching/batching-record.sender';
+export * from './batching/publish-failures';
+export * from './batching/put-records.limits';

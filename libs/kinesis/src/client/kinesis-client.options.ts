@@ -1,5 +1,6 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { Deserializer, Serializer } from '@nestjs/microservices';
+import type { BatchingOptions } from './batching/batching-record.sender';
 import type { KinesisRecordSender } from './kinesis-record.sender';
 
 /** Options of {@link ClientKinesis}. */
@@ -12,9 +13,12 @@ export interface ClientKinesisOptions {
    */
   kinesis: KinesisClient;
   /**
-   * How encoded records reach the stream. Default: one `PutRecord` per event
-   * ({@link PutRecordSender}); a batching queue can take its place without touching the client.
+   * How records are batched and retried (see {@link BatchingOptions}), or `false` for one
+   * `PutRecord` per event with only the SDK client's own retries. Default: batching with the
+   * defaults of `BatchingRecordSender`.
    */
+  batching?: BatchingOptions | false;
+  /** Delivers encoded records; when given, `batching` is ignored. For tests and custom queues. */
   sender?: KinesisRecordSender;
   /**
    * Turns the wire packet into what is sent. Default: the packet itself, encoded as UTF-8

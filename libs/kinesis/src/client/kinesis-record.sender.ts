@@ -14,8 +14,11 @@ export interface KinesisPutResult {
 /**
  * Delivers encoded records to the stream. The promise settles only once Kinesis accepted the
  * record (or definitely did not), which is what lets an api acknowledge an upload safely.
- * The seam where a batching queue (PutRecords with a retry budget) replaces single puts.
+ * {@link BatchingRecordSender} (the default) batches with `PutRecords`; {@link PutRecordSender}
+ * sends one `PutRecord` each.
  */
 export interface KinesisRecordSender {
   send(entry: KinesisRecordEntry): Promise<KinesisPutResult>;
+  /** Resolves once every record handed over so far was delivered or given up (on shutdown). */
+  flush?(): Promise<void>;
 }

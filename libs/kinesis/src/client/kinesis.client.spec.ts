@@ -1,8 +1,9 @@
-import { KinesisClient, PutRecordCommand, ResourceNotFoundException } from '@aws-sdk/client-kinesis';
+import { KinesisClient, PutRecordCommand, PutRecordsCommand, ResourceNotFoundException } from '@aws-sdk/client-kinesis';
 import { mockClient } from 'aws-sdk-client-mock';
 import { firstValueFrom, lastValueFrom } from 'rxjs';
 import { decodePacket } from '../kinesis-packet.codec';
 import { KinesisRecordBuilder } from '../kinesis-record.builder';
+import { PublishDeadlineExceededError, PublisherQueueFullError } from './batching/publish-failures';
 import { KinesisPublishError } from './kinesis-publish.error';
 import { ClientKinesis } from './kinesis.client';
 import { RecordTooLargeError } from './record-too-large.error';
@@ -11,7 +12,9 @@ import { RequestResponseUnsupportedError } from './request-response-unsupported.
 describe('ClientKinesis', () => {
   const kinesis = new KinesisClient({ region: 'us-east-1', maxAttempts: 1 });
   const mock = mockClient(kinesis);
-  const client = new ClientKinesis({ streamName: 'file-events', kinesis });
+  // One PutRecord per event, so each test sees exactly the record it emitted; batching has
+  // its own spec (batching-record.sender.spec.ts) and the default is checked at the end.
+  const client = new ClientKinesis({ streamName: 'file-events', kinesis, batching: false });
 
   beforeEach(() => {
     mock.reset();
@@ -116,6 +119,35 @@ describe('ClientKinesis', () => {
     await lastValueFrom(custom.emit('p', new KinesisRecordBuilder(1).setPartitionKey('pk').build()));
     expect(sent).toEqual(['pk']);
     expect(mock.commandCalls(PutRecordCommand)).toHaveLength(0);
+  });
+
+  it('batches with PutRecords by default, and close() waits for what is under way', async () => {
+    let answer!: (value: unknown) => void;
+    mock.on(PutRecordsCommand).callsFake(() => new Promise((resolve) => (answer = resolve)));
+    const batching = new ClientKinesis({ streamName: 'file-events', kinesis });
+    const emitted = lastValueFrom(batching.emit('p', new KinesisRecordBuilder(1).setPartitionKey('pk').build()));
+    await waitFor(() => mock.commandCalls(PutRecordsCommand).length === 1);
+    let closed = false;
+    const closing = batching.close().then(() => (closed = true));
+    await new Promise((r) => setImmediate(r));
+    expect(closed).toBe(false);
+    answer({ FailedRecordCount: 0, Records: [{ ShardId: 'shardId-000000000001', SequenceNumber: '7' }] });
+    await closing;
+    await expect(emitted).resolves.toMatchObject({ shardId: 'shardId-000000000001', sequenceNumber: '7' });
+    expect(mock.commandCalls(PutRecordsCommand)[0].args[0].input.Records).toEqual([
+      { Data: expect.any(Uint8Array), PartitionKey: 'pk' },
+    ]);
+    expect(mock.commandCalls(PutRecordCommand)).toHaveLength(0);
+  });
+
+  it('rejects with KinesisPublishError caused by PublisherQueueFullError when the queue is full', async () => {
+    mock.on(PutRecordsCommand).callsFake(() => new Promise(() => undefined));
+    const tiny = new ClientKinesis({ streamName: 's', kinesis, batching: { maxQueuedRecords: 1, deadlineMs: 300 } });
+    const first = lastValueFrom(tiny.emit('p', 1)).catch((e) => e);
+    const error = await lastValueFrom(tiny.emit('p', 2)).catch((e) => e);
+    expect(error).toBeInstanceOf(KinesisPublishError);
+    expect(error.cause).toBeInstanceOf(PublisherQueueFullError);
+    expect((await first).cause).toBeInstanceOf(PublishDeadlineExceededError);
   });
 
   it('unwraps to the SDK client and leaves it open on close', async () => {

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import type { OnApplicationShutdown } from '@nestjs/common';
 import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
 import type { KinesisPacket } from '../kinesis-packet';
+import { BatchingRecordSender } from './batching/batching-record.sender';
 import { encodePacket } from '../kinesis-packet.codec';
 import { KinesisRecord } from '../kinesis-record.builder';
 import type { ClientKinesisOptions } from './kinesis-client.options';
@@ -26,12 +28,18 @@ export interface KinesisEmitResult extends KinesisPutResult {
  *   .setHeaders({ 'correlation-id': id }).setPartitionKey(key).build()));
  * ```
  *
+ * Records are batched and retried by a {@link BatchingRecordSender} (group commit into
+ * `PutRecords`, retries with backoff within a deadline, a bounded queue) unless
+ * `batching: false` asks for one `PutRecord` each.
+ *
  * The observable (hot, as with every Nest client) emits a {@link KinesisEmitResult} and
  * completes only once Kinesis accepted the record; it errors with {@link RecordTooLargeError}
  * before sending a record Kinesis would refuse, or with {@link KinesisPublishError} when the
- * put failed. `send()` (request-response) is not supported.
+ * record is not in the stream — its `cause` says why (`PublisherQueueFullError`,
+ * `PublishDeadlineExceededError`, or the SDK's error). `send()` (request-response) is not
+ * supported.
  */
-export class ClientKinesis extends ClientProxy {
+export class ClientKinesis extends ClientProxy implements OnApplicationShutdown {
   private readonly kinesis: KinesisClient;
   private readonly streamName: string;
   private readonly sender: KinesisRecordSender;
@@ -40,7 +48,7 @@ export class ClientKinesis extends ClientProxy {
     super();
     this.kinesis = options.kinesis;
     this.streamName = options.streamName;
-    this.sender = options.sender ?? new PutRecordSender(options.kinesis, options.streamName);
+    this.sender = options.sender ?? ClientKinesis.defaultSender(options);
     // Without these, ClientProxy has no serializer and every emit fails.
     this.initializeSerializer(options);
     this.initializeDeserializer(options);
@@ -51,9 +59,19 @@ export class ClientKinesis extends ClientProxy {
     this._status$.next('connected');
   }
 
-  /** The SDK client belongs to whoever injected it, so it is not destroyed here. */
+  /**
+   * Waits until every event emitted so far is in the stream or given up (each within its
+   * deadline), so a SIGTERM loses nothing that was accepted. The SDK client belongs to whoever
+   * injected it, so it is not destroyed here.
+   */
   async close(): Promise<void> {
+    await this.sender.flush?.();
     this._status$.next('disconnected');
+  }
+
+  /** Nest calls this on `app.close()` (SIGTERM with shutdown hooks), after the HTTP server stopped. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.close();
   }
 
   unwrap<T = KinesisClient>(): T {
@@ -84,6 +102,12 @@ export class ClientKinesis extends ClientProxy {
     } catch (error) {
       throw new KinesisPublishError(wire.pattern, this.streamName, { cause: error });
     }
+  }
+
+  private static defaultSender(options: ClientKinesisOptions): KinesisRecordSender {
+    return options.batching === false
+      ? new PutRecordSender(options.kinesis, options.streamName)
+      : new BatchingRecordSender(options.kinesis, options.streamName, options.batching);
   }
 
   private encode(wire: KinesisPacket): Uint8Array {

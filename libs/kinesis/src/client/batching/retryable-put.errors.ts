@@ -1,0 +1,41 @@
+import { RecordRejectedError } from './publish-failures';
+
+/** Per-record codes and request errors that say "not now", not "never". */
+const THROTTLING_OR_TRANSIENT = new Set([
+  'ProvisionedThroughputExceededException',
+  'InternalFailure',
+  'InternalFailureException',
+  'LimitExceededException',
+  'ThrottlingException',
+  'KMSThrottlingException',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'TimeoutError',
+  'AbortError',
+]);
+
+interface SdkErrorShape {
+  name?: string;
+  code?: string;
+  $retryable?: unknown;
+  $metadata?: { httpStatusCode?: number };
+}
+
+/**
+ * Whether sending the record again may succeed. Throttling, server errors and network errors
+ * (no HTTP status at all: refused, reset, timed out) are retried; a missing stream, a bad
+ * request or denied access are not — retrying would only delay the same answer.
+ */
+export function isRetryablePutError(error: unknown): boolean {
+  // Kinesis documents two per-record codes, both transient (throttled, internal failure).
+  if (error instanceof RecordRejectedError) return true;
+  const shape = (error ?? {}) as SdkErrorShape;
+  if (shape.name !== undefined && THROTTLING_OR_TRANSIENT.has(shape.name)) return true;
+  if (shape.$retryable) return true;
+  const status = shape.$metadata?.httpStatusCode;
+  if (status !== undefined) return status >= 500 || status === 429;
+  // No HTTP answer at all: a socket error (ECONNREFUSED, ECONNRESET, EPIPE, ETIMEDOUT, ...).
+  return typeof shape.code === 'string' && /^E[A-Z_]+$/.test(shape.code);
+}
