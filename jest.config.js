@@ -13,7 +13,7 @@ const shared = {
   },
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   moduleNameMapper: {
-    '^@lib/(contracts|kinesis|aws|upload-status|config)$': '<rootDir>/libs/$1/src',
+    '^@lib/(contracts|kinesis|aws|upload-status|config|group-commit)$': '<rootDir>/libs/$1/src',
   },
 };
 
@@ -28,7 +28,7 @@ module.exports = {
     {
       ...shared,
       displayName: 'e2e',
-      testMatch: ['<rootDir>/{apps,libs}/**/*.{e2e,int}-spec.ts'],
+      testMatch: ['<rootDir>/{apps,libs,test-kit}/**/*.{e2e,int}-spec.ts'],
       globalSetup: '<rootDir>/test-kit/global-setup.ts',
       globalTeardown: '<rootDir>/test-kit/global-teardown.ts',
       // jest 30 ignores testTimeout inside a project; the e2e timeout is set by this file.

@@ -5,7 +5,7 @@ export * from './client';
 export * from './server/kinesis.server';
 export * from './server/kinesis-server.options';
 export * from './server/kinesis.events';
-export * from './retry/backoff';
+export { Backoff, type BackoffOptions, type BackoffJitter } from '@lib/group-commit';
 export * from './ctx-host/kinesis.context';
 export * from './errors/kinesis-retriable.exception';
 export * from './errors/lease-lost.error';

@@ -1,4 +1,6 @@
 import { DynamicModule, Module, type FactoryProvider, type ModuleMetadata } from '@nestjs/common';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PendingUploadBatcher } from './pending-upload.batcher';
 import { UPLOAD_STATUS_TABLE, UploadStatusRepository } from './upload-status.repository';
 
 export interface UploadStatusModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
@@ -16,8 +18,13 @@ export class UploadStatusModule {
       providers: [
         { provide: UPLOAD_STATUS_TABLE, inject: options.inject ?? [], useFactory: options.useFactory },
         UploadStatusRepository,
+        {
+          provide: PendingUploadBatcher,
+          inject: [DynamoDBDocumentClient, UPLOAD_STATUS_TABLE],
+          useFactory: (dynamodb: DynamoDBDocumentClient, table: string) => new PendingUploadBatcher(dynamodb, table),
+        },
       ],
-      exports: [UploadStatusRepository],
+      exports: [UploadStatusRepository, PendingUploadBatcher],
     };
   }
 }

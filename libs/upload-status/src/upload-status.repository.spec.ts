@@ -1,5 +1,5 @@
 import { mockClient } from 'aws-sdk-client-mock';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { UploadStatusRepository } from './upload-status.repository';
 import type { UploadFacts } from './upload-record';
@@ -39,5 +39,15 @@ describe('UploadStatusRepository', () => {
   it('lets other errors through', async () => {
     mock.on(PutCommand).rejects(new Error('network down'));
     await expect(repo.recordFailed(facts, 'bad')).rejects.toThrow('network down');
+  });
+
+  it('withdraws only a pending item (a later status stays)', async () => {
+    mock.on(DeleteCommand).resolves({});
+    await expect(repo.withdrawPending(facts.id)).resolves.toBe(true);
+    const input = mock.commandCalls(DeleteCommand)[0].args[0].input;
+    expect(input).toMatchObject({ Key: { id: facts.id }, ConditionExpression: 'status_rank = :pending' });
+    expect(input.ExpressionAttributeValues).toEqual({ ':pending': 0 });
+    mock.on(DeleteCommand).rejects(new ConditionalCheckFailedException({ message: 'no', $metadata: {} }));
+    await expect(repo.withdrawPending(facts.id)).resolves.toBe(false);
   });
 });

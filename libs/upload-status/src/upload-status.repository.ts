@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { STATUS_RANK, type UploadFacts, type UploadRecord, type UploadStatus } from './upload-record';
 
@@ -29,6 +29,29 @@ export class UploadStatusRepository {
 
   recordFailed(facts: UploadFacts, reason: string): Promise<boolean> {
     return this.write(facts, 'failed', reason);
+  }
+
+  /**
+   * Removes a `pending` item whose event never reached the stream (the client got a 503), so
+   * the upload does not look accepted. A later status is left alone: if the event did land
+   * after all (a timed-out call Kinesis applied), the worker's `stored` stands.
+   * @returns false when there was no pending item to remove.
+   */
+  async withdrawPending(id: string): Promise<boolean> {
+    try {
+      await this.dynamodb.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { id },
+          ConditionExpression: 'status_rank = :pending',
+          ExpressionAttributeValues: { ':pending': STATUS_RANK.pending },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   async find(id: string): Promise<UploadRecord | undefined> {

@@ -6,5 +6,6 @@ export * from './record-too-large.error';
 export * from './kinesis-publish.error';
 export * from './request-response-unsupported.error';
 export * from './batching/batching-record.sender';
-export * from './batching/publish-failures';
+export * from './batching/record-rejected.error';
+export { QueueFullError, DeadlineExceededError } from '@lib/group-commit';
 export * from './batching/put-records.limits';

@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { firstValueFrom, lastValueFrom } from 'rxjs';
 import { decodePacket } from '../kinesis-packet.codec';
 import { KinesisRecordBuilder } from '../kinesis-record.builder';
-import { PublishDeadlineExceededError, PublisherQueueFullError } from './batching/publish-failures';
+import { DeadlineExceededError, QueueFullError } from '@lib/group-commit';
 import { KinesisPublishError } from './kinesis-publish.error';
 import { ClientKinesis } from './kinesis.client';
 import { RecordTooLargeError } from './record-too-large.error';
@@ -140,14 +140,14 @@ describe('ClientKinesis', () => {
     expect(mock.commandCalls(PutRecordCommand)).toHaveLength(0);
   });
 
-  it('rejects with KinesisPublishError caused by PublisherQueueFullError when the queue is full', async () => {
+  it('rejects with KinesisPublishError caused by QueueFullError when the queue is full', async () => {
     mock.on(PutRecordsCommand).callsFake(() => new Promise(() => undefined));
-    const tiny = new ClientKinesis({ streamName: 's', kinesis, batching: { maxQueuedRecords: 1, deadlineMs: 300 } });
+    const tiny = new ClientKinesis({ streamName: 's', kinesis, batching: { maxQueuedItems: 1, deadlineMs: 300 } });
     const first = lastValueFrom(tiny.emit('p', 1)).catch((e) => e);
     const error = await lastValueFrom(tiny.emit('p', 2)).catch((e) => e);
     expect(error).toBeInstanceOf(KinesisPublishError);
-    expect(error.cause).toBeInstanceOf(PublisherQueueFullError);
-    expect((await first).cause).toBeInstanceOf(PublishDeadlineExceededError);
+    expect(error.cause).toBeInstanceOf(QueueFullError);
+    expect((await first).cause).toBeInstanceOf(DeadlineExceededError);
   });
 
   it('unwraps to the SDK client and leaves it open on close', async () => {

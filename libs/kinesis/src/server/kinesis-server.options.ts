@@ -6,7 +6,7 @@ import type { DeadLetterSink } from '../dead-letter/dead-letter';
 import { InvalidKinesisOptionsError } from '../errors/invalid-kinesis-options.error';
 import type { LeaseTakingStrategy } from '../leases/lease-taking.strategy';
 import { TakeAllAvailableLeases } from '../leases/lease-taking.strategy';
-import type { BackoffOptions } from '../retry/backoff';
+import type { BackoffOptions } from '@lib/group-commit';
 
 /** Where leases and checkpoints are kept, and how long a lease lasts. */
 export interface ServerKinesisLeaseOptions {

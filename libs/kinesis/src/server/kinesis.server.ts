@@ -8,7 +8,7 @@ import type { HeldLease } from '../leases/held.lease';
 import { LeaseManager } from '../leases/lease.manager';
 import type { KinesisPacket } from '../kinesis-packet';
 import { describeError, isMissingResource } from './aws-errors';
-import { Backoff } from '../retry/backoff';
+import { Backoff } from '@lib/group-commit';
 import { systemClock, type Clock } from './clock';
 import { KinesisEvents, KinesisStatus } from './kinesis.events';
 import {

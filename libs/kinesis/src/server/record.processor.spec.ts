@@ -4,7 +4,7 @@ import { KinesisPoisonRecordException } from '../errors/kinesis-poison-record.ex
 import { KinesisRetriableException } from '../errors/kinesis-retriable.exception';
 import type { KinesisContext } from '../ctx-host/kinesis.context';
 import { encodePacket } from '../kinesis-packet.codec';
-import { Backoff } from '../retry/backoff';
+import { Backoff } from '@lib/group-commit';
 import type { Clock } from './clock';
 import { RecordProcessor, type RecordProcessorDeps } from './record.processor';
 

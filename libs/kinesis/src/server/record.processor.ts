@@ -7,7 +7,7 @@ import { KinesisRetriableException } from '../errors/kinesis-retriable.exception
 import type { KinesisPacket } from '../kinesis-packet';
 import { decodePacket, MalformedRecordError } from '../kinesis-packet.codec';
 import { describeError } from './aws-errors';
-import type { Backoff } from '../retry/backoff';
+import type { Backoff } from '@lib/group-commit';
 import type { Clock } from './clock';
 
 /** How a record left the processor: handled or dead-lettered (checkpoint it), or not (stop). */

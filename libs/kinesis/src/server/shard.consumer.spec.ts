@@ -11,7 +11,7 @@ import { LeaseLostError } from '../errors/lease-lost.error';
 import type { HeldLease } from '../leases/held.lease';
 import { SHARD_END } from '../leases/lease';
 import { encodePacket } from '../kinesis-packet.codec';
-import { Backoff } from '../retry/backoff';
+import { Backoff } from '@lib/group-commit';
 import type { Clock } from './clock';
 import { RecordProcessor } from './record.processor';
 import { MIN_GET_RECORDS_INTERVAL_MS, ShardConsumer } from './shard.consumer';

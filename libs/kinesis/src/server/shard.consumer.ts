@@ -9,7 +9,7 @@ import { LeaseLostError } from '../errors/lease-lost.error';
 import type { HeldLease } from '../leases/held.lease';
 import { SHARD_END } from '../leases/lease';
 import { describeError, isExpiredIterator } from './aws-errors';
-import type { Backoff } from '../retry/backoff';
+import type { Backoff } from '@lib/group-commit';
 import type { Clock } from './clock';
 import type { RecordProcessor } from './record.processor';
 

@@ -6,7 +6,7 @@ import { SHARD_END, type Lease } from '../leases/lease';
 import type { LeaseManager } from '../leases/lease.manager';
 import type { LeaseTakingStrategy } from '../leases/lease-taking.strategy';
 import { describeError } from './aws-errors';
-import type { Backoff } from '../retry/backoff';
+import type { Backoff } from '@lib/group-commit';
 import type { Clock } from './clock';
 import type { ShardConsumer, ShardExit } from './shard.consumer';
 import { listShards, parentsOf } from './shard.lister';

@@ -11,7 +11,8 @@ import {
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { mockClient } from 'aws-sdk-client-mock';
 import { BatchingRecordSender, type BatchingOptions } from './batching-record.sender';
-import { PublishDeadlineExceededError, PublisherQueueFullError, RecordRejectedError } from './publish-failures';
+import { DeadlineExceededError, QueueFullError } from '@lib/group-commit';
+import { RecordRejectedError } from './record-rejected.error';
 
 const kinesis = new KinesisClient({ region: 'us-east-1', maxAttempts: 1 });
 const mock = mockClient(kinesis);
@@ -96,7 +97,7 @@ describe('BatchingRecordSender', () => {
 
     it('keeps each call within 500 records and 5 MiB', async () => {
       mock.on(PutRecordsCommand).callsFake(async (input: PutRecordsInput) => accepted(input));
-      const publisher = sender({ maxInFlight: 1, maxQueuedRecords: 5_000, maxQueuedBytes: 512 * 1024 * 1024 });
+      const publisher = sender({ maxInFlight: 1, maxQueuedItems: 5_000, maxQueuedBytes: 512 * 1024 * 1024 });
       const blocker = publisher.send(entry('blocker'));
       await Promise.all([blocker, ...Array.from({ length: 1_200 }, (_, i) => publisher.send(entry(`k${i}`)))]);
       const big = Array.from({ length: 30 }, (_, i) => publisher.send(entry(`big${i}`, 400 * 1024)));
@@ -138,7 +139,7 @@ describe('BatchingRecordSender', () => {
       expect(calls.slice(2).flat().sort()).toEqual(['b', 'd']);
       expect(results[0].sequenceNumber).toBe('100');
       expect(results[2].sequenceNumber).toBe('101');
-      expect(publisher.stats).toMatchObject({ delivered: 5, retried: 2, failed: 0, held: { records: 0, bytes: 0 } });
+      expect(publisher.stats).toMatchObject({ delivered: 5, retried: 2, failed: 0, held: { items: 0, bytes: 0 } });
     });
 
     it('retries whole calls that were throttled or hit a network error', async () => {
@@ -160,16 +161,16 @@ describe('BatchingRecordSender', () => {
       const publisher = sender({ deadlineMs: 60_000 });
       await expect(publisher.send(entry('a'))).rejects.toBe(missing);
       expect(mock.commandCalls(PutRecordsCommand)).toHaveLength(1);
-      expect(publisher.stats.held.records).toBe(0);
+      expect(publisher.stats.held.items).toBe(0);
     });
 
-    it('rejects with PublishDeadlineExceededError once the deadline passes, the last failure as cause', async () => {
+    it('rejects with DeadlineExceededError once the deadline passes, the last failure as cause', async () => {
       mock.on(PutRecordsCommand).rejects(throttled());
       const publisher = sender({ deadlineMs: 150, backoff: { initialMs: 5, maxMs: 20 } });
       const started = Date.now();
       const error = await publisher.send(entry('a')).catch((e) => e);
       expect(Date.now() - started).toBeGreaterThanOrEqual(140);
-      expect(error).toBeInstanceOf(PublishDeadlineExceededError);
+      expect(error).toBeInstanceOf(DeadlineExceededError);
       expect(error.attempts).toBeGreaterThan(1);
       expect(error.cause.name).toBe('ProvisionedThroughputExceededException');
       await publisher.flush();
@@ -206,7 +207,7 @@ describe('BatchingRecordSender', () => {
           backoff: { initialMs: 1, maxMs: 5 },
         });
         const error = await publisher.send(entry('a')).catch((e) => e);
-        expect(error).toBeInstanceOf(PublishDeadlineExceededError);
+        expect(error).toBeInstanceOf(DeadlineExceededError);
         expect(publisher.stats.requests).toBeGreaterThanOrEqual(2);
         await publisher.flush();
       } finally {
@@ -220,11 +221,11 @@ describe('BatchingRecordSender', () => {
   describe('bounded memory', () => {
     it('refuses at once when the queue holds its maximum of records, and accepts again once drained', async () => {
       const calls = heldCalls();
-      const publisher = sender({ maxQueuedRecords: 3 });
+      const publisher = sender({ maxQueuedItems: 3 });
       const held = [publisher.send(entry('a')), publisher.send(entry('b')), publisher.send(entry('c'))];
       const refused = await publisher.send(entry('d')).catch((e) => e);
-      expect(refused).toBeInstanceOf(PublisherQueueFullError);
-      expect(refused.limit).toBe('records');
+      expect(refused).toBeInstanceOf(QueueFullError);
+      expect(refused.limit).toBe('items');
       await until(() => calls.length > 0);
       calls.forEach((c) => c.answer());
       await until(() => calls.length === 2);
@@ -291,9 +292,9 @@ describe('BatchingRecordSender', () => {
       const publisher = sender({ ordered: true, deadlineMs: 50 });
       const first = publisher.send(entry('k')).catch((e) => e);
       const second = publisher.send(entry('k')).catch((e) => e);
-      expect(await second).toBeInstanceOf(PublishDeadlineExceededError);
-      expect(await first).toBeInstanceOf(PublishDeadlineExceededError);
-      expect(publisher.stats.held.records).toBe(1); // the first is still in its call
+      expect(await second).toBeInstanceOf(DeadlineExceededError);
+      expect(await first).toBeInstanceOf(DeadlineExceededError);
+      expect(publisher.stats.held.items).toBe(1); // the first is still in its call
       calls[0].answer();
       await publisher.flush();
       expect(calls).toHaveLength(1);
@@ -311,11 +312,11 @@ describe('BatchingRecordSender', () => {
     await new Promise((r) => setTimeout(r, 10));
     expect(flushed).toBe(false);
     for (let i = 0; i < calls.length; i++) calls[i].answer();
-    await until(() => calls.length === 2 || publisher.stats.held.records === 0);
+    await until(() => calls.length === 2 || publisher.stats.held.items === 0);
     calls.forEach((c) => c.answer());
     await flushing;
     await Promise.all(sends);
-    expect(publisher.stats.held).toEqual({ records: 0, bytes: 0 });
+    expect(publisher.stats.held).toEqual({ items: 0, bytes: 0 });
   });
 
   it('describes refused records by their code', () => {

@@ -1,6 +1,4 @@
-import { RecordRejectedError } from './publish-failures';
-
-/** Per-record codes and request errors that say "not now", not "never". */
+/** Error names of the AWS services we call that say "not now", not "never". */
 const THROTTLING_OR_TRANSIENT = new Set([
   'ProvisionedThroughputExceededException',
   'InternalFailure',
@@ -24,13 +22,11 @@ interface SdkErrorShape {
 }
 
 /**
- * Whether sending the record again may succeed. Throttling, server errors and network errors
- * (no HTTP status at all: refused, reset, timed out) are retried; a missing stream, a bad
- * request or denied access are not — retrying would only delay the same answer.
+ * Whether an AWS SDK call that failed may succeed when sent again: throttling, server errors and
+ * network errors (no HTTP status at all: refused, reset, timed out) may; a missing stream or
+ * table, a bad request or denied access may not — retrying would only delay the same answer.
  */
-export function isRetryablePutError(error: unknown): boolean {
-  // Kinesis documents two per-record codes, both transient (throttled, internal failure).
-  if (error instanceof RecordRejectedError) return true;
+export function isTransientAwsError(error: unknown): boolean {
   const shape = (error ?? {}) as SdkErrorShape;
   if (shape.name !== undefined && THROTTLING_OR_TRANSIENT.has(shape.name)) return true;
   if (shape.$retryable) return true;

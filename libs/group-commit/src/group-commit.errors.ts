@@ -1,0 +1,29 @@
+/**
+ * Why an item handed to a {@link GroupCommitQueue} did not get through. A caller that must not
+ * acknowledge anything unsure (an api answering 202) turns either into "try again later".
+ */
+
+/** The queue holds as many items or bytes as it may: refused before queuing. */
+export class QueueFullError extends Error {
+  override readonly name = 'QueueFullError';
+
+  constructor(
+    readonly limit: 'items' | 'bytes',
+    readonly held: { items: number; bytes: number },
+  ) {
+    super(`the queue is full (${held.items} items, ${held.bytes} bytes held; limit on ${limit})`);
+  }
+}
+
+/** The item's attempts did not succeed within its deadline. The last failure is `cause`. */
+export class DeadlineExceededError extends Error {
+  override readonly name = 'DeadlineExceededError';
+
+  constructor(
+    readonly deadlineMs: number,
+    readonly attempts: number,
+    options: { cause?: unknown } = {},
+  ) {
+    super(`not done within ${deadlineMs} ms (${attempts} attempts)`, options);
+  }
+}

@@ -1,0 +1,86 @@
+import type { OnApplicationShutdown } from '@nestjs/common';
+import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GroupCommitQueue, isTransientAwsError, type ItemOutcome } from '@lib/group-commit';
+import { STATUS_RANK, type UploadFacts, type UploadRecord } from './upload-record';
+
+/** What one `BatchWriteItem` call may carry (DynamoDB service limits). */
+const BATCH_WRITE_MAX_ITEMS = 25;
+const BATCH_WRITE_MAX_BYTES = 16 * 1024 * 1024;
+
+/** Tuning of {@link PendingUploadBatcher}; defaults suit an api. */
+export interface PendingUploadBatcherOptions {
+  /** How long a write may take, retries included, in ms. Default 5000. */
+  deadlineMs?: number;
+  /** Writes held before new ones are refused at once. Default 10,000. */
+  maxQueuedItems?: number;
+}
+
+/**
+ * Writes `pending` items for brand-new uploads in `BatchWriteItem` calls (group commit: one
+ * call carries every upload that arrived while the previous call was in flight), so an api
+ * under load pays one DynamoDB round trip per batch, not per upload.
+ *
+ * `BatchWriteItem` takes no conditions, so this is only sound for an id nobody has seen yet:
+ * the api writes `pending` *before* it publishes the event, when no worker can have written a
+ * later status. Anything else (a second `complete` of a presigned upload) goes through the
+ * repository's conditional `recordPending`.
+ */
+export class PendingUploadBatcher implements OnApplicationShutdown {
+  private readonly queue: GroupCommitQueue<UploadRecord, void>;
+
+  constructor(
+    private readonly dynamodb: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    options: PendingUploadBatcherOptions = {},
+  ) {
+    this.queue = new GroupCommitQueue({
+      maxBatchItems: BATCH_WRITE_MAX_ITEMS,
+      maxBatchBytes: BATCH_WRITE_MAX_BYTES,
+      deadlineMs: options.deadlineMs,
+      maxQueuedItems: options.maxQueuedItems,
+      call: (items, signal) => this.batchWrite(items, signal),
+      isRetryable: isTransientAwsError,
+    });
+  }
+
+  /** Resolves once the `pending` item is written. */
+  write(facts: UploadFacts): Promise<void> {
+    const item: UploadRecord = {
+      ...facts,
+      status: 'pending',
+      status_rank: STATUS_RANK.pending,
+      updated_at: new Date().toISOString(),
+    };
+    // An item's size in DynamoDB is close to its JSON length; only the batch limit uses it.
+    return this.queue.submit(item, JSON.stringify(item).length);
+  }
+
+  flush(): Promise<void> {
+    return this.queue.flush();
+  }
+
+  /** On SIGTERM, writes still under way finish (each within its deadline) before exit. */
+  onApplicationShutdown(): Promise<void> {
+    return this.flush();
+  }
+
+  get stats() {
+    return this.queue.stats;
+  }
+
+  private async batchWrite(items: readonly UploadRecord[], signal: AbortSignal): Promise<Array<ItemOutcome<void>>> {
+    const output = await this.dynamodb.send(
+      new BatchWriteCommand({ RequestItems: { [this.tableName]: items.map((Item) => ({ PutRequest: { Item } })) } }),
+      { abortSignal: signal },
+    );
+    // Throttled items come back unprocessed: only those are retried.
+    const unprocessed = new Set(
+      (output.UnprocessedItems?.[this.tableName] ?? []).map((request) => request.PutRequest?.Item?.id as string),
+    );
+    return items.map((item) =>
+      unprocessed.has(item.id)
+        ? { ok: false, error: new Error('BatchWriteItem left the item unprocessed (throttled)'), retryable: true }
+        : { ok: true, result: undefined },
+    );
+  }
+}
