@@ -9,7 +9,11 @@ const BATCH_WRITE_MAX_BYTES = 16 * 1024 * 1024;
 
 /** Tuning of {@link PendingUploadBatcher}; defaults suit an api. */
 export interface PendingUploadBatcherOptions {
-  /** How long a write may take, retries included, in ms. Default 5000. */
+  /**
+   * How long a write may take, retries included, in ms. Default 1000: the api writes pending
+   * ahead of publishing and carries on without it, so a DynamoDB outage must cost each upload
+   * little time.
+   */
   deadlineMs?: number;
   /** Writes held before new ones are refused at once. Default 10,000. */
   maxQueuedItems?: number;
@@ -36,7 +40,7 @@ export class PendingUploadBatcher implements OnApplicationShutdown {
     this.queue = new GroupCommitQueue({
       maxBatchItems: BATCH_WRITE_MAX_ITEMS,
       maxBatchBytes: BATCH_WRITE_MAX_BYTES,
-      deadlineMs: options.deadlineMs,
+      deadlineMs: options.deadlineMs ?? 1_000,
       maxQueuedItems: options.maxQueuedItems,
       call: (items, signal) => this.batchWrite(items, signal),
       isRetryable: isTransientAwsError,
