@@ -27,6 +27,11 @@ export class HeldLease {
     return this.current.expiresAt;
   }
 
+  /** The worker that asked for this lease (seen at the last renewal), if any. */
+  get requestedBy(): string | undefined {
+    return this.current.pendingOwner;
+  }
+
   /** @throws LeaseLostError */
   renew(): Promise<void> {
     return this.exclusive(async () => {
@@ -46,6 +51,15 @@ export class HeldLease {
     return this.exclusive(async () => {
       if (this.released) return;
       await this.manager.release(this.current);
+      this.released = true;
+    });
+  }
+
+  /** Passes the lease to the worker that asked for it (after the last checkpoint). */
+  handOver(): Promise<void> {
+    return this.exclusive(async () => {
+      if (this.released) return;
+      await this.manager.handOver(this.current);
       this.released = true;
     });
   }

@@ -79,4 +79,31 @@ describe('LeaseManager', () => {
     expect(manager.isAvailable({ ...held, owner: 'other', expiresAt: 999 })).toBe(true);
     expect(manager.isAvailable({ ...held, owner: 'other', expiresAt: 5_000 })).toBe(false);
   });
+
+  it('asks for a handoff only while the holder is the one seen and no request stands', async () => {
+    mock.on(UpdateCommand).resolves({});
+    await expect(manager.requestHandoff({ ...held, owner: 'busy' })).resolves.toBe(true);
+    const input = mock.commandCalls(UpdateCommand)[0].args[0].input;
+    expect(input.UpdateExpression).toBe('SET #pending = :me');
+    expect(input.ConditionExpression).toBe('#owner = :owner AND attribute_not_exists(#pending)');
+    expect(input.ExpressionAttributeValues).toEqual({ ':me': 'me', ':owner': 'busy' });
+    mock.on(UpdateCommand).rejects(conditionFailed());
+    await expect(manager.requestHandoff({ ...held, owner: 'busy' })).resolves.toBe(false);
+  });
+
+  it('hands a held lease over to the worker that asked, with a fresh expiry', async () => {
+    mock.on(UpdateCommand).resolves({});
+    await manager.handOver({ ...held, pendingOwner: 'newcomer' });
+    const input = mock.commandCalls(UpdateCommand)[0].args[0].input;
+    expect(input.ConditionExpression).toBe('#owner = :me AND #counter = :seen AND #pending = :successor');
+    expect(input.ExpressionAttributeValues).toEqual({ ':me': 'me', ':seen': 7, ':successor': 'newcomer', ':next': 8, ':expires': 11_000 });
+  });
+
+  it('releases instead when nobody asked', async () => {
+    mock.on(UpdateCommand).resolves({});
+    await manager.handOver(held);
+    expect(mock.commandCalls(UpdateCommand)[0].args[0].input.UpdateExpression).toBe(
+      'REMOVE #owner, #pending SET #counter = :next, #expires = :zero',
+    );
+  });
 });

@@ -90,7 +90,7 @@ export class LeaseManager {
    */
   async take(seen: Lease): Promise<Lease | undefined> {
     try {
-      return await this.write(seen, 'SET #owner = :me, #counter = :next, #expires = :expires', {
+      return await this.write(seen, 'SET #owner = :me, #counter = :next, #expires = :expires REMOVE #pending', {
         condition: '#counter = :seen',
         values: { ':me': this.workerId, ':seen': seen.counter },
       });
@@ -133,10 +133,73 @@ export class LeaseManager {
         new UpdateCommand({
           TableName: this.options.tableName,
           Key: { [A.key]: held.leaseKey },
-          UpdateExpression: 'REMOVE #owner SET #counter = :next, #expires = :zero',
+          UpdateExpression: 'REMOVE #owner, #pending SET #counter = :next, #expires = :zero',
           ConditionExpression: condition.condition,
-          ExpressionAttributeNames: { '#owner': A.owner, '#counter': A.counter, '#expires': A.expiresAt },
+          ExpressionAttributeNames: {
+            '#owner': A.owner,
+            '#counter': A.counter,
+            '#expires': A.expiresAt,
+            '#pending': A.pendingOwner,
+          },
           ExpressionAttributeValues: { ...condition.values, ':next': held.counter + 1, ':zero': 0 },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  /**
+   * Asks the holder of `lease` to hand it over to this worker (graceful balancing). Only one
+   * request may stand per lease; the holder's counter is left alone, so its checkpoints keep
+   * working until it hands over. @returns false when another request stands or the holder changed.
+   */
+  async requestHandoff(lease: Lease): Promise<boolean> {
+    try {
+      await this.options.dynamodb.send(
+        new UpdateCommand({
+          TableName: this.options.tableName,
+          Key: { [A.key]: lease.leaseKey },
+          UpdateExpression: 'SET #pending = :me',
+          ConditionExpression: '#owner = :owner AND attribute_not_exists(#pending)',
+          ExpressionAttributeNames: { '#owner': A.owner, '#pending': A.pendingOwner },
+          ExpressionAttributeValues: { ':me': this.workerId, ':owner': lease.owner },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * The holder's side of a handoff, after its last checkpoint: the lease passes to the
+   * worker that asked for it, with a fresh expiry so no third worker takes it meanwhile.
+   * A lease already lost is ignored.
+   */
+  async handOver(held: Lease): Promise<void> {
+    if (held.pendingOwner === undefined) return this.release(held);
+    try {
+      const condition = this.heldCondition(held);
+      await this.options.dynamodb.send(
+        new UpdateCommand({
+          TableName: this.options.tableName,
+          Key: { [A.key]: held.leaseKey },
+          UpdateExpression: 'SET #owner = :successor, #counter = :next, #expires = :expires REMOVE #pending',
+          ConditionExpression: `${condition.condition} AND #pending = :successor`,
+          ExpressionAttributeNames: {
+            '#owner': A.owner,
+            '#counter': A.counter,
+            '#expires': A.expiresAt,
+            '#pending': A.pendingOwner,
+          },
+          ExpressionAttributeValues: {
+            ...condition.values,
+            ':successor': held.pendingOwner,
+            ':next': held.counter + 1,
+            ':expires': this.now() + this.options.leaseDurationMs,
+          },
         }),
       );
     } catch (error) {
@@ -167,7 +230,12 @@ export class LeaseManager {
         Key: { [A.key]: lease.leaseKey },
         UpdateExpression: update,
         ConditionExpression: condition,
-        ExpressionAttributeNames: { '#owner': A.owner, '#counter': A.counter, '#expires': A.expiresAt },
+        ExpressionAttributeNames: {
+          '#owner': A.owner,
+          '#counter': A.counter,
+          '#expires': A.expiresAt,
+          ...(update.includes('#pending') ? { '#pending': A.pendingOwner } : {}),
+        },
         ExpressionAttributeValues: {
           ...values,
           ':next': lease.counter + 1,
@@ -198,5 +266,6 @@ function toLease(item: Record<string, unknown>): Lease {
     expiresAt: Number(item[A.expiresAt] ?? 0),
     checkpoint: typeof item[A.checkpoint] === 'string' ? (item[A.checkpoint] as string) : undefined,
     parentShardIds: Array.isArray(item[A.parents]) ? (item[A.parents] as string[]) : [],
+    pendingOwner: typeof item[A.pendingOwner] === 'string' ? (item[A.pendingOwner] as string) : undefined,
   };
 }

@@ -14,6 +14,11 @@ export interface Lease {
   /** Last sequence number handled, or {@link SHARD_END}; absent before the first record. */
   checkpoint?: string;
   parentShardIds: string[];
+  /**
+   * A worker below its fair share asked for this lease: the holder finishes what it is doing,
+   * checkpoints, and hands the lease over to it (see `LeaseManager.requestHandoff`).
+   */
+  pendingOwner?: string;
 }
 
 /** The table's attribute names, in one place. */
@@ -25,4 +30,5 @@ export const LeaseAttributes = {
   expiresAt: 'lease_expires_at',
   checkpoint: 'checkpoint',
   parents: 'parent_shard_ids',
+  pendingOwner: 'lease_pending_owner',
 } as const;

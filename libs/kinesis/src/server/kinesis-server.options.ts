@@ -4,8 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { DeadLetterSink } from '../dead-letter/dead-letter';
 import { InvalidKinesisOptionsError } from '../errors/invalid-kinesis-options.error';
-import type { LeaseTakingStrategy } from '../leases/lease-taking.strategy';
-import { TakeAllAvailableLeases } from '../leases/lease-taking.strategy';
+import { FairShareLeaseBalancer, type LeaseTakingStrategy } from '../leases/lease-taking.strategy';
 import type { BackoffOptions } from '@lib/group-commit';
 
 /** Where leases and checkpoints are kept, and how long a lease lasts. */
@@ -21,7 +20,10 @@ export interface ServerKinesisLeaseOptions {
    * crashed worker's shards are taken over after at most this long. Default 10 000.
    */
   leaseDurationMs?: number;
-  /** Which free leases to take on each sync. Default: all of them. */
+  /**
+   * Which leases to take on each sync, and which to ask other workers for. Default: a fair
+   * share ({@link FairShareLeaseBalancer}); `TakeAllAvailableLeases` for a single worker.
+   */
   takingStrategy?: LeaseTakingStrategy;
 }
 
@@ -67,7 +69,7 @@ export function resolveServerKinesisOptions(options: ServerKinesisOptions): Reso
       ...options.leases,
       workerId: options.leases?.workerId ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
       leaseDurationMs: options.leases?.leaseDurationMs ?? 10_000,
-      takingStrategy: options.leases?.takingStrategy ?? new TakeAllAvailableLeases(),
+      takingStrategy: options.leases?.takingStrategy ?? new FairShareLeaseBalancer(),
     },
   };
   check(!!resolved.streamName, 'streamName is required');

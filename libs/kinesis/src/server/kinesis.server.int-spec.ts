@@ -231,4 +231,47 @@ describe('ServerKinesis against kinesalite and dynalite', () => {
     const [after] = await successor.list();
     expect(after).toMatchObject({ owner: 'successor', checkpoint: '20' });
   });
+
+  it('balances leases to a fair share by graceful handoff: nothing lost, nothing handled twice', async () => {
+    const stream = 'int-balance';
+    await kinesis.send(new CreateStreamCommand({ StreamName: stream, ShardCount: 4 }));
+    await until('balance stream', async () =>
+      (await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: stream }))).StreamDescriptionSummary?.StreamStatus === 'ACTIVE' || undefined,
+    );
+    const ownersOf = async () => {
+      const owners = new Map<string, number>();
+      for (const lease of await new LeaseManager({ dynamodb, tableName: TABLE, streamName: stream, workerId: 'probe', leaseDurationMs: 1 }).list()) {
+        if (lease.owner) owners.set(lease.owner, (owners.get(lease.owner) ?? 0) + 1);
+      }
+      return owners;
+    };
+    const mine = () => handled.filter((h) => h.worker.startsWith('balance-'));
+    const puts: Put[] = [];
+    for (let n = 1000; n < 1040; n++) puts.push(await put(n, 'test.event', undefined, stream));
+
+    const a = serverNamed('balance-a', stream);
+    await start(a);
+    let b: ServerKinesis | undefined;
+    try {
+      await until('a holds all four', async () => (await ownersOf()).get('balance-a') === 4 || undefined);
+      b = serverNamed('balance-b', stream);
+      await start(b);
+      for (let n = 1040; n < 1080; n++) puts.push(await put(n, 'test.event', undefined, stream));
+      await until('two leases each', async () => {
+        const owners = await ownersOf();
+        return (owners.get('balance-a') === 2 && owners.get('balance-b') === 2) || undefined;
+      });
+      for (let n = 1080; n < 1120; n++) puts.push(await put(n, 'test.event', undefined, stream));
+      await until('every record handled', () => mine().length >= puts.length || undefined);
+      await new Promise((resolve) => setTimeout(resolve, 300)); // room for a wrongly repeated record to show up
+      const counts = new Map<number, number>();
+      for (const h of mine()) counts.set(h.n, (counts.get(h.n) ?? 0) + 1);
+      expect([...counts.keys()].sort((x, y) => x - y)).toEqual(puts.map((p) => p.n));
+      expect([...counts.values()].every((c) => c === 1)).toBe(true);
+      expect(new Set(mine().filter((h) => h.n >= 1080).map((h) => h.worker))).toEqual(new Set(['balance-a', 'balance-b']));
+    } finally {
+      await b?.close();
+      await a.close();
+    }
+  });
 });

@@ -32,6 +32,8 @@ interface RunningShard {
   lease: HeldLease;
   controller: AbortController;
   lost: boolean;
+  /** Another worker asked for the lease: stop reading, then hand it over. */
+  handingOver: boolean;
   done: Promise<void>;
 }
 
@@ -71,16 +73,23 @@ export class ShardSupervisor {
     for (const shard of missing) await this.deps.leases.create(shard.ShardId!, parentsOf(shard));
     if (missing.length > 0) leases = await this.deps.leases.list();
 
-    const chosen = this.deps.takingStrategy.choose({
+    const plan = this.deps.takingStrategy.choose({
       workerId: this.deps.leases.workerId,
       available: this.availableLeases(shards, leases),
       all: leases,
       held: this.running.size,
+      now: this.deps.clock.now(),
     });
-    for (const seen of chosen) {
+    for (const seen of plan.take) {
       if (this.closing) return;
       const taken = await this.deps.leases.take(seen);
       if (taken) this.launch(new HeldLease(this.deps.leases, taken));
+    }
+    for (const lease of plan.requestHandoff) {
+      if (this.closing) return;
+      if (await this.deps.leases.requestHandoff(lease)) {
+        this.deps.logger.log(`${lease.shardId}: asked ${lease.owner} to hand its lease over (balancing)`);
+      }
     }
   }
 
@@ -114,7 +123,7 @@ export class ShardSupervisor {
 
   private launch(lease: HeldLease): void {
     const controller = new AbortController();
-    const shard: RunningShard = { lease, controller, lost: false, done: Promise.resolve() };
+    const shard: RunningShard = { lease, controller, lost: false, handingOver: false, done: Promise.resolve() };
     this.running.set(lease.shardId, shard);
     this.deps.onLeaseAcquired(lease.shardId);
     shard.done = this.deps
@@ -132,7 +141,8 @@ export class ShardSupervisor {
       this.deps.onLeaseLost(shardId);
       return;
     }
-    await this.releaseQuietly(shard.lease);
+    if (shard.handingOver && exit === 'stopped') await this.handOverQuietly(shard.lease);
+    else await this.releaseQuietly(shard.lease);
     this.running.delete(shardId);
     if (exit === 'shard-end') {
       this.deps.onShardEnd(shardId);
@@ -172,6 +182,12 @@ export class ShardSupervisor {
     try {
       await shard.lease.renew();
       this.deps.onHealth('renew', true);
+      if (shard.lease.requestedBy !== undefined && !shard.handingOver && !this.closing) {
+        // Every handled record is checkpointed, so stopping here loses and repeats nothing.
+        this.deps.logger.log(`${shard.lease.shardId}: handing the lease over to ${shard.lease.requestedBy} (balancing)`);
+        shard.handingOver = true;
+        shard.controller.abort();
+      }
     } catch (error) {
       // Past its expiry another worker may already read the shard: stop, do not checkpoint.
       const expired = this.deps.clock.now() >= shard.lease.expiresAt;
@@ -183,6 +199,15 @@ export class ShardSupervisor {
       }
       this.deps.logger.warn(`${shard.lease.shardId}: lease renewal failed, will retry: ${describeError(error)}`);
       this.deps.onHealth('renew', false);
+    }
+  }
+
+  private async handOverQuietly(lease: HeldLease): Promise<void> {
+    try {
+      await lease.handOver();
+    } catch (error) {
+      // The asker takes it over once it expires.
+      this.deps.logger.warn(`${lease.shardId}: lease not handed over: ${describeError(error)}`);
     }
   }
 
