@@ -32,6 +32,9 @@ export function isTransientAwsError(error: unknown): boolean {
   if (shape.$retryable) return true;
   const status = shape.$metadata?.httpStatusCode;
   if (status !== undefined) return status >= 500 || status === 429;
+  // Went through the SDK (which adds $metadata) without an HTTP answer: a network failure,
+  // even when the SDK had to wrap it into a bare Error that lost its code (as under jest).
+  if (shape.$metadata !== undefined) return true;
   // No HTTP answer at all: a socket error (ECONNREFUSED, ECONNRESET, EPIPE, ETIMEDOUT, ...).
   return typeof shape.code === 'string' && /^E[A-Z_]+$/.test(shape.code);
 }

@@ -17,6 +17,8 @@ describe('workerEnvironmentSchema', () => {
       KINESIS_IDLE_TIME_MS: 200,
       KINESIS_MAX_RECORDS: 1000,
       KINESIS_MAX_ATTEMPTS: 3,
+      KINESIS_MAX_CONCURRENCY: 4,
+      KINESIS_CHECKPOINT_INTERVAL_MS: 1000,
       LEASE_DURATION_MS: 10000,
     });
   });

@@ -23,6 +23,14 @@ export const workerEnvironmentSchema = awsEnvironmentSchema.extend({
   /** Pause between two GetRecords calls on a shard that returned nothing. */
   KINESIS_IDLE_TIME_MS: z.coerce.number().int().min(0).default(200),
   KINESIS_MAX_RECORDS: z.coerce.number().int().min(1).max(10_000).default(1000),
+  /**
+   * Records of one shard stored at once. Uploads are keyed by their id, so they are
+   * independent; records with the same partition key still go one after the other.
+   * 4 per shard keeps a 4-shard stream at 16 writes in flight, where S3 (s3rver locally) is fastest.
+   */
+  KINESIS_MAX_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(4),
+  /** The checkpoint moves after every GetRecords page and, within a long one, at most this often. */
+  KINESIS_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
   /** Attempts of a failing record before it goes to the dead letters. */
   KINESIS_MAX_ATTEMPTS: env.positiveInt(3),
   LEASE_DURATION_MS: env.positiveInt(10_000),

@@ -38,6 +38,8 @@ import { WorkerDeadLetterSink } from '../dead-letters/worker-dead-letter.sink';
           idleTimeBetweenReadsMs: config.get('KINESIS_IDLE_TIME_MS', { infer: true }),
           maxRecordsPerCall: config.get('KINESIS_MAX_RECORDS', { infer: true }),
           maxAttempts: config.get('KINESIS_MAX_ATTEMPTS', { infer: true }),
+          maxConcurrentRecordsPerShard: config.get('KINESIS_MAX_CONCURRENCY', { infer: true }),
+          checkpointIntervalMs: config.get('KINESIS_CHECKPOINT_INTERVAL_MS', { infer: true }),
         }),
     },
   ],

@@ -48,6 +48,18 @@ export interface ServerKinesisOptions {
    * `KinesisRetriableException` do not count. Default 3.
    */
   maxAttempts?: number;
+  /**
+   * Records of one shard handled at once, across partition keys; records with the same key
+   * are always handled one after the other, in order. Default 1 (the whole shard in order).
+   */
+  maxConcurrentRecordsPerShard?: number;
+  /**
+   * The checkpoint moves at the end of every GetRecords page and, within a long page, at most
+   * this often (ms). A crash repeats what came after the last checkpoint. Default 1000.
+   */
+  checkpointIntervalMs?: number;
+  /** On close or handoff, how long records already under way get to finish (ms). Default 10 000. */
+  drainTimeoutMs?: number;
   /** Backoff between retries of a record, a dead letter, or a failed AWS call. */
   retryBackoff?: BackoffOptions;
 }
@@ -64,6 +76,9 @@ export function resolveServerKinesisOptions(options: ServerKinesisOptions): Reso
     maxRecordsPerCall: options.maxRecordsPerCall ?? 1000,
     shardSyncIntervalMs: options.shardSyncIntervalMs ?? 10_000,
     maxAttempts: options.maxAttempts ?? 3,
+    maxConcurrentRecordsPerShard: options.maxConcurrentRecordsPerShard ?? 1,
+    checkpointIntervalMs: options.checkpointIntervalMs ?? 1_000,
+    drainTimeoutMs: options.drainTimeoutMs ?? 10_000,
     retryBackoff: options.retryBackoff ?? {},
     leases: {
       ...options.leases,
@@ -84,6 +99,12 @@ export function resolveServerKinesisOptions(options: ServerKinesisOptions): Reso
   );
   check(isWhole(resolved.shardSyncIntervalMs, 1), 'shardSyncIntervalMs must be a whole number ≥ 1');
   check(isWhole(resolved.maxAttempts, 1), 'maxAttempts must be a whole number ≥ 1');
+  check(
+    isWhole(resolved.maxConcurrentRecordsPerShard, 1) && resolved.maxConcurrentRecordsPerShard <= 1000,
+    'maxConcurrentRecordsPerShard must be a whole number from 1 to 1000',
+  );
+  check(isWhole(resolved.checkpointIntervalMs, 0), 'checkpointIntervalMs must be a whole number ≥ 0');
+  check(isWhole(resolved.drainTimeoutMs, 0), 'drainTimeoutMs must be a whole number ≥ 0');
   return resolved;
 }
 

@@ -94,8 +94,9 @@ describe('ServerKinesis against kinesalite and dynalite', () => {
     return { shardId: out.ShardId!, seq: out.SequenceNumber!, n };
   }
 
-  function serverNamed(worker: string, streamName = STREAM): ServerKinesis {
+  function serverNamed(worker: string, streamName = STREAM, maxConcurrentRecordsPerShard = 1): ServerKinesis {
     const server = new ServerKinesis({
+      maxConcurrentRecordsPerShard,
       streamName,
       kinesis,
       leases: { dynamodb, tableName: TABLE, workerId: worker, leaseDurationMs: 3_000 },
@@ -232,7 +233,7 @@ describe('ServerKinesis against kinesalite and dynalite', () => {
     expect(after).toMatchObject({ owner: 'successor', checkpoint: '20' });
   });
 
-  it('balances leases to a fair share by graceful handoff: nothing lost, nothing handled twice', async () => {
+  it('balances leases to a fair share by graceful handoff (8 records in flight per shard): nothing lost, nothing handled twice', async () => {
     const stream = 'int-balance';
     await kinesis.send(new CreateStreamCommand({ StreamName: stream, ShardCount: 4 }));
     await until('balance stream', async () =>
@@ -249,12 +250,12 @@ describe('ServerKinesis against kinesalite and dynalite', () => {
     const puts: Put[] = [];
     for (let n = 1000; n < 1040; n++) puts.push(await put(n, 'test.event', undefined, stream));
 
-    const a = serverNamed('balance-a', stream);
+    const a = serverNamed('balance-a', stream, 8);
     await start(a);
     let b: ServerKinesis | undefined;
     try {
       await until('a holds all four', async () => (await ownersOf()).get('balance-a') === 4 || undefined);
-      b = serverNamed('balance-b', stream);
+      b = serverNamed('balance-b', stream, 8);
       await start(b);
       for (let n = 1040; n < 1080; n++) puts.push(await put(n, 'test.event', undefined, stream));
       await until('two leases each', async () => {

@@ -155,6 +155,9 @@ export class ServerKinesis
       processor,
       idleTimeBetweenReadsMs: options.idleTimeBetweenReadsMs,
       maxRecordsPerCall: options.maxRecordsPerCall,
+      maxConcurrentRecords: options.maxConcurrentRecordsPerShard,
+      checkpointIntervalMs: options.checkpointIntervalMs,
+      drainTimeoutMs: options.drainTimeoutMs,
       onHealth: (healthy, error) => this.health(`shard:${lease.shardId}`, healthy, error),
     });
   }

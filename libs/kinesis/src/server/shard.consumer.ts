@@ -11,6 +11,7 @@ import { SHARD_END } from '../leases/lease';
 import { describeError, isExpiredIterator } from './aws-errors';
 import type { Backoff } from '@lib/group-commit';
 import type { Clock } from './clock';
+import { PageRunner } from './page.runner';
 import type { RecordProcessor } from './record.processor';
 
 /** Kinesis allows 5 GetRecords calls per second per shard. */
@@ -26,6 +27,12 @@ export interface ShardConsumerDeps {
   processor: RecordProcessor;
   idleTimeBetweenReadsMs: number;
   maxRecordsPerCall: number;
+  /** Records of one page in flight at once, across partition keys (1: strictly one by one). */
+  maxConcurrentRecords: number;
+  /** How often the checkpoint moves during a page; it always moves at the page's end. */
+  checkpointIntervalMs: number;
+  /** On a stop, how long records already let in get to finish. */
+  drainTimeoutMs: number;
   backoff: Backoff;
   clock: Clock;
   logger: LoggerService;
@@ -84,14 +91,20 @@ export class ShardConsumer {
     );
   }
 
-  /** Handles and checkpoints each record in order; false when asked to stop midway. */
-  private async handleAll(page: GetRecordsCommandOutput, signal: AbortSignal): Promise<boolean> {
-    for (const record of page.Records ?? []) {
-      const outcome = await this.deps.processor.process(record, signal);
-      if (outcome === 'aborted') return false;
-      await this.checkpoint(record.SequenceNumber!, signal);
-    }
-    return true;
+  /** Handles the page's records (see {@link PageRunner}); false when asked to stop midway. */
+  private handleAll(page: GetRecordsCommandOutput, signal: AbortSignal): Promise<boolean> {
+    return new PageRunner(
+      page.Records ?? [],
+      {
+        process: (record, recordSignal) => this.deps.processor.process(record, recordSignal),
+        checkpoint: (position) => this.checkpoint(position, signal),
+        maxConcurrency: this.deps.maxConcurrentRecords,
+        checkpointIntervalMs: this.deps.checkpointIntervalMs,
+        drainTimeoutMs: this.deps.drainTimeoutMs,
+        clock: this.deps.clock,
+      },
+      signal,
+    ).run();
   }
 
   private async newIterator(signal: AbortSignal): Promise<string> {

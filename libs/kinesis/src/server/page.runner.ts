@@ -1,0 +1,147 @@
+import type { _Record } from '@aws-sdk/client-kinesis';
+import type { Clock } from './clock';
+import type { RecordOutcome } from './record.processor';
+
+export interface PageRunnerDeps {
+  /** Handles one record (with its failure policy); `signal` interrupts its waits. */
+  process(record: _Record, signal: AbortSignal): Promise<RecordOutcome>;
+  /** Records the position after a record; throws `LeaseLostError` when the lease is gone. */
+  checkpoint(sequenceNumber: string): Promise<void>;
+  /** Records in flight at once, across partition keys; records of one key stay in order. */
+  maxConcurrency: number;
+  /** During a long page, the checkpoint moves at most this often; always at its end. */
+  checkpointIntervalMs: number;
+  /** On a stop, records already let into the window get this long to finish. */
+  drainTimeoutMs: number;
+  clock: Clock;
+}
+
+/**
+ * Runs one GetRecords page: records in page order, up to `maxConcurrency` at once, never two
+ * of the same partition key at once nor out of order. The checkpoint only ever covers the
+ * contiguous prefix of finished records, so a crash repeats at most the unfinished rest.
+ *
+ * On a stop, no record beyond the furthest one started is begun, but those before it are
+ * finished (within `drainTimeoutMs`): the prefix then reaches every record that ran, so a
+ * graceful stop or handoff repeats nothing.
+ */
+export class PageRunner {
+  private readonly done: boolean[];
+  private readonly started: boolean[];
+  private readonly busyKeys = new Set<string>();
+  private running = 0;
+  /** Records [0, prefix) are finished. */
+  private prefix = 0;
+  private checkpointed = 0;
+  private lastCheckpointAt: number;
+  private checkpointing?: Promise<void>;
+  private furthestStarted = -1;
+  private stopping = false;
+  private drainSignal?: AbortSignal;
+  private failure?: unknown;
+  private settle!: (error?: unknown) => void;
+
+  constructor(
+    private readonly records: readonly _Record[],
+    private readonly deps: PageRunnerDeps,
+    private readonly signal: AbortSignal,
+  ) {
+    this.done = records.map(() => false);
+    this.started = records.map(() => false);
+    this.lastCheckpointAt = deps.clock.now();
+  }
+
+  /**
+   * @returns true when every record is done and checkpointed; false when stopped midway
+   * (the finished prefix is checkpointed). @throws what a checkpoint threw (LeaseLostError).
+   */
+  async run(): Promise<boolean> {
+    if (this.records.length === 0) return true;
+    const onAbort = () => this.stop();
+    this.signal.addEventListener('abort', onAbort, { once: true });
+    if (this.signal.aborted) this.stop();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        this.settle = (error) => (error === undefined ? resolve() : reject(error));
+        this.schedule();
+      });
+    } finally {
+      this.signal.removeEventListener('abort', onAbort);
+    }
+    await this.checkpointPrefix();
+    return this.prefix === this.records.length;
+  }
+
+  private stop(): void {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.drainSignal = AbortSignal.timeout(this.deps.drainTimeoutMs);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.failure === undefined) {
+      const window = this.stopping ? this.furthestStarted : this.records.length - 1;
+      const blocked = new Set<string>(this.busyKeys);
+      for (let i = this.prefix; i <= window && this.running < this.deps.maxConcurrency; i++) {
+        if (this.done[i] || this.started[i]) continue;
+        const key = this.records[i].PartitionKey ?? '';
+        // An earlier record of this key is running or waiting: this one waits behind it.
+        if (blocked.has(key)) continue;
+        blocked.add(key);
+        this.start(i, key);
+      }
+    }
+    if (this.running === 0) this.settle(this.failure);
+  }
+
+  private start(index: number, key: string): void {
+    this.started[index] = true;
+    this.running++;
+    this.busyKeys.add(key);
+    this.furthestStarted = Math.max(this.furthestStarted, index);
+    const signal = this.stopping ? this.drainSignal! : this.signal;
+    this.deps.process(this.records[index], signal).then(
+      (outcome) => this.finished(index, key, outcome),
+      (error: unknown) => this.finished(index, key, 'aborted', error),
+    );
+  }
+
+  private finished(index: number, key: string, outcome: RecordOutcome, error?: unknown): void {
+    this.running--;
+    this.busyKeys.delete(key);
+    if (error !== undefined) this.failure ??= error;
+    if (outcome === 'aborted') {
+      // Not done: it and everything after it are left for the next reader.
+      this.stopping = true;
+      this.furthestStarted = Math.min(this.furthestStarted, index);
+    } else {
+      this.done[index] = true;
+      while (this.prefix < this.records.length && this.done[this.prefix]) this.prefix++;
+      this.maybeCheckpoint();
+    }
+    this.schedule();
+  }
+
+  /** Moves the checkpoint mid-page at most every `checkpointIntervalMs`, one write at a time. */
+  private maybeCheckpoint(): void {
+    if (this.checkpointing || this.prefix === this.checkpointed || this.prefix === this.records.length) return;
+    if (this.deps.clock.now() - this.lastCheckpointAt < this.deps.checkpointIntervalMs) return;
+    this.checkpointing = this.checkpointPrefix()
+      .catch((error: unknown) => {
+        // A lost lease: start nothing more; the running records finish, then run() throws.
+        this.failure ??= error;
+      })
+      .finally(() => (this.checkpointing = undefined));
+  }
+
+  private async checkpointPrefix(): Promise<void> {
+    await this.checkpointing;
+    if (this.failure !== undefined) throw this.failure;
+    if (this.prefix === this.checkpointed) return;
+    const upTo = this.prefix;
+    await this.deps.checkpoint(this.records[upTo - 1].SequenceNumber!);
+    this.checkpointed = Math.max(this.checkpointed, upTo);
+    this.lastCheckpointAt = this.deps.clock.now();
+  }
+}
