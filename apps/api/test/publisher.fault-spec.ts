@@ -1,0 +1,218 @@
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { e2eEnvironment, waitFor } from '../../../test-kit';
+import { createStream, localKinesisClient } from '../../../test-kit/aws';
+import { FaultyKinesisProxy, readWholeStream, recordJson } from '../../../test-kit/faulty-kinesis';
+import { ConcurrentLoad } from './support/concurrent-load';
+
+/** What one `POST /uploads` got. Times are `performance.now()` milliseconds. */
+interface UploadOutcome {
+  status: number;
+  id?: string;
+  retryAfter: string | null;
+  startedAt: number;
+  endedAt: number;
+  /** A network error or a client-side timeout instead of an answer. */
+  error?: string;
+}
+
+/** The api's publish deadline in the outage test: a request may wait that long for Kinesis, no longer. */
+const PUBLISH_DEADLINE_MS = 2_000;
+/** What a request may take beyond that deadline: auth, the status write, a busy 2-core machine. */
+const RESPONSE_SLACK_MS = 4_000;
+/**
+ * Under 30% failing records the publisher must ride the faults out, not give up: a publisher
+ * answering 503 to everything would otherwise pass "every 202 is in the stream" trivially.
+ */
+const MIN_ACCEPTED_SHARE = 0.95;
+
+/**
+ * The api's Kinesis publisher under faults kinesalite never produces: per-record PutRecords
+ * failures, throttled and dropped requests, an outage. The real api app, in-process, with
+ * its Kinesis endpoint pointed at a fault-injecting proxy; the stream is then read directly
+ * from kinesalite. The one promise checked: a 202 means the event is in the stream.
+ */
+describe('Kinesis publisher under faults (api → faulty proxy → kinesalite)', () => {
+  const env = e2eEnvironment();
+  const demo = `Bearer ${env.users.demo.accessToken}`;
+  const savedEnv = { ...process.env };
+  let proxy: FaultyKinesisProxy;
+  let direct: KinesisClient;
+  let api: INestApplication | undefined;
+
+  async function startApi(streamName: string, overrides: Record<string, string> = {}): Promise<{ app: INestApplication; url: string }> {
+    process.env = { ...savedEnv, KINESIS_STREAM_NAME: streamName, AWS_ENDPOINT_URL_KINESIS: proxy.endpoint, ...overrides };
+    // Imported after the environment is set: the api reads it when the module compiles.
+    const { AppModule } = await import('../src/app.module');
+    const { configureApp } = await import('../src/configure-app');
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+    const app = moduleRef.createNestApplication({ logger: ['error'] });
+    configureApp(app);
+    await app.listen(0, '127.0.0.1');
+    const { port } = app.getHttpServer().address() as AddressInfo;
+    return { app, url: `http://127.0.0.1:${port}` };
+  }
+
+  /** One upload with a keep-alive client (undici's pool), bounded so a hang shows as a result, not a jest timeout. */
+  async function upload(url: string, n: number): Promise<UploadOutcome> {
+    const startedAt = performance.now();
+    try {
+      const res = await fetch(`${url}/uploads`, {
+        method: 'POST',
+        headers: { Authorization: demo, 'Content-Type': 'text/plain' },
+        body: `fault suite upload ${n} ${randomUUID()}\n`,
+        signal: AbortSignal.timeout(30_000),
+      });
+      const body = (await res.json()) as { id?: string };
+      return { status: res.status, id: body.id, retryAfter: res.headers.get('retry-after'), startedAt, endedAt: performance.now() };
+    } catch (error) {
+      return { status: 0, retryAfter: null, startedAt, endedAt: performance.now(), error: String(error) };
+    }
+  }
+
+  /** Upload ids whose `file.uploaded` event is in the stream (read from kinesalite itself). */
+  async function idsInStream(streamName: string): Promise<Set<string>> {
+    const records = await readWholeStream(direct, streamName);
+    return new Set(records.map((r) => recordJson<{ data?: { id?: string } }>(r).data?.id).filter((id): id is string => !!id));
+  }
+
+  function tally(outcomes: UploadOutcome[]): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const o of outcomes) counts[o.status] = (counts[o.status] ?? 0) + 1;
+    return counts;
+  }
+
+  function median(values: number[]): number {
+    const sorted = [...values].sort((a, b) => a - b);
+    return sorted.length === 0 ? Number.NaN : sorted[Math.floor(sorted.length / 2)];
+  }
+
+  function report(title: string, details: Record<string, unknown>): void {
+    // Seen in the jest output: how the publisher fared is the point of this suite.
+    console.info(`${title}: ${JSON.stringify(details)}`);
+  }
+
+  beforeAll(async () => {
+    direct = localKinesisClient(env);
+    proxy = await FaultyKinesisProxy.start({ target: env.endpoints.kinesis! });
+  });
+
+  afterEach(async () => {
+    await api?.close();
+    api = undefined;
+    process.env = { ...savedEnv };
+  });
+
+  afterAll(async () => {
+    direct?.destroy();
+    await proxy?.close();
+  });
+
+  it('thousands of concurrent uploads with 30% of records and some requests failing: every 202 is in the stream', async () => {
+    const streamName = `fault-uploads-${randomUUID().slice(0, 8)}`;
+    await createStream(env, streamName, 4);
+    const started = await startApi(streamName);
+    api = started.app;
+    proxy.configure({
+      recordFailureRate: 0.3,
+      requestFailureRate: 0.05,
+      // Lost responses too: written but unanswered, so a retrying publisher makes duplicates (allowed).
+      requestFailureMix: { throttle: 2, internal: 1, disconnect: 1, 'lost-response': 1 },
+      down: false,
+    });
+    proxy.resetStats();
+
+    const uploads = 2_000;
+    const outcomes = await new ConcurrentLoad(64, (n) => upload(started.url, n), uploads).finished;
+    proxy.configure({ recordFailureRate: 0, requestFailureRate: 0 });
+
+    const accepted = outcomes.filter((o) => o.status === 202);
+    const inStream = await idsInStream(streamName);
+    const missing = accepted.filter((o) => !o.id || !inStream.has(o.id));
+    const slowest = Math.max(...outcomes.map((o) => o.endedAt - o.startedAt));
+    report('faults: 30% records, 5% requests', {
+      uploads,
+      byStatus: tally(outcomes),
+      missingFromStream: missing.length,
+      slowestMs: Math.round(slowest),
+      proxy: proxy.stats,
+      errors: [...new Set(outcomes.filter((o) => o.error).map((o) => o.error))].slice(0, 3),
+    });
+
+    // The faults really happened (otherwise the rest proves nothing).
+    expect(proxy.stats.recordsFailed).toBeGreaterThan(0);
+    expect(proxy.stats.requestsFailed).toBeGreaterThan(0);
+    // Each upload was answered, and only with 202 or 503 + Retry-After.
+    expect(outcomes.filter((o) => o.status !== 202 && o.status !== 503)).toEqual([]);
+    expect(outcomes.filter((o) => o.status === 503 && !o.retryAfter)).toEqual([]);
+    // The promise: zero acknowledged uploads missing from the stream.
+    expect(missing).toEqual([]);
+    expect(accepted.length / uploads).toBeGreaterThanOrEqual(MIN_ACCEPTED_SHARE);
+  }, 180_000);
+
+  it('Kinesis down mid-run: 503 + Retry-After within the deadline, 202 again after recovery, every 202 in the stream', async () => {
+    const streamName = `fault-outage-${randomUUID().slice(0, 8)}`;
+    await createStream(env, streamName, 4);
+    const started = await startApi(streamName, { KINESIS_PUBLISH_DEADLINE_MS: String(PUBLISH_DEADLINE_MS) });
+    api = started.app;
+    proxy.configure({ recordFailureRate: 0, requestFailureRate: 0, down: false });
+    proxy.resetStats();
+    const load = new ConcurrentLoad(16, (n) => upload(started.url, n));
+    const accepted = (since = 0) => load.results.filter((o) => o.status === 202 && o.startedAt >= since);
+
+    try {
+      await waitFor(() => accepted().length >= 100, { timeoutMs: 30_000, description: '100 uploads accepted before the outage' });
+
+      const downAt = performance.now();
+      proxy.configure({ down: true });
+      // The outage lasts well past the deadline, so that whole requests start and end inside it.
+      const answeredInOutage = () => load.results.filter((o) => o.startedAt >= downAt);
+      await waitFor(
+        () => performance.now() - downAt >= 2.5 * PUBLISH_DEADLINE_MS && answeredInOutage().length >= 20,
+        { timeoutMs: 30_000, intervalMs: 100, description: 'an outage of 2.5 deadlines with 20 answers' },
+      );
+      const upAt = performance.now();
+      proxy.configure({ down: false });
+
+      await waitFor(() => accepted(upAt).length >= 100, { timeoutMs: 30_000, description: '100 uploads accepted after recovery' });
+      const outcomes = await load.stop();
+
+      const insideOutage = outcomes.filter((o) => o.startedAt >= downAt && o.endedAt <= upAt);
+      const firstRecovered = Math.min(...accepted(upAt).map((o) => o.endedAt));
+      const afterRecovery = outcomes.filter((o) => o.startedAt >= firstRecovered);
+      const inStream = await idsInStream(streamName);
+      const missing = outcomes.filter((o) => o.status === 202 && (!o.id || !inStream.has(o.id)));
+      const slowest = Math.max(...outcomes.map((o) => o.endedAt - o.startedAt));
+      report('outage', {
+        uploads: outcomes.length,
+        byStatus: tally(outcomes),
+        insideOutage: tally(insideOutage),
+        outageMs: Math.round(upAt - downAt),
+        // Near the deadline when the publisher retried through the outage; far below it when it gave up early.
+        outage503MedianMs: Math.round(median(insideOutage.map((o) => o.endedAt - o.startedAt))),
+        recoveryMs: Math.round(firstRecovered - upAt),
+        afterRecovery: tally(afterRecovery),
+        missingFromStream: missing.length,
+        slowestMs: Math.round(slowest),
+        proxy: proxy.stats,
+      });
+
+      // During the outage: 503 with Retry-After, never 202, never a hang.
+      expect(insideOutage.length).toBeGreaterThanOrEqual(10);
+      expect(insideOutage.filter((o) => o.status !== 503 || !o.retryAfter)).toEqual([]);
+      expect(slowest).toBeLessThanOrEqual(PUBLISH_DEADLINE_MS + RESPONSE_SLACK_MS);
+      // Back to 202 soon after Kinesis is, and for every upload started from then on.
+      expect(firstRecovered - upAt).toBeLessThanOrEqual(PUBLISH_DEADLINE_MS + RESPONSE_SLACK_MS);
+      expect(afterRecovery.filter((o) => o.status !== 202)).toEqual([]);
+      // Only 202 or 503 throughout, and zero acknowledged uploads missing from the stream.
+      expect(outcomes.filter((o) => o.status !== 202 && o.status !== 503)).toEqual([]);
+      expect(missing).toEqual([]);
+    } finally {
+      proxy.configure({ down: false });
+      await load.stop();
+    }
+  }, 180_000);
+});
