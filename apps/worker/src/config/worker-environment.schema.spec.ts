@@ -19,6 +19,7 @@ describe('workerEnvironmentSchema', () => {
       KINESIS_MAX_ATTEMPTS: 3,
       KINESIS_MAX_CONCURRENCY: 4,
       KINESIS_CHECKPOINT_INTERVAL_MS: 1000,
+      KINESIS_UNKNOWN_PATTERN: 'dead-letter',
       LEASE_DURATION_MS: 10000,
     });
   });

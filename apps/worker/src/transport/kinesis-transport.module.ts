@@ -40,9 +40,15 @@ import { WorkerDeadLetterSink } from '../dead-letters/worker-dead-letter.sink';
           maxAttempts: config.get('KINESIS_MAX_ATTEMPTS', { infer: true }),
           maxConcurrentRecordsPerShard: config.get('KINESIS_MAX_CONCURRENCY', { infer: true }),
           checkpointIntervalMs: config.get('KINESIS_CHECKPOINT_INTERVAL_MS', { infer: true }),
+          maxRecordAgeMs: maxRecordAgeMsFrom(config.get('KINESIS_MAX_RECORD_AGE_S', { infer: true })),
+          unknownPatternPolicy: config.get('KINESIS_UNKNOWN_PATTERN', { infer: true }),
         }),
     },
   ],
   exports: [ServerKinesis],
 })
 export class KinesisTransportModule {}
+
+function maxRecordAgeMsFrom(seconds: number | undefined): number | undefined {
+  return seconds === undefined ? undefined : seconds * 1000;
+}

@@ -1,7 +1,13 @@
 import type { KinesisPacket } from '../kinesis-packet';
 
 /** Why a record was set aside: a short, stable code to filter on. */
-export type DeadLetterReason = 'malformed-record' | 'no-handler' | 'handler-rejected' | 'handler-failed';
+export type DeadLetterReason =
+  | 'malformed-record'
+  | 'no-handler'
+  | 'handler-rejected'
+  | 'handler-failed'
+  /** Older than `maxRecordAgeMs` before it could be handled (Lambda's MaximumRecordAgeInSeconds). */
+  | 'record-too-old';
 
 /**
  * A record that could not be handled, with everything needed to inspect it and publish it

@@ -6,6 +6,7 @@ import type { DeadLetterSink } from '../dead-letter/dead-letter';
 import { InvalidKinesisOptionsError } from '../errors/invalid-kinesis-options.error';
 import { FairShareLeaseBalancer, type LeaseTakingStrategy } from '../leases/lease-taking.strategy';
 import type { BackoffOptions } from '@lib/group-commit';
+import type { UnknownPatternPolicy } from './record.processor';
 
 /** Where leases and checkpoints are kept, and how long a lease lasts. */
 export interface ServerKinesisLeaseOptions {
@@ -49,6 +50,14 @@ export interface ServerKinesisOptions {
    */
   maxAttempts?: number;
   /**
+   * A record older than this, in ms since it reached the stream, is dead-lettered (reason
+   * `record-too-old`) instead of tried (again): a consumer far behind gives up on stale work
+   * rather than on fresh. Default: no limit (the stream's retention bounds the age anyway).
+   */
+  maxRecordAgeMs?: number;
+  /** A record whose pattern no handler serves: `dead-letter` (default) or `skip`. */
+  unknownPatternPolicy?: UnknownPatternPolicy;
+  /**
    * Records of one shard handled at once, across partition keys; records with the same key
    * are always handled one after the other, in order. Default 1 (the whole shard in order).
    */
@@ -76,6 +85,8 @@ export function resolveServerKinesisOptions(options: ServerKinesisOptions): Reso
     maxRecordsPerCall: options.maxRecordsPerCall ?? 1000,
     shardSyncIntervalMs: options.shardSyncIntervalMs ?? 10_000,
     maxAttempts: options.maxAttempts ?? 3,
+    maxRecordAgeMs: options.maxRecordAgeMs ?? Number.POSITIVE_INFINITY,
+    unknownPatternPolicy: options.unknownPatternPolicy ?? 'dead-letter',
     maxConcurrentRecordsPerShard: options.maxConcurrentRecordsPerShard ?? 1,
     checkpointIntervalMs: options.checkpointIntervalMs ?? 1_000,
     drainTimeoutMs: options.drainTimeoutMs ?? 10_000,
@@ -103,6 +114,8 @@ export function resolveServerKinesisOptions(options: ServerKinesisOptions): Reso
     isWhole(resolved.maxConcurrentRecordsPerShard, 1) && resolved.maxConcurrentRecordsPerShard <= 1000,
     'maxConcurrentRecordsPerShard must be a whole number from 1 to 1000',
   );
+  check(resolved.maxRecordAgeMs >= 1_000, 'maxRecordAgeMs must be at least 1000');
+  check(['dead-letter', 'skip'].includes(resolved.unknownPatternPolicy), 'unknownPatternPolicy must be "dead-letter" or "skip"');
   check(isWhole(resolved.checkpointIntervalMs, 0), 'checkpointIntervalMs must be a whole number ≥ 0');
   check(isWhole(resolved.drainTimeoutMs, 0), 'drainTimeoutMs must be a whole number ≥ 0');
   return resolved;

@@ -146,6 +146,8 @@ export class ServerKinesis
       dispatch: (packet, context) => this.dispatch(packet, context),
       deadLetters: options.deadLetters,
       maxAttempts: options.maxAttempts,
+      maxRecordAgeMs: options.maxRecordAgeMs,
+      unknownPatternPolicy: options.unknownPatternPolicy,
       onDeadLetter: (letter) => this.emit('dead-letter', letter),
     });
     return new ShardConsumer({

@@ -46,6 +46,8 @@ function processorWith(overrides: Partial<RecordProcessorDeps> = {}) {
     },
     deadLetters: { send: async (letter) => void letters.push(letter) },
     maxAttempts: 3,
+    maxRecordAgeMs: Number.POSITIVE_INFINITY,
+    unknownPatternPolicy: 'dead-letter',
     backoff: new Backoff({ initialMs: 10, maxMs: 40 }, () => 0.5),
     clock: virtualClock(),
     logger: quietLogger,
@@ -98,6 +100,33 @@ describe('RecordProcessor', () => {
     await expect(processor.process(recordOf('2', encodePacket(orphan)), running())).resolves.toBe('dead-lettered');
     expect(letters[0]).toMatchObject({ reason: 'no-handler', attempts: 0, packet: orphan });
     expect(letters[0].last_error).toContain('nobody.listens');
+  });
+
+  it('skips a packet nobody handles when the policy says so, without a dead letter', async () => {
+    const { processor, letters } = processorWith({ unknownPatternPolicy: 'skip' });
+    const orphan = { ...packet, pattern: 'nobody.listens' };
+    await expect(processor.process(recordOf('2', encodePacket(orphan)), running())).resolves.toBe('skipped');
+    expect(letters).toEqual([]);
+  });
+
+  it('dead-letters a record once it is older than maxRecordAgeMs, even while its dependency is down', async () => {
+    const arrival = new Date('2026-01-01T00:00:00Z').getTime();
+    let now = arrival;
+    const clock: Clock = { now: () => now, sleep: async (ms) => void (now += Math.max(ms, 0)) };
+    let calls = 0;
+    const { processor, letters } = processorWith({
+      clock,
+      maxRecordAgeMs: 60_000,
+      backoff: new Backoff({ initialMs: 1_000, maxMs: 10_000 }, () => 1),
+      dispatch: async () => {
+        calls += 1;
+        throw new KinesisRetriableException('S3 is down');
+      },
+    });
+    await expect(processor.process(recordOf('9', encodePacket(packet)), running())).resolves.toBe('dead-lettered');
+    expect(letters[0]).toMatchObject({ reason: 'record-too-old', attempts: calls });
+    expect(now - arrival).toBeGreaterThan(60_000);
+    expect(now - arrival).toBeLessThan(60_000 + 10_000 + 1);
   });
 
   it('retries a failing handler maxAttempts times, then dead-letters with the last error', async () => {

@@ -10,8 +10,15 @@ import { describeError } from './aws-errors';
 import type { Backoff } from '@lib/group-commit';
 import type { Clock } from './clock';
 
-/** How a record left the processor: handled or dead-lettered (checkpoint it), or not (stop). */
-export type RecordOutcome = 'handled' | 'dead-lettered' | 'aborted';
+/** How a record left the processor: handled, skipped or dead-lettered (checkpoint it), or not (stop). */
+export type RecordOutcome = 'handled' | 'skipped' | 'dead-lettered' | 'aborted';
+
+/**
+ * A record nobody handles: `dead-letter` keeps it (with reason `no-handler`) for a redrive
+ * once a handler exists; `skip` logs and checkpoints past it (a stream shared with events
+ * this worker does not care about). Neither blocks the shard.
+ */
+export type UnknownPatternPolicy = 'dead-letter' | 'skip';
 
 export interface RecordProcessorDeps {
   streamName: string;
@@ -21,6 +28,10 @@ export interface RecordProcessorDeps {
   dispatch(packet: KinesisPacket, context: KinesisContext): Promise<void>;
   deadLetters: DeadLetterSink;
   maxAttempts: number;
+  /** A record older than this (since it reached the stream) is dead-lettered instead of tried again. */
+  maxRecordAgeMs: number;
+  /** What becomes of a record whose pattern no handler serves. */
+  unknownPatternPolicy: UnknownPatternPolicy;
   backoff: Backoff;
   clock: Clock;
   logger: LoggerService;
@@ -45,6 +56,10 @@ export class RecordProcessor {
     }
     if (!this.deps.hasHandler(packet.pattern)) {
       const error = `no handler for pattern "${packet.pattern}"`;
+      if (this.deps.unknownPatternPolicy === 'skip') {
+        this.log('warn', record, `${error}: skipped`);
+        return 'skipped';
+      }
       return this.deadLetter(record, signal, { reason: 'no-handler', attempts: 0, error, packet });
     }
     return this.handle(record, packet, signal);
@@ -56,6 +71,11 @@ export class RecordProcessor {
     let outageRetries = 0;
     for (;;) {
       if (signal.aborted) return 'aborted';
+      const age = this.ageOf(record);
+      if (age > this.deps.maxRecordAgeMs) {
+        const error = `record is ${Math.round(age / 1000)} s old, over the maximum of ${Math.round(this.deps.maxRecordAgeMs / 1000)} s`;
+        return this.deadLetter(record, signal, { reason: 'record-too-old', attempts: attempt, error, packet });
+      }
       attempt += 1;
       try {
         await this.deps.dispatch(packet, this.contextOf(record, packet, attempt));
@@ -119,6 +139,11 @@ export class RecordProcessor {
       ...(why.packet ? { packet: why.packet } : {}),
       dead_lettered_at: new Date(this.deps.clock.now()).toISOString(),
     };
+  }
+
+  private ageOf(record: _Record): number {
+    const arrival = record.ApproximateArrivalTimestamp;
+    return arrival ? this.deps.clock.now() - arrival.getTime() : 0;
   }
 
   private contextOf(record: _Record, packet: KinesisPacket, attempt: number): KinesisContext {

@@ -69,6 +69,8 @@ function consumerWith(lease: ReturnType<typeof fakeLease>, clock = virtualClock(
     },
     deadLetters: { send: async () => undefined },
     maxAttempts: 3,
+    maxRecordAgeMs: Number.POSITIVE_INFINITY,
+    unknownPatternPolicy: 'dead-letter',
     backoff: new Backoff({ initialMs: 10, maxMs: 100 }),
     clock,
     logger: quietLogger,
