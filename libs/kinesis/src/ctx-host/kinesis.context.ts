@@ -10,6 +10,7 @@ export type KinesisContextArgs = [
   arrivalTime: Date,
   packet: KinesisPacket,
   attempt: number,
+  subSequenceNumber?: number,
 ];
 
 /**
@@ -54,6 +55,11 @@ export class KinesisContext extends BaseRpcContext<KinesisContextArgs> {
   getPacket(): Pick<KinesisPacket, 'pattern' | 'id' | 'occurred_at'> {
     const { pattern, id, occurred_at } = this.args[5];
     return { pattern, id, occurred_at };
+  }
+
+  /** For a user record of a KPL aggregate: its index within the aggregate; otherwise undefined. */
+  getSubSequenceNumber(): number | undefined {
+    return this.args[7];
   }
 
   /** 1 on the first delivery to a handler, then 2, 3, ... for each retry of the same record. */

@@ -17,6 +17,9 @@ export interface DeadLetter {
   stream: string;
   shard_id: string;
   sequence_number: string;
+  /** For a user record of a KPL aggregate: its index in the aggregate. */
+  sub_sequence_number?: number;
+  /** The partition key (of the user record, for an aggregate). */
   partition_key: string;
   /** ISO-8601 time Kinesis accepted the record. */
   arrival_time: string;
@@ -24,7 +27,7 @@ export interface DeadLetter {
   attempts: number;
   reason: DeadLetterReason;
   last_error: string;
-  /** The record's bytes exactly as read, base64-encoded. */
+  /** The record's bytes exactly as read (the user record's, for an aggregate), base64-encoded. */
   data_base64: string;
   /** The decoded packet, when the bytes were a valid one. */
   packet?: KinesisPacket;

@@ -15,6 +15,7 @@ import type { DeadLetter } from '../dead-letter/dead-letter';
 import { KinesisRetriableException } from '../errors/kinesis-retriable.exception';
 import { LeaseLostError } from '../errors/lease-lost.error';
 import { encodePacket } from '../kinesis-packet.codec';
+import { aggregate } from '../aggregation/kpl-aggregation';
 import { LeaseManager } from '../leases/lease.manager';
 import { ServerKinesis } from './kinesis.server';
 
@@ -273,6 +274,40 @@ describe('ServerKinesis against kinesalite and dynalite', () => {
     } finally {
       await b?.close();
       await a.close();
+    }
+  });
+
+  it('opens KPL aggregated records: each user record handled once, a bad one dead-lettered with its sub-sequence', async () => {
+    const stream = 'int-kpl';
+    await kinesis.send(new CreateStreamCommand({ StreamName: stream, ShardCount: 1 }));
+    await until('kpl stream', async () =>
+      (await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: stream }))).StreamDescriptionSummary?.StreamStatus === 'ACTIVE' || undefined,
+    );
+    const packet = (n: number) => encodePacket({ pattern: 'test.event', id: `e-${n}`, occurred_at: new Date().toISOString(), headers: {}, data: { n } });
+    const users = [
+      { partitionKey: 'user-a', data: packet(2000) },
+      { partitionKey: 'user-b', data: Buffer.from('not a packet') },
+      { partitionKey: 'user-a', data: packet(2001) },
+    ];
+    const out = await kinesis.send(new PutRecordCommand({ StreamName: stream, PartitionKey: 'agg', Data: aggregate(users) }));
+    await put(2002, 'test.event', undefined, stream);
+
+    const server = serverNamed('worker-kpl', stream);
+    await start(server);
+    try {
+      const mine = () => handled.filter((h) => h.worker === 'worker-kpl');
+      await until('user records handled', () => mine().length >= 3 || undefined);
+      await until('the bad user record dead-lettered', () => letters.find((l) => l.stream === stream) ?? undefined);
+      expect(mine().map((h) => h.n)).toEqual([2000, 2001, 2002]);
+      expect(letters.find((l) => l.stream === stream)).toMatchObject({
+        reason: 'malformed-record',
+        sequence_number: out.SequenceNumber,
+        sub_sequence_number: 1,
+        partition_key: 'user-b',
+        data_base64: Buffer.from('not a packet').toString('base64'),
+      });
+    } finally {
+      await server.close();
     }
   });
 });

@@ -1,12 +1,12 @@
-import type { _Record } from '@aws-sdk/client-kinesis';
+import { formatPosition, positionAfter, type UserRecord } from '../aggregation/user-records';
 import type { Clock } from './clock';
 import type { RecordOutcome } from './record.processor';
 
 export interface PageRunnerDeps {
   /** Handles one record (with its failure policy); `signal` interrupts its waits. */
-  process(record: _Record, signal: AbortSignal): Promise<RecordOutcome>;
-  /** Records the position after a record; throws `LeaseLostError` when the lease is gone. */
-  checkpoint(sequenceNumber: string): Promise<void>;
+  process(record: UserRecord, signal: AbortSignal): Promise<RecordOutcome>;
+  /** Records the position (`<seq>` or `<seq>/<sub>`); throws `LeaseLostError` when the lease is gone. */
+  checkpoint(position: string): Promise<void>;
   /** Records in flight at once, across partition keys; records of one key stay in order. */
   maxConcurrency: number;
   /** During a long page, the checkpoint moves at most this often; always at its end. */
@@ -42,7 +42,7 @@ export class PageRunner {
   private settle!: (error?: unknown) => void;
 
   constructor(
-    private readonly records: readonly _Record[],
+    private readonly records: readonly UserRecord[],
     private readonly deps: PageRunnerDeps,
     private readonly signal: AbortSignal,
   ) {
@@ -140,7 +140,7 @@ export class PageRunner {
     if (this.failure !== undefined) throw this.failure;
     if (this.prefix === this.checkpointed) return;
     const upTo = this.prefix;
-    await this.deps.checkpoint(this.records[upTo - 1].SequenceNumber!);
+    await this.deps.checkpoint(formatPosition(positionAfter(this.records[upTo - 1])));
     this.checkpointed = Math.max(this.checkpointed, upTo);
     this.lastCheckpointAt = this.deps.clock.now();
   }

@@ -1,4 +1,4 @@
-import type { _Record } from '@aws-sdk/client-kinesis';
+import type { UserRecord } from '../aggregation/user-records';
 import type { LoggerService } from '@nestjs/common';
 import { KinesisContext } from '../ctx-host/kinesis.context';
 import type { DeadLetter, DeadLetterReason, DeadLetterSink } from '../dead-letter/dead-letter';
@@ -46,7 +46,7 @@ export class RecordProcessor {
   constructor(private readonly deps: RecordProcessorDeps) {}
 
   /** `signal` interrupts waits between attempts, never a handler already running. */
-  async process(record: _Record, signal: AbortSignal): Promise<RecordOutcome> {
+  async process(record: UserRecord, signal: AbortSignal): Promise<RecordOutcome> {
     let packet: KinesisPacket;
     try {
       packet = decodePacket(record.Data ?? new Uint8Array());
@@ -65,7 +65,7 @@ export class RecordProcessor {
     return this.handle(record, packet, signal);
   }
 
-  private async handle(record: _Record, packet: KinesisPacket, signal: AbortSignal): Promise<RecordOutcome> {
+  private async handle(record: UserRecord, packet: KinesisPacket, signal: AbortSignal): Promise<RecordOutcome> {
     let attempt = 0;
     let failures = 0;
     let outageRetries = 0;
@@ -101,7 +101,7 @@ export class RecordProcessor {
   }
 
   private async deadLetter(
-    record: _Record,
+    record: UserRecord,
     signal: AbortSignal,
     why: { reason: DeadLetterReason; attempts: number; error: unknown; packet?: KinesisPacket },
   ): Promise<RecordOutcome> {
@@ -123,13 +123,14 @@ export class RecordProcessor {
   }
 
   private letterOf(
-    record: _Record,
+    record: UserRecord,
     why: { reason: DeadLetterReason; attempts: number; error: unknown; packet?: KinesisPacket },
   ): DeadLetter {
     return {
       stream: this.deps.streamName,
       shard_id: this.deps.shardId,
       sequence_number: record.SequenceNumber ?? '',
+      ...(record.subSequenceNumber !== undefined ? { sub_sequence_number: record.subSequenceNumber } : {}),
       partition_key: record.PartitionKey ?? '',
       arrival_time: (record.ApproximateArrivalTimestamp ?? new Date(0)).toISOString(),
       attempts: why.attempts,
@@ -141,12 +142,12 @@ export class RecordProcessor {
     };
   }
 
-  private ageOf(record: _Record): number {
+  private ageOf(record: UserRecord): number {
     const arrival = record.ApproximateArrivalTimestamp;
     return arrival ? this.deps.clock.now() - arrival.getTime() : 0;
   }
 
-  private contextOf(record: _Record, packet: KinesisPacket, attempt: number): KinesisContext {
+  private contextOf(record: UserRecord, packet: KinesisPacket, attempt: number): KinesisContext {
     return new KinesisContext([
       this.deps.streamName,
       this.deps.shardId,
@@ -155,10 +156,12 @@ export class RecordProcessor {
       record.ApproximateArrivalTimestamp ?? new Date(0),
       packet,
       attempt,
+      record.subSequenceNumber,
     ]);
   }
 
-  private log(level: 'warn' | 'error', record: _Record, message: string): void {
-    this.deps.logger[level](`${this.deps.shardId}/${record.SequenceNumber}: ${message}`);
+  private log(level: 'warn' | 'error', record: UserRecord, message: string): void {
+    const sub = record.subSequenceNumber === undefined ? '' : `/${record.subSequenceNumber}`;
+    this.deps.logger[level](`${this.deps.shardId}/${record.SequenceNumber}${sub}: ${message}`);
   }
 }

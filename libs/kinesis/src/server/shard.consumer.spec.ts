@@ -11,6 +11,7 @@ import { LeaseLostError } from '../errors/lease-lost.error';
 import type { HeldLease } from '../leases/held.lease';
 import { SHARD_END } from '../leases/lease';
 import { encodePacket } from '../kinesis-packet.codec';
+import { aggregate } from '../aggregation/kpl-aggregation';
 import { Backoff } from '@lib/group-commit';
 import type { Clock } from './clock';
 import { RecordProcessor } from './record.processor';
@@ -194,5 +195,39 @@ describe('ShardConsumer', () => {
     await expect(consumer.run(controller.signal)).resolves.toBe('stopped');
     expect(log).toEqual(['handle 1', 'handled 1', 'checkpoint 1']);
     expect(kinesis.commandCalls(GetRecordsCommand)).toHaveLength(1);
+  });
+
+  describe('KPL aggregated records', () => {
+    const aggregatedRecord = (seq: string, subs: string[]): _Record => ({
+      SequenceNumber: seq,
+      PartitionKey: 'agg',
+      ApproximateArrivalTimestamp: new Date(),
+      Data: aggregate(
+        subs.map((sub) => ({ partitionKey: `k-${sub}`, data: encodePacket({ pattern: 'p', id: sub, occurred_at: 't', headers: {}, data: sub }) })),
+      ),
+    });
+
+    it('hands each user record to the handler and checkpoints with sub-sequence numbers', async () => {
+      kinesis.on(GetRecordsCommand).resolvesOnce({ Records: [aggregatedRecord('7', ['a', 'b', 'c']), record('8')], NextShardIterator: undefined });
+      const lease = fakeLease();
+      await expect(consumerWith(lease).run(new AbortController().signal)).resolves.toBe('shard-end');
+      expect(log.filter((l) => l.startsWith('handled'))).toEqual(['handled a', 'handled b', 'handled c', 'handled 8']);
+      // Mid-aggregate positions carry the sub-sequence (one write at a time, so some coalesce).
+      expect(lease.checkpoints[0]).toBe('7/0');
+      expect(lease.checkpoints.slice(-2)).toEqual(['8', SHARD_END]);
+      expect(lease.checkpoints.every((c) => ['7/0', '7/1', '7', '8', SHARD_END].includes(c))).toBe(true);
+    });
+
+    it('resumes inside an aggregate: starts AT its sequence number and skips the user records done', async () => {
+      kinesis.on(GetRecordsCommand).resolvesOnce({ Records: [aggregatedRecord('7', ['a', 'b', 'c'])], NextShardIterator: undefined });
+      const lease = fakeLease('7/1');
+      await consumerWith(lease).run(new AbortController().signal);
+      expect(kinesis.commandCalls(GetShardIteratorCommand)[0].args[0].input).toMatchObject({
+        ShardIteratorType: 'AT_SEQUENCE_NUMBER',
+        StartingSequenceNumber: '7',
+      });
+      expect(log.filter((l) => l.startsWith('handled'))).toEqual(['handled c']);
+      expect(lease.checkpoints).toEqual(['7', SHARD_END]);
+    });
   });
 });

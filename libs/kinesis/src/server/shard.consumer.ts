@@ -11,6 +11,7 @@ import { SHARD_END } from '../leases/lease';
 import { describeError, isExpiredIterator } from './aws-errors';
 import type { Backoff } from '@lib/group-commit';
 import type { Clock } from './clock';
+import { parsePosition, userRecordsOf, type ShardPosition } from '../aggregation/user-records';
 import { PageRunner } from './page.runner';
 import type { RecordProcessor } from './record.processor';
 
@@ -46,6 +47,8 @@ export interface ShardConsumerDeps {
  */
 export class ShardConsumer {
   private iterator: string | undefined;
+  /** Set from a checkpoint inside a KPL aggregate: its user records up to there are done. */
+  private resumeAfter: ShardPosition | undefined;
   private lastCallAt = Number.NEGATIVE_INFINITY;
   private failures = 0;
 
@@ -91,10 +94,17 @@ export class ShardConsumer {
     );
   }
 
-  /** Handles the page's records (see {@link PageRunner}); false when asked to stop midway. */
+  /**
+   * Handles the page's user records (KPL aggregates opened up; see {@link PageRunner});
+   * false when asked to stop midway.
+   */
   private handleAll(page: GetRecordsCommandOutput, signal: AbortSignal): Promise<boolean> {
+    const records = userRecordsOf(page.Records ?? [], this.resumeAfter, (record, error) =>
+      this.deps.logger.warn(`${this.shardId}/${record.SequenceNumber}: aggregated record does not parse, handled whole: ${describeError(error)}`),
+    );
+    this.resumeAfter = undefined;
     return new PageRunner(
-      page.Records ?? [],
+      records,
       {
         process: (record, recordSignal) => this.deps.processor.process(record, recordSignal),
         checkpoint: (position) => this.checkpoint(position, signal),
@@ -109,10 +119,17 @@ export class ShardConsumer {
 
   private async newIterator(signal: AbortSignal): Promise<string> {
     const checkpoint = this.deps.lease.checkpointValue;
-    // Never LATEST: a shard nobody has read yet starts at its oldest record.
-    const position = checkpoint
-      ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER' as const, StartingSequenceNumber: checkpoint }
-      : { ShardIteratorType: 'TRIM_HORIZON' as const };
+    this.resumeAfter = checkpoint === undefined ? undefined : parsePosition(checkpoint);
+    // Never LATEST: a shard nobody has read yet starts at its oldest record. A checkpoint
+    // inside a KPL aggregate starts at that record, and its finished user records are dropped.
+    const position =
+      this.resumeAfter === undefined
+        ? { ShardIteratorType: 'TRIM_HORIZON' as const }
+        : {
+            ShardIteratorType:
+              this.resumeAfter.subSequenceNumber === undefined ? ('AFTER_SEQUENCE_NUMBER' as const) : ('AT_SEQUENCE_NUMBER' as const),
+            StartingSequenceNumber: this.resumeAfter.sequenceNumber,
+          };
     const result = await this.deps.kinesis.send(
       new GetShardIteratorCommand({ StreamName: this.deps.streamName, ShardId: this.shardId, ...position }),
       { abortSignal: signal },
