@@ -19,6 +19,12 @@ describe('file.uploaded v1', () => {
     expect(parseContract(FILE_UPLOADED, FileUploadedV1Schema, valid()).size).toBe(5);
   });
 
+  it('accepts a staged body, with or without the ETag of the measured version', () => {
+    for (const body of [{ kind: 'staged', key: 'incoming/x' }, { kind: 'staged', key: 'incoming/x', etag: '"abc-2"' }]) {
+      expect(parseContract(FILE_UPLOADED, FileUploadedV1Schema, { ...valid(), body }).body).toEqual(body);
+    }
+  });
+
   it.each([
     ['a key not derived from the id', (e: any) => (e.file_key = `uploads/${randomUUID()}.txt`), 'file_key'],
     ['a key outside uploads/', (e: any) => (e.file_key = `../etc/${e.id}.txt`), 'file_key'],
@@ -26,6 +32,7 @@ describe('file.uploaded v1', () => {
     ['a negative size', (e: any) => (e.size = -1), 'size'],
     ['a missing owner', (e: any) => delete e.owner, 'owner'],
     ['a staged body outside incoming/', (e: any) => (e.body = { kind: 'staged', key: 'uploads/x' }), 'body'],
+    ['a staged body with an empty ETag', (e: any) => (e.body = { kind: 'staged', key: 'incoming/x', etag: '' }), 'body'],
   ])('rejects %s', (_name, mutate, path) => {
     const e = valid();
     mutate(e);

@@ -19,13 +19,18 @@ export const InlineBodySchema = z.object({
 });
 
 /**
- * The bytes wait in the bucket (claim check, for files above the inline threshold).
- * Reserved for the large-file path; v1 publishers emit `inline` only.
+ * The bytes wait in the bucket (claim check, for files above the inline threshold, and for
+ * presigned uploads): the consumer moves them to `file_key`.
  */
 export const StagedBodySchema = z.object({
   kind: z.literal('staged'),
   /** Object key of the staged bytes, under `incoming/`. */
   key: z.string().startsWith('incoming/'),
+  /**
+   * The staged object's ETag when its size and sha256 were measured. A consumer copies only
+   * that version (a client could PUT other bytes to a still-valid presigned URL afterwards).
+   */
+  etag: z.string().min(1).max(1024).optional(),
 });
 
 /** Owner of an upload: the Cognito principal that sent it. */

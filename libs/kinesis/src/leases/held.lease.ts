@@ -27,6 +27,18 @@ export class HeldLease {
     return this.current.expiresAt;
   }
 
+  /** A checkpoint an operator asked for (replay), seen at the last renewal, if any. */
+  get resetRequested(): string | undefined {
+    return this.current.resetTo;
+  }
+
+  /** Moves the checkpoint where the operator asked. @throws LeaseLostError */
+  applyReset(): Promise<void> {
+    return this.exclusive(async () => {
+      this.current = await this.manager.applyReset(this.current);
+    });
+  }
+
   /** The worker that asked for this lease (seen at the last renewal), if any. */
   get requestedBy(): string | undefined {
     return this.current.pendingOwner;

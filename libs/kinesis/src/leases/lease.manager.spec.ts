@@ -106,4 +106,31 @@ describe('LeaseManager', () => {
       'REMOVE #owner, #pending SET #counter = :next, #expires = :zero',
     );
   });
+
+  it('replay: moves a free lease\'s checkpoint at once, conditional on the counter seen', async () => {
+    mock.on(UpdateCommand).resolves({});
+    await expect(manager.requestReset({ ...held, owner: undefined, expiresAt: 0 }, 'TRIM_HORIZON')).resolves.toBe('applied');
+    const input = mock.commandCalls(UpdateCommand)[0].args[0].input;
+    expect(input.ConditionExpression).toBe('#counter = :seen');
+    expect(input.ExpressionAttributeValues).toEqual({ ':checkpoint': 'TRIM_HORIZON', ':seen': 7, ':next': 8 });
+  });
+
+  it('replay: leaves a request on a lease a live worker holds, and reports a race', async () => {
+    mock.on(UpdateCommand).resolves({});
+    await expect(manager.requestReset({ ...held, owner: 'busy' }, 'AT_TIMESTAMP/5')).resolves.toBe('requested');
+    expect(mock.commandCalls(UpdateCommand)[0].args[0].input).toMatchObject({
+      UpdateExpression: 'SET #reset = :checkpoint',
+      ConditionExpression: '#owner = :owner',
+    });
+    mock.on(UpdateCommand).rejects(conditionFailed());
+    await expect(manager.requestReset({ ...held, owner: 'busy' }, 'AT_TIMESTAMP/5')).resolves.toBe('raced');
+  });
+
+  it('replay: the holder applies the requested checkpoint only while the lease is its own', async () => {
+    mock.on(UpdateCommand).resolves({});
+    await expect(manager.applyReset({ ...held, resetTo: 'TRIM_HORIZON' })).resolves.toMatchObject({ checkpoint: 'TRIM_HORIZON', resetTo: undefined });
+    expect(mock.commandCalls(UpdateCommand)[0].args[0].input.ConditionExpression).toBe('#owner = :me AND #counter = :seen');
+    mock.on(UpdateCommand).rejects(conditionFailed());
+    await expect(manager.applyReset({ ...held, resetTo: 'TRIM_HORIZON' })).rejects.toBeInstanceOf(LeaseLostError);
+  });
 });

@@ -207,6 +207,62 @@ export class LeaseManager {
     }
   }
 
+  /**
+   * Moves a shard's checkpoint for a replay, safely while workers run: a lease nobody holds
+   * (free, expired, or a finished shard) gets the new checkpoint at once, conditional on the
+   * counter seen (a worker taking it meanwhile makes this fail, and the caller retries); a held
+   * one gets a request its holder applies after its in-flight records.
+   * @returns 'applied', 'requested', or 'raced' when the lease changed under us
+   */
+  async requestReset(lease: Lease, checkpoint: string): Promise<'applied' | 'requested' | 'raced'> {
+    const held = lease.owner !== undefined && lease.expiresAt > this.now();
+    try {
+      await this.options.dynamodb.send(
+        new UpdateCommand({
+          TableName: this.options.tableName,
+          Key: { [A.key]: lease.leaseKey },
+          ...(held
+            ? {
+                UpdateExpression: 'SET #reset = :checkpoint',
+                ConditionExpression: '#owner = :owner',
+                ExpressionAttributeNames: { '#reset': A.resetTo, '#owner': A.owner },
+                ExpressionAttributeValues: { ':checkpoint': checkpoint, ':owner': lease.owner },
+              }
+            : {
+                UpdateExpression: 'SET #checkpoint = :checkpoint, #counter = :next REMOVE #reset',
+                ConditionExpression: '#counter = :seen',
+                ExpressionAttributeNames: { '#checkpoint': A.checkpoint, '#counter': A.counter, '#reset': A.resetTo },
+                ExpressionAttributeValues: { ':checkpoint': checkpoint, ':seen': lease.counter, ':next': lease.counter + 1 },
+              }),
+        }),
+      );
+      return held ? 'requested' : 'applied';
+    } catch (error) {
+      if (isConditionFailure(error)) return 'raced';
+      throw error;
+    }
+  }
+
+  /** The holder's side of a reset: the requested checkpoint replaces its own. */
+  async applyReset(held: Lease): Promise<Lease> {
+    if (held.resetTo === undefined) return held;
+    const resetTo = held.resetTo;
+    return this.guarded(held, async () => {
+      const condition = this.heldCondition(held);
+      await this.options.dynamodb.send(
+        new UpdateCommand({
+          TableName: this.options.tableName,
+          Key: { [A.key]: held.leaseKey },
+          UpdateExpression: 'SET #checkpoint = :reset REMOVE #resetTo',
+          ConditionExpression: condition.condition,
+          ExpressionAttributeNames: { '#owner': A.owner, '#counter': A.counter, '#checkpoint': A.checkpoint, '#resetTo': A.resetTo },
+          ExpressionAttributeValues: { ...condition.values, ':reset': resetTo },
+        }),
+      );
+      return { ...held, checkpoint: resetTo, resetTo: undefined };
+    });
+  }
+
   /** Whether another worker may take this lease now. */
   isAvailable(lease: Lease): boolean {
     return lease.owner === undefined || lease.expiresAt <= this.now() || lease.owner === this.workerId;
@@ -267,5 +323,6 @@ function toLease(item: Record<string, unknown>): Lease {
     checkpoint: typeof item[A.checkpoint] === 'string' ? (item[A.checkpoint] as string) : undefined,
     parentShardIds: Array.isArray(item[A.parents]) ? (item[A.parents] as string[]) : [],
     pendingOwner: typeof item[A.pendingOwner] === 'string' ? (item[A.pendingOwner] as string) : undefined,
+    resetTo: typeof item[A.resetTo] === 'string' ? (item[A.resetTo] as string) : undefined,
   };
 }

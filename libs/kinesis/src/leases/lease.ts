@@ -19,6 +19,11 @@ export interface Lease {
    * checkpoints, and hands the lease over to it (see `LeaseManager.requestHandoff`).
    */
   pendingOwner?: string;
+  /**
+   * An operator asked to move this shard's checkpoint (replay, see `LeaseManager.requestReset`):
+   * the holder stops after its in-flight records, applies it, and reads on from there.
+   */
+  resetTo?: string;
 }
 
 /** The table's attribute names, in one place. */
@@ -31,4 +36,5 @@ export const LeaseAttributes = {
   checkpoint: 'checkpoint',
   parents: 'parent_shard_ids',
   pendingOwner: 'lease_pending_owner',
+  resetTo: 'reset_to',
 } as const;

@@ -17,6 +17,7 @@ import { LeaseLostError } from '../errors/lease-lost.error';
 import { encodePacket } from '../kinesis-packet.codec';
 import { aggregate } from '../aggregation/kpl-aggregation';
 import { LeaseManager } from '../leases/lease.manager';
+import { requestReplay } from '../leases/replay';
 import { ServerKinesis } from './kinesis.server';
 
 // In-process stand-ins on free ports: this spec needs no global setup.
@@ -60,7 +61,7 @@ describe('ServerKinesis against kinesalite and dynalite', () => {
   const attemptsOf = new Map<number, number>();
 
   beforeAll(async () => {
-    kinesisServer = kinesalite({ createStreamMs: 0 });
+    kinesisServer = kinesalite({ createStreamMs: 0, shardLimit: 100 });
     dynamoServer = dynalite({ createTableMs: 0 });
     const [kinesisUrl, dynamoUrl] = await Promise.all([listen(kinesisServer), listen(dynamoServer)]);
     kinesis = new KinesisClient({ region: 'us-east-1', endpoint: kinesisUrl, credentials, requestHandler: new NodeHttpHandler() });
@@ -306,6 +307,42 @@ describe('ServerKinesis against kinesalite and dynalite', () => {
         partition_key: 'user-b',
         data_base64: Buffer.from('not a packet').toString('base64'),
       });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('replays from a timestamp while the worker runs: exactly the records after it are handled again', async () => {
+    const stream = 'int-replay';
+    await kinesis.send(new CreateStreamCommand({ StreamName: stream, ShardCount: 2 }));
+    await until('replay stream', async () =>
+      (await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: stream }))).StreamDescriptionSummary?.StreamStatus === 'ACTIVE' || undefined,
+    );
+    const mine = () => handled.filter((h) => h.worker === 'worker-replay');
+    const countOf = (n: number) => mine().filter((h) => h.n === n).length;
+    const before: Put[] = [];
+    for (let n = 3000; n < 3010; n++) before.push(await put(n, 'test.event', undefined, stream));
+    const server = serverNamed('worker-replay', stream, 4);
+    await start(server);
+    try {
+      await until('first records handled', () => before.every((p) => countOf(p.n) === 1) || undefined);
+      // The replay point: strictly after every earlier arrival, strictly before every later one.
+      const replayFrom = new Date(Date.now() + 5);
+      await until('the clock passed the replay point', () => Date.now() > replayFrom.getTime() + 5 || undefined);
+      const after: Put[] = [];
+      for (let n = 3010; n < 3020; n++) after.push(await put(n, 'test.event', undefined, stream));
+      await until('later records handled', () => after.every((p) => countOf(p.n) === 1) || undefined);
+
+      const manager = new LeaseManager({ dynamodb, tableName: TABLE, streamName: stream, workerId: 'operator', leaseDurationMs: 1 });
+      const summary = await requestReplay(manager, { timestamp: replayFrom });
+      expect(summary.requested.length + summary.applied.length).toBe(2);
+
+      await until('later records handled again', () => after.every((p) => countOf(p.n) === 2) || undefined);
+      await new Promise((resolve) => setTimeout(resolve, 500)); // room for a wrong third delivery or an early record to show up
+      expect(before.map((p) => countOf(p.n))).toEqual(before.map(() => 1));
+      expect(after.map((p) => countOf(p.n))).toEqual(after.map(() => 2));
+      const leases = await manager.list();
+      expect(leases.every((lease) => lease.resetTo === undefined)).toBe(true);
     } finally {
       await server.close();
     }

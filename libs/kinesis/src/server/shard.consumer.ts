@@ -11,7 +11,8 @@ import { SHARD_END } from '../leases/lease';
 import { describeError, isExpiredIterator } from './aws-errors';
 import type { Backoff } from '@lib/group-commit';
 import type { Clock } from './clock';
-import { parsePosition, userRecordsOf, type ShardPosition } from '../aggregation/user-records';
+import { userRecordsOf, type ShardPosition } from '../aggregation/user-records';
+import { iteratorPositionOf, startingPointOf } from './starting-point';
 import { PageRunner } from './page.runner';
 import type { RecordProcessor } from './record.processor';
 
@@ -118,18 +119,9 @@ export class ShardConsumer {
   }
 
   private async newIterator(signal: AbortSignal): Promise<string> {
-    const checkpoint = this.deps.lease.checkpointValue;
-    this.resumeAfter = checkpoint === undefined ? undefined : parsePosition(checkpoint);
-    // Never LATEST: a shard nobody has read yet starts at its oldest record. A checkpoint
-    // inside a KPL aggregate starts at that record, and its finished user records are dropped.
-    const position =
-      this.resumeAfter === undefined
-        ? { ShardIteratorType: 'TRIM_HORIZON' as const }
-        : {
-            ShardIteratorType:
-              this.resumeAfter.subSequenceNumber === undefined ? ('AFTER_SEQUENCE_NUMBER' as const) : ('AT_SEQUENCE_NUMBER' as const),
-            StartingSequenceNumber: this.resumeAfter.sequenceNumber,
-          };
+    const start = startingPointOf(this.deps.lease.checkpointValue);
+    this.resumeAfter = start.kind === 'after' ? start.position : undefined;
+    const position = iteratorPositionOf(start);
     const result = await this.deps.kinesis.send(
       new GetShardIteratorCommand({ StreamName: this.deps.streamName, ShardId: this.shardId, ...position }),
       { abortSignal: signal },

@@ -30,10 +30,13 @@ export interface ShardSupervisorDeps {
 
 interface RunningShard {
   lease: HeldLease;
+  /** Replaced after a reset, when the consumer runs again. */
   controller: AbortController;
   lost: boolean;
   /** Another worker asked for the lease: stop reading, then hand it over. */
   handingOver: boolean;
+  /** An operator asked for a new checkpoint: stop reading, apply it, read on from there. */
+  resetting: boolean;
   done: Promise<void>;
 }
 
@@ -123,14 +126,36 @@ export class ShardSupervisor {
 
   private launch(lease: HeldLease): void {
     const controller = new AbortController();
-    const shard: RunningShard = { lease, controller, lost: false, handingOver: false, done: Promise.resolve() };
+    const shard: RunningShard = { lease, controller, lost: false, handingOver: false, resetting: false, done: Promise.resolve() };
     this.running.set(lease.shardId, shard);
     this.deps.onLeaseAcquired(lease.shardId);
-    shard.done = this.deps
-      .createConsumer(lease)
-      .run(controller.signal)
-      .then((exit) => this.finish(shard, exit))
-      .catch((error) => this.deps.logger.error(`${lease.shardId}: consumer crashed: ${describeError(error)}`));
+    shard.done = this.consume(shard).catch((error) =>
+      this.deps.logger.error(`${lease.shardId}: consumer crashed: ${describeError(error)}`),
+    );
+  }
+
+  /** Runs the shard's consumer; after an operator's reset (replay), runs it again from there. */
+  private async consume(shard: RunningShard): Promise<void> {
+    for (;;) {
+      if (shard.lease.resetRequested !== undefined) {
+        const reset = shard.lease.resetRequested;
+        try {
+          await shard.lease.applyReset();
+          this.deps.logger.log(`${shard.lease.shardId}: checkpoint reset to ${reset} (replay)`);
+        } catch (error) {
+          if (error instanceof LeaseLostError) return this.finish(shard, 'lease-lost');
+          // The request stays on the lease: the next renewal sees it and tries again.
+          this.deps.logger.warn(`${shard.lease.shardId}: replay reset not applied yet: ${describeError(error)}`);
+        }
+      }
+      const exit = await this.deps.createConsumer(shard.lease).run(shard.controller.signal);
+      if (shard.resetting && exit === 'stopped' && !shard.lost && !this.closing) {
+        shard.resetting = false;
+        shard.controller = new AbortController();
+        continue;
+      }
+      return this.finish(shard, exit);
+    }
   }
 
   private async finish(shard: RunningShard, exit: ShardExit): Promise<void> {
@@ -182,7 +207,11 @@ export class ShardSupervisor {
     try {
       await shard.lease.renew();
       this.deps.onHealth('renew', true);
-      if (shard.lease.requestedBy !== undefined && !shard.handingOver && !this.closing) {
+      if (shard.lease.resetRequested !== undefined && !shard.resetting && !shard.handingOver && !this.closing) {
+        this.deps.logger.log(`${shard.lease.shardId}: replay requested from ${shard.lease.resetRequested}`);
+        shard.resetting = true;
+        shard.controller.abort();
+      } else if (shard.lease.requestedBy !== undefined && !shard.handingOver && !shard.resetting && !this.closing) {
         // Every handled record is checkpointed, so stopping here loses and repeats nothing.
         this.deps.logger.log(`${shard.lease.shardId}: handing the lease over to ${shard.lease.requestedBy} (balancing)`);
         shard.handingOver = true;
