@@ -17,6 +17,13 @@ const colour = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
 const group = new ChildGroup({ colour, tagWidth: 8 });
 const say = (line: string) => process.stdout.write(`${formatTag('start', 5, colour, 8)} ${line}\n`);
 
+/**
+ * The api streams large uploads; with V8's default young generation the socket chunks it has
+ * finished with pile up until the next scavenge (+30 MiB for one 50 MiB upload). A 2 MiB semi
+ * space halves that. The Dockerfile and the Lambda function set the same flag (NODE_OPTIONS).
+ */
+const API_NODE_FLAGS = ['--max-semi-space-size=2'];
+
 /** Runs a TypeScript entry point of the tools in a plain node process, through tsx's loader. */
 function tsNode(script: string, ...args: string[]): string[] {
   const tsx = pathToFileURL(require.resolve('tsx')).href;
@@ -60,7 +67,7 @@ async function main(args: string[]): Promise<void> {
   });
   await deadline(ready, CLOUD_READY_DEADLINE_MS, 'the local cloud to be ready');
 
-  group.spawn('api', tsNode('tools/dev/run-app.ts', 'api'), env);
+  group.spawn('api', [...API_NODE_FLAGS, ...tsNode('tools/dev/run-app.ts', 'api')], env);
   group.spawn('worker', tsNode('tools/dev/run-app.ts', 'worker'), env);
 
   const port = process.env.PORT ?? '3000';

@@ -4,7 +4,7 @@ import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import request from 'supertest';
-import { INLINE_UPLOAD_CAPACITY } from './config';
+import { DEFAULT_UPLOAD_INLINE_MAX_BYTES, INLINE_UPLOAD_CAPACITY } from './config';
 import { FakeCognito } from './testing/fake-cognito';
 import { createApi, testEnvironment } from './testing/mocked-api';
 
@@ -23,15 +23,16 @@ describe('AppModule', () => {
       ['COGNITO_CLIENT_IDS', { COGNITO_CLIENT_IDS: ' , ' }, /COGNITO_CLIENT_IDS/],
       ['PORT', { PORT: 'eighty' }, /PORT is "eighty"/],
       ['COGNITO_JWKS_URI', { COGNITO_JWKS_URI: 'not a url' }, /COGNITO_JWKS_URI/],
-      ['UPLOAD_MAX_BYTES', { UPLOAD_MAX_BYTES: String(INLINE_UPLOAD_CAPACITY + 1) }, /UPLOAD_MAX_BYTES .*one Kinesis record/],
+      ['UPLOAD_INLINE_MAX_BYTES', { UPLOAD_INLINE_MAX_BYTES: String(INLINE_UPLOAD_CAPACITY + 1) }, /UPLOAD_INLINE_MAX_BYTES .*Kinesis record/],
+      ['UPLOAD_MAX_BYTES', { UPLOAD_MAX_BYTES: String(5 * 1024 ** 3 + 1) }, /UPLOAD_MAX_BYTES .*5 GiB/],
     ])('refuses to start with a bad %s, naming it', async (_name, change, message) => {
       const environment = { ...testEnvironment(cognito.jwksUri), ...change };
       for (const [name, value] of Object.entries(change)) if (value === '') delete (environment as Record<string, string>)[name];
       await expect(createApi(environment)).rejects.toThrow(message);
     });
 
-    it('defaults UPLOAD_MAX_BYTES to 700 KiB, inside one inline record', () => {
-      expect(INLINE_UPLOAD_CAPACITY).toBeGreaterThanOrEqual(716800);
+    it('keeps the default inline threshold (256 KiB) inside one record', () => {
+      expect(INLINE_UPLOAD_CAPACITY).toBeGreaterThanOrEqual(DEFAULT_UPLOAD_INLINE_MAX_BYTES);
       // base64 of the capacity plus a generous envelope still fits 1 MiB
       expect(Math.ceil(INLINE_UPLOAD_CAPACITY / 3) * 4 + 8 * 1024).toBeLessThanOrEqual(1024 * 1024);
     });

@@ -1,8 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Express } from 'express';
-import { apiConfig, type ApiConfig } from './config';
-import { rawUploadBody } from './uploads/raw-upload-body.middleware';
+import { uploadAwareBodyParsers } from './uploads/upload-body-parsers';
 
 /**
  * Everything the api needs besides its modules, applied before `init()`/`listen()`. Shared
@@ -10,13 +9,12 @@ import { rawUploadBody } from './uploads/raw-upload-body.middleware';
  * so both run the same app.
  */
 export function configureApp(app: INestApplication): INestApplication {
-  const config = app.get<ApiConfig>(apiConfig.KEY);
   const express = app.getHttpAdapter().getInstance() as Express;
   express.disable('x-powered-by');
 
-  // Ahead of Nest's body parsers (registered by init): a raw upload stays bytes whatever its
-  // Content-Type, and an oversized one gets 413; multipart goes on to multer untouched.
-  app.use('/uploads', rawUploadBody(config.uploadMaxBytes));
+  // Before init, in place of Nest's own body parsers: they skip POST /uploads, whose body
+  // the controller streams (inline or to S3) after the guard, whatever its Content-Type.
+  for (const parser of uploadAwareBodyParsers()) app.use(parser);
 
   const document = SwaggerModule.createDocument(
     app,

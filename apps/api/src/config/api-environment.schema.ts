@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { awsEnvironmentSchema } from '@lib/aws';
 import { env } from '@lib/config';
+import { publisherEnvironmentShape } from './publisher-environment.schema';
 
 /** Kinesis refuses records over 1 MiB (data + partition key). */
 const KINESIS_RECORD_BYTES = 1024 * 1024;
@@ -8,14 +9,31 @@ const KINESIS_RECORD_BYTES = 1024 * 1024;
 const ENVELOPE_RESERVE_BYTES = 16 * 1024;
 
 /**
- * The largest file that travels inline: its base64 form (4 bytes per 3) plus the envelope
- * must fit one Kinesis record. Larger files need S3 staging (claim check), which comes with
- * a later issue; until then this caps `UPLOAD_MAX_BYTES`.
+ * The largest file that could travel inline: its base64 form (4 bytes per 3) plus the
+ * envelope must fit one Kinesis record. `UPLOAD_INLINE_MAX_BYTES` may not exceed it.
  */
 export const INLINE_UPLOAD_CAPACITY = Math.floor((KINESIS_RECORD_BYTES - ENVELOPE_RESERVE_BYTES) / 4) * 3;
 
-/** 700 KiB: comfortably inside {@link INLINE_UPLOAD_CAPACITY}. */
-export const DEFAULT_UPLOAD_MAX_BYTES = 700 * 1024;
+/** 100 MiB, what the public contract promises by default. */
+export const DEFAULT_UPLOAD_MAX_BYTES = 100 * 1024 * 1024;
+
+/**
+ * 5 GiB: the largest object one PutObject (the presigned PUT) or one CopyObject (the worker's
+ * move out of incoming/) can handle. Larger files would need multipart copies and uploads.
+ */
+export const UPLOAD_MAX_BYTES_CEILING = 5 * 1024 * 1024 * 1024;
+
+/**
+ * 256 KiB: files up to this size travel inline (about 342 KiB of base64, a third of a record),
+ * so an ordinary small file costs one PutRecord and one PutObject, and PutRecords batches
+ * (5 MiB per call) still hold many uploads. Larger files go through S3 staging, which adds a
+ * CopyObject and a DeleteObject but keeps the shards' 1 MiB/s of writes for events. The api
+ * holds at most this many bytes of one upload in memory.
+ */
+export const DEFAULT_UPLOAD_INLINE_MAX_BYTES = 256 * 1024;
+
+/** 15 minutes to start the PUT to a presigned upload URL. */
+export const DEFAULT_UPLOAD_PRESIGNED_URL_TTL_S = 15 * 60;
 
 /** Clock skew forgiven on token times, in seconds (the issue asks for at most 60). */
 export const DEFAULT_CLOCK_TOLERANCE_S = 30;
@@ -25,6 +43,7 @@ export const DEFAULT_JWKS_REFETCH_INTERVAL_S = 10;
 
 /** Every environment variable the api reads, validated once at start-up. */
 export const apiEnvironmentSchema = awsEnvironmentSchema.extend({
+  ...publisherEnvironmentShape,
   PORT: env.port(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   KINESIS_STREAM_NAME: env.name('file-events'),
@@ -45,14 +64,17 @@ export const apiEnvironmentSchema = awsEnvironmentSchema.extend({
   AWS_LAMBDA_FUNCTION_NAME: z.string().min(1).optional(),
   UPLOAD_MAX_BYTES: env
     .positiveInt(DEFAULT_UPLOAD_MAX_BYTES)
+    .pipe(z.number().max(UPLOAD_MAX_BYTES_CEILING, `must be at most ${UPLOAD_MAX_BYTES_CEILING} (5 GiB, one PutObject/CopyObject)`)),
+  // Bodies up to this size travel inside the Kinesis record; larger ones are staged in S3.
+  UPLOAD_INLINE_MAX_BYTES: env
+    .positiveInt(DEFAULT_UPLOAD_INLINE_MAX_BYTES)
     .pipe(
       z
         .number()
-        .max(
-          INLINE_UPLOAD_CAPACITY,
-          `must be at most ${INLINE_UPLOAD_CAPACITY}: larger files do not fit one Kinesis record inline (S3 staging is not implemented yet)`,
-        ),
+        .max(INLINE_UPLOAD_CAPACITY, `must be at most ${INLINE_UPLOAD_CAPACITY}: base64 plus the envelope must fit one 1 MiB Kinesis record`),
     ),
+  // How long a presigned upload URL stays valid (S3 allows up to 7 days).
+  UPLOAD_PRESIGNED_URL_TTL_S: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(DEFAULT_UPLOAD_PRESIGNED_URL_TTL_S),
 });
 
 export type ApiEnvironment = z.infer<typeof apiEnvironmentSchema>;

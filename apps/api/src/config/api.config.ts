@@ -2,6 +2,7 @@ import { registerAs, type ConfigType } from '@nestjs/config';
 import { awsClientsOptionsFrom } from '@lib/aws';
 import { EnvironmentValidationError, validateEnvironment } from '@lib/config';
 import { apiEnvironmentSchema, type ApiEnvironment } from './api-environment.schema';
+import { publisherConfigFrom } from './publisher-environment.schema';
 
 /** The api's configuration, typed and derived from a validated environment. */
 export function apiConfigFrom(env: ApiEnvironment) {
@@ -13,9 +14,12 @@ export function apiConfigFrom(env: ApiEnvironment) {
     port: env.PORT,
     aws: awsClientsOptionsFrom(env),
     streamName: env.KINESIS_STREAM_NAME,
+    publisher: publisherConfigFrom(env),
     bucket: env.S3_BUCKET,
     uploadsTable: env.UPLOADS_TABLE,
     uploadMaxBytes: env.UPLOAD_MAX_BYTES,
+    uploadInlineMaxBytes: env.UPLOAD_INLINE_MAX_BYTES,
+    presignedUrlTtlSeconds: env.UPLOAD_PRESIGNED_URL_TTL_S,
     cognito: {
       userPoolId: env.COGNITO_USER_POOL_ID,
       clientIds: env.COGNITO_CLIENT_IDS,

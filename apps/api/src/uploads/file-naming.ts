@@ -37,6 +37,13 @@ export function safeFileName(name: string | undefined): string | undefined {
   return base.slice(0, MAX_NAME_LENGTH);
 }
 
+const MEDIA_TYPE = /^[\w.+-]+\/[\w.+-]+(\s*;.*)?$/;
+
+/** Whether a declared content type is a plausible media type, short enough to store. */
+export function isMediaType(contentType: string): boolean {
+  return contentType.length <= 255 && MEDIA_TYPE.test(contentType);
+}
+
 /** `text/plain; charset=utf-8` → `text/plain`. */
 export function mediaTypeEssence(contentType: string): string {
   return contentType.split(';')[0].trim().toLowerCase();

@@ -1,9 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import type { INestApplication } from '@nestjs/common';
-import { KinesisClient, PutRecordCommand } from '@aws-sdk/client-kinesis';
+import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import request from 'supertest';
 import { FILE_UPLOADED, FileUploadedV1Schema } from '@lib/contracts';
@@ -40,17 +41,18 @@ describe('UploadsController (api with mocked AWS clients)', () => {
     kinesis.reset();
     dynamodb.reset();
     s3.reset();
-    kinesis.on(PutRecordCommand).callsFake(async () => {
+    kinesis.on(PutRecordsCommand).callsFake(async (input) => {
       calls.push('put-record');
-      return { ShardId: 'shardId-000000000000', SequenceNumber: '1' };
+      return { Records: input.Records.map((_: unknown, i: number) => ({ ShardId: 'shardId-000000000000', SequenceNumber: String(i + 1) })) };
     });
-    dynamodb.on(PutCommand).callsFake(async () => {
+    dynamodb.on(BatchWriteCommand).callsFake(async () => {
       calls.push('record-pending');
       return {};
     });
+    dynamodb.on(DeleteCommand).resolves({});
   });
 
-  const putRecordInput = () => kinesis.commandCalls(PutRecordCommand)[0].args[0].input;
+  const putRecordInput = () => kinesis.commandCalls(PutRecordsCommand)[0].args[0].input.Records![0];
 
   it('publishes a raw upload and answers 202 once Kinesis took it', async () => {
     const res = await api()
@@ -80,8 +82,10 @@ describe('UploadsController (api with mocked AWS clients)', () => {
       original_name: 'notes.MD',
       body: { kind: 'inline', data_base64: Buffer.from('hello').toString('base64') },
     });
-    expect(calls).toEqual(['put-record', 'record-pending']);
-    expect(dynamodb.commandCalls(PutCommand)[0].args[0].input.Item).toMatchObject({ id, status: 'pending', owner_sub: 'user-sub-1' });
+    // Pending first, while no worker can have seen the event, then the event.
+    expect(calls).toEqual(['record-pending', 'put-record']);
+    const pending = dynamodb.commandCalls(BatchWriteCommand)[0].args[0].input.RequestItems!['file-uploads'][0].PutRequest!.Item;
+    expect(pending).toMatchObject({ id, status: 'pending', owner_sub: 'user-sub-1' });
   });
 
   it('keeps a JSON body as bytes, names by ?filename= and makes a correlation id', async () => {
@@ -95,6 +99,31 @@ describe('UploadsController (api with mocked AWS clients)', () => {
     expect(res.body.file_key).toMatch(/\.json$/);
     expect(Buffer.from((packet.data as any).body.data_base64, 'base64').toString()).toBe('{"a": 1}');
     expect(packet.headers['correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it.each<[string, (bytes: Buffer) => Buffer]>([
+    ['gzip', (b) => gzipSync(b)],
+    ['deflate', (b) => deflateSync(b)],
+    ['br', (b) => brotliCompressSync(b)],
+  ])('stores the decoded bytes of a %s-encoded raw body', async (encoding, encode) => {
+    const text = Buffer.from('compressed on the way, stored as sent by the user '.repeat(20));
+    await api().post('/uploads').auth(token, { type: 'bearer' }).set('Content-Type', 'text/plain').set('Content-Encoding', encoding).send(encode(text)).expect(202);
+    const event = decodePacket(putRecordInput().Data!).data as any;
+    expect(Buffer.from(event.body.data_base64, 'base64').equals(text)).toBe(true);
+    expect(event.size).toBe(text.length);
+  });
+
+  it('answers 413 to a small gzip body that decodes past UPLOAD_MAX_BYTES', async () => {
+    await api().post('/uploads').auth(token, { type: 'bearer' }).set('Content-Encoding', 'gzip').send(gzipSync(Buffer.alloc(LIMIT * 50))).expect(413);
+    expect(kinesis.commandCalls(PutRecordsCommand)).toHaveLength(0);
+  });
+
+  it.each([
+    ['an encoding it cannot decode', 'compress', 415],
+    ['a gzip header over bytes that are not gzip', 'gzip', 400],
+  ])('answers %s with %p', async (_name, encoding, status) => {
+    await api().post('/uploads').auth(token, { type: 'bearer' }).set('Content-Type', 'text/plain').set('Content-Encoding', encoding).send('plain text').expect(status);
+    expect(kinesis.commandCalls(PutRecordsCommand)).toHaveLength(0);
   });
 
   it('takes the extension from the content type when no name is given', async () => {
@@ -121,7 +150,7 @@ describe('UploadsController (api with mocked AWS clients)', () => {
   ])('answers 400 to %s', async (_name, build, message) => {
     const res = await build(api().post('/uploads').auth(token, { type: 'bearer' })).expect(400);
     expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request', message: expect.stringMatching(message) });
-    expect(kinesis.commandCalls(PutRecordCommand)).toHaveLength(0);
+    expect(kinesis.commandCalls(PutRecordsCommand)).toHaveLength(0);
   });
 
   it.each<[string, (r: request.Test) => request.Test]>([
@@ -130,30 +159,31 @@ describe('UploadsController (api with mocked AWS clients)', () => {
   ])('answers 413 to a %s body over UPLOAD_MAX_BYTES', async (_name, build) => {
     const res = await build(api().post('/uploads').auth(token, { type: 'bearer' })).expect(413);
     expect(res.body).toMatchObject({ statusCode: 413, error: 'Payload Too Large' });
-    expect(kinesis.commandCalls(PutRecordCommand)).toHaveLength(0);
+    expect(kinesis.commandCalls(PutRecordsCommand)).toHaveLength(0);
   });
 
   it('accepts a body of exactly UPLOAD_MAX_BYTES', async () => {
     await api().post('/uploads').auth(token, { type: 'bearer' }).set('Content-Type', 'application/octet-stream').send(Buffer.alloc(LIMIT, 1)).expect(202);
   });
 
-  it('answers 503 with Retry-After, and writes no status, when Kinesis refuses', async () => {
-    kinesis.on(PutRecordCommand).rejects(new Error('connect ECONNREFUSED'));
+  it('answers 503 with Retry-After, and withdraws the pending status, when Kinesis refuses', async () => {
+    kinesis.on(PutRecordsCommand).rejects(new Error('connect ECONNREFUSED'));
     const res = await api().post('/uploads').auth(token, { type: 'bearer' }).set('Content-Type', 'text/plain').send('x').expect(503);
     expect(res.headers['retry-after']).toBe('1');
     expect(res.body).toMatchObject({ statusCode: 503, error: 'Service Unavailable' });
-    expect(dynamodb.commandCalls(PutCommand)).toHaveLength(0);
+    const id = dynamodb.commandCalls(BatchWriteCommand)[0].args[0].input.RequestItems!['file-uploads'][0].PutRequest!.Item!.id;
+    expect(dynamodb.commandCalls(DeleteCommand)[0].args[0].input).toMatchObject({ Key: { id }, ConditionExpression: 'status_rank = :pending' });
   });
 
   it('still answers 202 when the pending status cannot be written', async () => {
-    dynamodb.on(PutCommand).rejects(new Error('table down'));
+    dynamodb.on(BatchWriteCommand).rejects(new Error('table down'));
     await api().post('/uploads').auth(token, { type: 'bearer' }).set('Content-Type', 'text/plain').send('x').expect(202);
   });
 
   it('answers 401 with a Bearer challenge without a token', async () => {
     const res = await api().post('/uploads').set('Content-Type', 'text/plain').send('x').expect(401);
     expect(res.headers['www-authenticate']).toBe('Bearer');
-    expect(kinesis.commandCalls(PutRecordCommand)).toHaveLength(0);
+    expect(kinesis.commandCalls(PutRecordsCommand)).toHaveLength(0);
   });
 
   describe('reading back', () => {

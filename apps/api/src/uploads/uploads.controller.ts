@@ -1,47 +1,31 @@
-import { randomUUID } from 'node:crypto';
 import {
-  BadRequestException,
   ConflictException,
   Controller,
   Get,
   Headers,
   HttpCode,
-  Logger,
+  Inject,
   NotFoundException,
   Param,
   ParseUUIDPipe,
-  PayloadTooLargeException,
   Post,
   Query,
   Req,
   Res,
-  ServiceUnavailableException,
   StreamableFile,
-  UploadedFile,
-  UseInterceptors,
 } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiOkResponse, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { ContractViolationError } from '@lib/contracts';
-import { KinesisPublishError, RecordTooLargeError } from '@lib/kinesis';
 import { CurrentUser, type CognitoPrincipal } from '../auth';
+import { apiConfig, type ApiConfig } from '../config';
 import { UploadAcceptedDto } from './dto/upload-accepted.dto';
+import { correlationIdOf } from './correlation-id';
 import { UploadStatusDto } from './dto/upload-status.dto';
-import type { IncomingFile } from './incoming-file';
-import { isMultipart } from './raw-upload-body.middleware';
+import { openUploadSource } from './intake/upload-source.reader';
+import { uploadHttpException } from './upload-http-exception';
 import { UploadsQueryService } from './uploads-query.service';
 import { UploadsService } from './uploads.service';
 
-/** The fields of multer's in-memory file that the api uses. */
-interface MultipartFile {
-  buffer: Buffer;
-  mimetype: string;
-  originalname: string;
-}
-
-const MEDIA_TYPE = /^[\w.+-]+\/[\w.+-]+(\s*;.*)?$/;
-const REQUEST_ID = /^[\w.:-]{1,128}$/;
 /** Unknown and malformed ids are both "no such upload". */
 const uploadId = new ParseUUIDPipe({ exceptionFactory: () => new NotFoundException('Upload not found') });
 
@@ -50,51 +34,48 @@ const uploadId = new ParseUUIDPipe({ exceptionFactory: () => new NotFoundExcepti
 @ApiResponse({ status: 401, description: 'Missing or invalid access token' })
 @Controller('uploads')
 export class UploadsController {
-  private readonly logger = new Logger(UploadsController.name);
-
   constructor(
     private readonly uploads: UploadsService,
     private readonly queries: UploadsQueryService,
+    @Inject(apiConfig.KEY) private readonly config: ApiConfig,
   ) {}
 
+  /**
+   * The body is streamed, never parsed by Nest: configure-app keeps the JSON and urlencoded
+   * parsers off this route, and the guard has run before a byte is read.
+   */
   @Post()
   @HttpCode(202)
-  @UseInterceptors(FileInterceptor('file'))
   @ApiConsumes('application/octet-stream', 'multipart/form-data')
   @ApiBody({
-    description: 'The file: raw bytes with their Content-Type, or multipart/form-data with a "file" field',
+    description:
+      'The file: raw bytes with their Content-Type, or multipart/form-data with a "file" field. Up to ' +
+      'UPLOAD_MAX_BYTES (100 MiB by default); files over UPLOAD_INLINE_MAX_BYTES are staged in S3.',
     schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } },
   })
   @ApiQuery({ name: 'filename', required: false, description: 'File name (picks the extension only)' })
   @ApiHeader({ name: 'X-Filename', required: false, description: 'File name (picks the extension only)' })
   @ApiHeader({ name: 'X-Request-Id', required: false, description: 'Correlation id carried by the event' })
   @ApiResponse({ status: 202, type: UploadAcceptedDto, description: 'The event is durably in the stream' })
-  @ApiResponse({ status: 400, description: 'Empty body or unusable file' })
-  @ApiResponse({ status: 413, description: 'Over the size limit' })
-  @ApiResponse({ status: 503, description: 'Stream unavailable; retry after Retry-After seconds' })
+  @ApiResponse({ status: 400, description: 'Empty body, no "file" field, or unusable file' })
+  @ApiResponse({ status: 413, description: 'Over UPLOAD_MAX_BYTES (the connection is closed)' })
+  @ApiResponse({ status: 503, description: 'Stream or bucket unavailable; retry after Retry-After seconds' })
   async upload(
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
     @CurrentUser() user: CognitoPrincipal,
-    @UploadedFile() part: MultipartFile | undefined,
     @Query('filename') queryName: string | undefined,
     @Headers('x-filename') headerName: string | undefined,
     @Headers('x-request-id') requestId: string | undefined,
   ): Promise<UploadAcceptedDto> {
-    const file = this.incomingFile(request, part, headerName ?? (typeof queryName === 'string' ? queryName : undefined));
-    const correlationId = requestId !== undefined && REQUEST_ID.test(requestId) ? requestId : randomUUID();
+    const correlationId = correlationIdOf(requestId);
+    const name = headerName ?? (typeof queryName === 'string' ? queryName : undefined);
     try {
-      const accepted = await this.uploads.accept(file, user, correlationId);
+      const source = await openUploadSource(request, this.config.uploadMaxBytes, name);
+      const accepted = await this.uploads.accept(source, user, correlationId);
       return { message: 'File uploaded and event sent', file_key: accepted.file_key, id: accepted.id };
     } catch (error) {
-      if (error instanceof KinesisPublishError) {
-        this.logger.warn(`503 for upload (correlation ${correlationId}): ${error.message}`);
-        response.setHeader('Retry-After', '1');
-        throw new ServiceUnavailableException('The event stream is unavailable; retry shortly');
-      }
-      if (error instanceof RecordTooLargeError) throw new PayloadTooLargeException('The file does not fit one event');
-      if (error instanceof ContractViolationError) throw new BadRequestException(`Invalid upload: ${error.issues.join('; ')}`);
-      throw error;
+      throw uploadHttpException(error, request, response, correlationId);
     }
   }
 
@@ -127,25 +108,5 @@ export class UploadsController {
       length: content.length,
       disposition: `attachment; filename="${content.record.file_key.slice('uploads/'.length)}"`,
     });
-  }
-
-  private incomingFile(request: Request, part: MultipartFile | undefined, name: string | undefined): IncomingFile {
-    if (isMultipart(request) && part === undefined) {
-      throw new BadRequestException('The multipart form has no "file" field');
-    }
-    const file: IncomingFile = part
-      ? { bytes: part.buffer, contentType: part.mimetype || 'application/octet-stream', name: part.originalname || name }
-      : {
-          bytes: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
-          contentType: request.headers['content-type'] || 'application/octet-stream',
-          name,
-        };
-    if (file.bytes.length === 0) {
-      throw new BadRequestException('The file is empty: send its bytes as the body, or as the "file" field of a multipart form');
-    }
-    if (file.contentType.length > 255 || !MEDIA_TYPE.test(file.contentType)) {
-      throw new BadRequestException('The Content-Type is not a valid media type');
-    }
-    return file;
   }
 }

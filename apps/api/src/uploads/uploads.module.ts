@@ -1,26 +1,35 @@
 import { Module } from '@nestjs/common';
-import { MulterModule } from '@nestjs/platform-express';
 import { UploadStatusModule } from '@lib/upload-status';
 import { apiConfig, type ApiConfig } from '../config';
 import { fileEventsClientProvider } from './file-events-client.provider';
+import { FileIntake } from './intake/file-intake';
+import { PresignedUploadsController } from './presigned/presigned-uploads.controller';
+import { PresignedUploadsService } from './presigned/presigned-uploads.service';
+import { IncomingObjectsStore } from './staging/incoming-objects.store';
 import { UploadsQueryService } from './uploads-query.service';
 import { UploadsController } from './uploads.controller';
+import { UploadEventPublisher } from './upload-event.publisher';
 import { UploadsService } from './uploads.service';
 
-/** `POST /uploads`, `GET /uploads/:id`, `GET /uploads/:id/content`. Needs `AwsClientsModule`. */
+/**
+ * `POST /uploads` (streamed: inline or staged in S3), the presigned flow
+ * (`POST /uploads/presigned`, `POST /uploads/:id/complete`), `GET /uploads/:id` and
+ * `GET /uploads/:id/content`. Needs `AwsClientsModule`; configure-app keeps Nest's body
+ * parsers off `POST /uploads`.
+ */
 @Module({
   imports: [
     UploadStatusModule.forRootAsync({ inject: [apiConfig.KEY], useFactory: (config: ApiConfig) => config.uploadsTable }),
-    MulterModule.registerAsync({
-      inject: [apiConfig.KEY],
-      // No storage option means multer's memory storage: the bytes travel inline in the
-      // event (S3 staging for large files comes later), so a temporary file gains nothing.
-      useFactory: (config: ApiConfig) => ({
-        limits: { fileSize: config.uploadMaxBytes, files: 1, fields: 10, parts: 20 },
-      }),
-    }),
   ],
-  controllers: [UploadsController],
-  providers: [fileEventsClientProvider, UploadsService, UploadsQueryService],
+  controllers: [PresignedUploadsController, UploadsController],
+  providers: [
+    fileEventsClientProvider,
+    IncomingObjectsStore,
+    FileIntake,
+    UploadEventPublisher,
+    UploadsService,
+    PresignedUploadsService,
+    UploadsQueryService,
+  ],
 })
 export class UploadsModule {}

@@ -1,71 +1,55 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { Injectable, Logger } from '@nestjs/common';
-import { lastValueFrom } from 'rxjs';
-import {
-  FILE_UPLOADED,
-  FILE_UPLOADED_VERSION,
-  FileUploadedV1Schema,
-  HEADER_CORRELATION_ID,
-  HEADER_PAYLOAD_VERSION,
-  parseContract,
-  type FileUploadedV1,
-} from '@lib/contracts';
-import { ClientKinesis, KinesisRecordBuilder } from '@lib/kinesis';
-import { UploadStatusRepository, uploadFactsFrom } from '@lib/upload-status';
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { FILE_UPLOADED, FileUploadedV1Schema, parseContract } from '@lib/contracts';
 import type { CognitoPrincipal } from '../auth';
-import { fileExtension, safeFileName } from './file-naming';
-import type { AcceptedUpload, IncomingFile } from './incoming-file';
+import { fileExtension, isMediaType, safeFileName } from './file-naming';
+import type { AcceptedUpload } from './accepted-upload';
+import { FileIntake } from './intake/file-intake';
+import { UnreadableUploadError } from './intake/unreadable-upload.error';
+import type { UploadSource } from './intake/upload-source';
+import { UploadEventPublisher } from './upload-event.publisher';
 
 /**
- * Accepts uploads: one `file.uploaded` event per file, carrying the bytes inline. An upload
- * counts as accepted only once Kinesis holds its event; the `pending` status written after
- * that is a courtesy for `GET /uploads/:id` (the worker writes the whole record too).
+ * Accepts uploads: one `file.uploaded` event per file, carrying the bytes inline (small
+ * files) or a reference to where they wait in `incoming/` (large files, claim check). An
+ * upload counts as accepted only once Kinesis holds its event ({@link UploadEventPublisher}).
  */
 @Injectable()
 export class UploadsService {
-  private readonly logger = new Logger(UploadsService.name);
-
   constructor(
-    private readonly events: ClientKinesis,
-    private readonly statuses: UploadStatusRepository,
+    private readonly intake: FileIntake,
+    private readonly publisher: UploadEventPublisher,
   ) {}
 
   /**
-   * @throws ContractViolationError when the upload does not make a valid event
-   * @throws KinesisPublishError / RecordTooLargeError when the stream did not take it
+   * Reads the file from `source` (inline or staged, see {@link FileIntake}) and publishes it.
+   * @throws UnreadableUploadError for an empty file, a bad content type or a body that broke off
+   * @throws UploadTooLargeError / StagingUnavailableError from the intake
+   * @throws KinesisPublishError / RecordTooLargeError when the stream did not take the event
    */
-  async accept(file: IncomingFile, owner: CognitoPrincipal, correlationId: string): Promise<AcceptedUpload> {
-    const event = this.describe(file, owner);
-    const record = new KinesisRecordBuilder(event)
-      .setHeaders({ [HEADER_PAYLOAD_VERSION]: FILE_UPLOADED_VERSION, [HEADER_CORRELATION_ID]: correlationId })
-      .setPartitionKey(event.id)
-      .build();
-    await lastValueFrom(this.events.emit(FILE_UPLOADED, record));
-    await this.recordPending(event);
-    return { id: event.id, file_key: event.file_key };
-  }
-
-  private describe(file: IncomingFile, owner: CognitoPrincipal): FileUploadedV1 {
+  async accept(source: UploadSource, owner: CognitoPrincipal, correlationId: string): Promise<AcceptedUpload> {
+    if (!isMediaType(source.contentType)) throw new UnreadableUploadError('The Content-Type is not a valid media type');
     const id = randomUUID();
-    return parseContract(FILE_UPLOADED, FileUploadedV1Schema, {
+    const file = await this.intake.receive(id, owner.sub, source);
+    if (file.size === 0) {
+      throw new UnreadableUploadError('The file is empty: send its bytes as the body, or as the "file" field of a multipart form');
+    }
+    const event = parseContract(FILE_UPLOADED, FileUploadedV1Schema, {
       id,
-      file_key: `uploads/${id}.${fileExtension(file.name, file.contentType)}`,
+      file_key: UploadsService.fileKeyOf(id, source.name, source.contentType),
       owner: { sub: owner.sub, username: owner.username },
-      content_type: file.contentType,
-      size: file.bytes.length,
-      sha256: createHash('sha256').update(file.bytes).digest('hex'),
-      original_name: safeFileName(file.name),
-      body: { kind: 'inline', data_base64: file.bytes.toString('base64') },
+      content_type: source.contentType,
+      size: file.size,
+      sha256: file.sha256,
+      original_name: safeFileName(source.name),
+      body: file.body.kind === 'inline' ? { kind: 'inline', data_base64: file.body.bytes.toString('base64') } : file.body,
     });
+    // A staged object whose event is refused stays in incoming/ until the lifecycle rule removes it.
+    return this.publisher.publish(event, correlationId, true);
   }
 
-  /** A failure here is logged, not thrown: the event is durably in the stream already. */
-  private async recordPending(event: FileUploadedV1): Promise<void> {
-    const facts = uploadFactsFrom(event, new Date().toISOString());
-    try {
-      await this.statuses.recordPending(facts);
-    } catch (error) {
-      this.logger.error(`upload ${event.id} is in the stream but its pending status was not written: ${String(error)}`);
-    }
+  /** `uploads/<id>.<ext>`: the extension from a safe name, else the content type, else `bin`. */
+  static fileKeyOf(id: string, name: string | undefined, contentType: string): string {
+    return `uploads/${id}.${fileExtension(name, contentType)}`;
   }
 }

@@ -3,16 +3,12 @@ import type { FileUploadedV1 } from '@lib/contracts';
 import { FileEventRejectedError } from './file-event-rejected.error';
 
 /**
- * The file's bytes from the event, checked against the size and sha256 the api computed:
+ * The file's bytes from an inline event, checked against the size and sha256 the api computed:
  * a mismatch means the record was damaged or forged, and storing it would put wrong bytes
  * under a key the owner trusts.
  */
-export function decodeFileBody(event: FileUploadedV1): Buffer {
+export function decodeFileBody(event: FileUploadedV1 & { body: { kind: 'inline' } }): Buffer {
   const { body } = event;
-  if (body.kind !== 'inline') {
-    // The api does not stage large files yet; until it does, no worker can fetch them.
-    throw new FileEventRejectedError(event.id, `body kind "${body.kind}" is not supported by this worker yet`);
-  }
   const bytes = Buffer.from(body.data_base64, 'base64');
   if (bytes.length !== event.size) {
     throw new FileEventRejectedError(event.id, `body is ${bytes.length} bytes, the event says ${event.size}`);

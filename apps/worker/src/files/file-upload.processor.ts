@@ -4,10 +4,12 @@ import { UploadStatusRepository } from '@lib/upload-status';
 import { callDependency } from '../aws/dependency-outage';
 import { decodeFileBody } from './file-body.decoder';
 import { FileStorage } from './file.storage';
+import { StagedFileMover } from './staged-file.mover';
 import { uploadFactsFrom } from '@lib/upload-status';
 
 /**
- * Stores the file a valid `file.uploaded` event carries, then records it as `stored`.
+ * Stores the file a valid `file.uploaded` event carries (inline bytes, or a staged object
+ * moved to its key), then records it as `stored`.
  * The order matters: `stored` is only ever written once the object exists, and a failure
  * in between leaves a record the transport delivers again (both writes are idempotent).
  */
@@ -15,6 +17,7 @@ import { uploadFactsFrom } from '@lib/upload-status';
 export class FileUploadProcessor {
   constructor(
     private readonly storage: FileStorage,
+    private readonly staged: StagedFileMover,
     private readonly statuses: UploadStatusRepository,
   ) {}
 
@@ -24,8 +27,14 @@ export class FileUploadProcessor {
    * @throws KinesisRetriableException when S3 or DynamoDB is unavailable (retry later)
    */
   async process(event: FileUploadedV1, acceptedAt: string): Promise<void> {
-    const bytes = decodeFileBody(event);
-    await callDependency('S3 PutObject', () => this.storage.put(event, bytes));
+    const { body } = event;
+    if (body.kind === 'staged') {
+      // Large file (claim check): its bytes wait in incoming/ and are moved, not re-sent.
+      await this.staged.move({ ...event, body });
+    } else {
+      const bytes = decodeFileBody({ ...event, body });
+      await callDependency('S3 PutObject', () => this.storage.put(event, bytes));
+    }
     await callDependency('DynamoDB upload status', () =>
       this.statuses.recordStored(uploadFactsFrom(event, acceptedAt)),
     );

@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { mockClient } from 'aws-sdk-client-mock';
-import { PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import {
+  CopyObjectCommand,
+  DeleteObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
 import { DynamoDBClient, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ContractViolationError, FILE_UPLOADED, type FileUploadedV1 } from '@lib/contracts';
@@ -11,6 +18,7 @@ import { FileEventRejectedError } from './file-event-rejected.error';
 import { FileUploadProcessor } from './file-upload.processor';
 import { FileStorage } from './file.storage';
 import { FilesController } from './files.controller';
+import { StagedFileMover } from './staged-file.mover';
 
 const ID = '7f3c1e9a-0000-4000-8000-000000000001';
 const BYTES = Buffer.from('hello, kinesis');
@@ -47,7 +55,11 @@ describe('FilesController (file.uploaded)', () => {
   const dynamodb = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
   const dynamoMock = mockClient(dynamodb);
   const controller = new FilesController(
-    new FileUploadProcessor(new FileStorage(s3, 'file-store'), new UploadStatusRepository(dynamodb, 'file-uploads')),
+    new FileUploadProcessor(
+      new FileStorage(s3, 'file-store'),
+      new StagedFileMover(s3, 'file-store'),
+      new UploadStatusRepository(dynamodb, 'file-uploads'),
+    ),
   );
   const handle = (data: unknown, context = contextOf(data)) => controller.onFileUploaded(data, context);
 
@@ -123,10 +135,24 @@ describe('FilesController (file.uploaded)', () => {
     expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(0);
   });
 
-  it('rejects a staged body (not produced by the api yet) with a clear message', async () => {
+  it('moves a staged body to its key instead of writing bytes, then records stored', async () => {
     const event = eventOf({ body: { kind: 'staged', key: `incoming/${ID}` } });
-    await expect(handle(event)).rejects.toThrow(/"staged" is not supported/);
+    s3Mock.on(HeadObjectCommand, { Key: event.file_key }).rejects(awsError('NotFound', 404));
+    s3Mock.on(HeadObjectCommand, { Key: `incoming/${ID}` }).resolves({ ContentLength: BYTES.length });
+    s3Mock.on(CopyObjectCommand).resolves({});
+    s3Mock.on(DeleteObjectCommand).resolves({});
+    await handle(event);
     expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(0);
+    expect(s3Mock.commandCalls(CopyObjectCommand)).toHaveLength(1);
+    expect(dynamoMock.commandCalls(PutCommand)[0].args[0].input).toMatchObject({ Item: { id: ID, status: 'stored' } });
+  });
+
+  it('dead-letters a staged event whose staged object is gone and was never moved', async () => {
+    const event = eventOf({ body: { kind: 'staged', key: `incoming/${ID}` } });
+    s3Mock.on(HeadObjectCommand).rejects(awsError('NotFound', 404));
+    await expect(handle(event)).rejects.toThrow(KinesisPoisonRecordException);
+    await expect(handle(event)).rejects.toThrow(/staged object incoming\/.* is missing/);
+    expect(dynamoMock.commandCalls(PutCommand)).toHaveLength(0);
   });
 
   it('rejects a payload that breaks the contract', async () => {

@@ -4,6 +4,7 @@ import type { WorkerEnvironment } from '../config/worker-environment.schema';
 import { WorkerUploadStatusModule } from '../status/worker-upload-status.module';
 import { FILE_BUCKET, FileStorage } from './file.storage';
 import { FileUploadProcessor } from './file-upload.processor';
+import { StagedFileMover } from './staged-file.mover';
 import { FilesController } from './files.controller';
 
 @Module({
@@ -16,6 +17,7 @@ import { FilesController } from './files.controller';
       useFactory: (config: ConfigService<WorkerEnvironment, true>) => config.get('S3_BUCKET', { infer: true }),
     },
     FileStorage,
+    StagedFileMover,
     FileUploadProcessor,
   ],
 })

@@ -1,0 +1,86 @@
+import {
+  BadRequestException,
+  Body,
+  ConflictException,
+  Controller,
+  Headers,
+  HttpCode,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Req,
+  Res,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { CurrentUser, type CognitoPrincipal } from '../../auth';
+import { UploadAcceptedDto } from '../dto/upload-accepted.dto';
+import { uploadHttpException } from '../upload-http-exception';
+import { correlationIdOf } from '../correlation-id';
+import { PresignedUploadIncompleteError } from './presigned-upload-incomplete.error';
+import { PresignedUploadNotFoundError } from './presigned-upload-not-found.error';
+import { PresignedUploadRequestDto, PresignedUploadRequestSchema } from './presigned-upload-request.dto';
+import { PresignedUploadDto } from './presigned-upload.dto';
+import { PresignedUploadsService } from './presigned-uploads.service';
+
+/** Unknown and malformed ids are both "no such upload". */
+const uploadId = new ParseUUIDPipe({ exceptionFactory: () => new NotFoundException('Upload not found') });
+
+/** `POST /uploads/presigned` and `POST /uploads/:id/complete`: large files straight to S3. */
+@ApiTags('uploads')
+@ApiBearerAuth()
+@ApiResponse({ status: 401, description: 'Missing or invalid access token' })
+@Controller('uploads')
+export class PresignedUploadsController {
+  constructor(private readonly presigned: PresignedUploadsService) {}
+
+  @Post('presigned')
+  @HttpCode(201)
+  @ApiBody({ type: PresignedUploadRequestDto })
+  @ApiResponse({ status: 201, type: PresignedUploadDto, description: 'PUT the bytes to upload_url with these headers, then complete' })
+  @ApiResponse({ status: 400, description: 'Invalid request body' })
+  @ApiResponse({ status: 413, description: 'size is over UPLOAD_MAX_BYTES' })
+  @ApiResponse({ status: 503, description: 'Bucket unavailable; retry after Retry-After seconds' })
+  async create(
+    @Body() body: unknown,
+    @CurrentUser() user: CognitoPrincipal,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<PresignedUploadDto> {
+    const parsed = PresignedUploadRequestSchema.safeParse(body);
+    if (!parsed.success) {
+      throw new BadRequestException(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`));
+    }
+    try {
+      return await this.presigned.create(parsed.data, user);
+    } catch (error) {
+      throw uploadHttpException(error, request, response, correlationIdOf(undefined));
+    }
+  }
+
+  @Post(':id/complete')
+  @HttpCode(202)
+  @ApiHeader({ name: 'X-Request-Id', required: false, description: 'Correlation id carried by the event' })
+  @ApiResponse({ status: 202, type: UploadAcceptedDto, description: 'The event is durably in the stream' })
+  @ApiResponse({ status: 404, description: 'No such presigned upload for this user' })
+  @ApiResponse({ status: 409, description: 'Nothing uploaded yet, or not what was presigned (size, owner)' })
+  @ApiResponse({ status: 503, description: 'Stream or bucket unavailable; retry after Retry-After seconds' })
+  async complete(
+    @Param('id', uploadId) id: string,
+    @CurrentUser() user: CognitoPrincipal,
+    @Headers('x-request-id') requestId: string | undefined,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<UploadAcceptedDto> {
+    const correlationId = correlationIdOf(requestId);
+    try {
+      const accepted = await this.presigned.complete(id, user, correlationId);
+      return { message: 'File uploaded and event sent', file_key: accepted.file_key, id: accepted.id };
+    } catch (error) {
+      if (error instanceof PresignedUploadNotFoundError) throw new NotFoundException('Upload not found');
+      if (error instanceof PresignedUploadIncompleteError) throw new ConflictException(error.message);
+      throw uploadHttpException(error, request, response, correlationId);
+    }
+  }
+}
