@@ -65,13 +65,21 @@ export class ApiProcess {
     return { rssBytes: kib('VmRSS'), peakRssBytes: kib('VmHWM') };
   }
 
-  /** SIGTERM (the api's shutdown hooks run), SIGKILL if it is still there after 10 s. */
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+  /**
+   * SIGTERM (the api's shutdown hooks run), SIGKILL if it is still there after 10 s.
+   * @returns how it ended: its exit code, or the signal that ended it (SIGKILL: it hung)
+   */
+  async stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) {
+      return { code: this.child.exitCode, signal: this.child.signalCode };
+    }
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      this.child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
     const killTimer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
     this.child.kill('SIGTERM');
-    await exited;
+    const how = await exited;
     clearTimeout(killTimer);
+    return how;
   }
 }
