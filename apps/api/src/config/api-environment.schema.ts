@@ -73,6 +73,8 @@ export const apiEnvironmentSchema = awsEnvironmentSchema.extend({
         .number()
         .max(INLINE_UPLOAD_CAPACITY, `must be at most ${INLINE_UPLOAD_CAPACITY}: base64 plus the envelope must fit one 1 MiB Kinesis record`),
     ),
+  // Large uploads staged at once; each holds a 5 MiB part buffer, so 32 bound that to 160 MiB.
+  UPLOAD_MAX_CONCURRENT_STAGED: z.coerce.number().int().min(1).max(10_000).default(32),
   // How long a presigned upload URL stays valid (S3 allows up to 7 days).
   UPLOAD_PRESIGNED_URL_TTL_S: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(DEFAULT_UPLOAD_PRESIGNED_URL_TTL_S),
 });

@@ -19,6 +19,7 @@ export function apiConfigFrom(env: ApiEnvironment) {
     uploadsTable: env.UPLOADS_TABLE,
     uploadMaxBytes: env.UPLOAD_MAX_BYTES,
     uploadInlineMaxBytes: env.UPLOAD_INLINE_MAX_BYTES,
+    uploadMaxConcurrentStaged: env.UPLOAD_MAX_CONCURRENT_STAGED,
     presignedUrlTtlSeconds: env.UPLOAD_PRESIGNED_URL_TTL_S,
     cognito: {
       userPoolId: env.COGNITO_USER_POOL_ID,

@@ -9,6 +9,7 @@ import {
 import type { Request, Response } from 'express';
 import { ContractViolationError } from '@lib/contracts';
 import { KinesisPublishError, RecordTooLargeError } from '@lib/kinesis';
+import { StagingBusyError } from './intake/staging-busy.error';
 import { StagingUnavailableError } from './intake/staging-unavailable.error';
 import { UnreadableUploadError } from './intake/unreadable-upload.error';
 import { UnsupportedContentEncodingError } from './intake/unsupported-content-encoding.error';
@@ -29,7 +30,11 @@ export function uploadHttpException(error: unknown, request: Request, response: 
     logger.warn(`503 for upload (correlation ${correlationId}): ${error.name}: ${error.message}`);
     response.setHeader('Retry-After', '1');
     return new ServiceUnavailableException(
-      error instanceof KinesisPublishError ? 'The event stream is unavailable; retry shortly' : 'File storage is unavailable; retry shortly',
+      error instanceof KinesisPublishError
+        ? 'The event stream is unavailable; retry shortly'
+        : error instanceof StagingBusyError
+          ? 'Too many large uploads at once; retry shortly'
+          : 'File storage is unavailable; retry shortly',
     );
   }
   if (error instanceof UploadTooLargeError) return new PayloadTooLargeException(error.message);

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import type { ApiConfig } from '../../config';
 import type { IncomingObjectsStore, StagedObjectOwner } from '../staging/incoming-objects.store';
 import { FileIntake } from './file-intake';
+import { StagingBusyError } from './staging-busy.error';
 import { UnreadableUploadError } from './unreadable-upload.error';
 import { UploadTooLargeError } from './upload-too-large.error';
 
@@ -46,7 +47,7 @@ describe('FileIntake', () => {
 
   beforeEach(() => {
     incoming = new FakeIncomingObjects();
-    const config = { uploadMaxBytes: MAX, uploadInlineMaxBytes: INLINE_MAX } as ApiConfig;
+    const config = { uploadMaxBytes: MAX, uploadInlineMaxBytes: INLINE_MAX, uploadMaxConcurrentStaged: 1 } as ApiConfig;
     intake = new FileIntake(incoming as unknown as IncomingObjectsStore, config);
   });
 
@@ -104,5 +105,18 @@ describe('FileIntake', () => {
 
   it('reads an empty body as an empty inline file', async () => {
     await expect(receive(Readable.from([]))).resolves.toMatchObject({ size: 0, body: { kind: 'inline', bytes: Buffer.alloc(0) } });
+  });
+
+  it('refuses a large upload at once while UPLOAD_MAX_CONCURRENT_STAGED are being staged, and takes it again after', async () => {
+    const slow = new Readable({ read() {} });
+    slow.push(bytesOf(INLINE_MAX + 1));
+    const first = receive(slow);
+    await new Promise((r) => setImmediate(r)); // the first is staging now, waiting for more bytes
+    await expect(receive(chunkedBody(bytesOf(INLINE_MAX + 1)).stream)).rejects.toBeInstanceOf(StagingBusyError);
+    // An inline upload needs no slot.
+    await expect(receive(chunkedBody(bytesOf(10)).stream)).resolves.toMatchObject({ body: { kind: 'inline' } });
+    slow.push(null);
+    await expect(first).resolves.toMatchObject({ body: { kind: 'staged' } });
+    await expect(receive(chunkedBody(bytesOf(INLINE_MAX + 1)).stream)).resolves.toMatchObject({ body: { kind: 'staged' } });
   });
 });

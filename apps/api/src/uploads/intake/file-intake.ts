@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { apiConfig, type ApiConfig } from '../../config';
 import { IncomingObjectsStore } from '../staging/incoming-objects.store';
 import type { ReceivedFile } from './received-file';
+import { StagingBusyError } from './staging-busy.error';
 import { UnreadableUploadError } from './unreadable-upload.error';
 import type { UploadSource } from './upload-source';
 import { UploadTooLargeError } from './upload-too-large.error';
@@ -34,6 +35,9 @@ class UploadMeter {
  */
 @Injectable()
 export class FileIntake {
+  /** Staged uploads under way: each holds one part buffer, so their number bounds memory. */
+  private staging = 0;
+
   constructor(
     private readonly incoming: IncomingObjectsStore,
     @Inject(apiConfig.KEY) private readonly config: ApiConfig,
@@ -43,6 +47,7 @@ export class FileIntake {
    * @throws UploadTooLargeError past `UPLOAD_MAX_BYTES` (reading stops; a staged upload is aborted)
    * @throws UnreadableUploadError when the body breaks off
    * @throws StagingUnavailableError when S3 does not take a staged upload
+   * @throws StagingBusyError when `UPLOAD_MAX_CONCURRENT_STAGED` large uploads are under way
    */
   async receive(uploadId: string, ownerSub: string, source: UploadSource): Promise<ReceivedFile> {
     const meter = new UploadMeter(this.config.uploadMaxBytes);
@@ -59,7 +64,14 @@ export class FileIntake {
       head.push(chunk);
       if (meter.size > this.config.uploadInlineMaxBytes) break;
     }
-    const { etag } = await this.incoming.stream({ uploadId, ownerSub }, remainingBytes(head, chunks, meter), source.contentType);
+    if (this.staging >= this.config.uploadMaxConcurrentStaged) throw new StagingBusyError(this.config.uploadMaxConcurrentStaged);
+    this.staging++;
+    let etag: string | undefined;
+    try {
+      ({ etag } = await this.incoming.stream({ uploadId, ownerSub }, remainingBytes(head, chunks, meter), source.contentType));
+    } finally {
+      this.staging--;
+    }
     const key = IncomingObjectsStore.keyOf(uploadId);
     return { size: meter.size, sha256: meter.sha256(), body: { kind: 'staged', key, ...(etag === undefined ? {} : { etag }) } };
   }

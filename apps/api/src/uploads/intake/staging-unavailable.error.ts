@@ -3,7 +3,7 @@
  * trouble, not the client's, answered with 503 and `Retry-After` like a stream outage.
  */
 export class StagingUnavailableError extends Error {
-  override readonly name = 'StagingUnavailableError';
+  override readonly name: string = 'StagingUnavailableError';
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
