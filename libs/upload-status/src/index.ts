@@ -2,4 +2,4 @@ export * from './upload-record';
 export * from './upload-status.repository';
 export * from './upload-status.module';
 export * from './upload-facts';
-export * from './pending-upload.batcher';
+export * from './upload-status.batcher';

@@ -1,6 +1,6 @@
 import { DynamicModule, Module, type FactoryProvider, type ModuleMetadata } from '@nestjs/common';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { PendingUploadBatcher } from './pending-upload.batcher';
+import { UploadStatusBatcher } from './upload-status.batcher';
 import { UPLOAD_STATUS_TABLE, UploadStatusRepository } from './upload-status.repository';
 
 export interface UploadStatusModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
@@ -19,12 +19,12 @@ export class UploadStatusModule {
         { provide: UPLOAD_STATUS_TABLE, inject: options.inject ?? [], useFactory: options.useFactory },
         UploadStatusRepository,
         {
-          provide: PendingUploadBatcher,
+          provide: UploadStatusBatcher,
           inject: [DynamoDBDocumentClient, UPLOAD_STATUS_TABLE],
-          useFactory: (dynamodb: DynamoDBDocumentClient, table: string) => new PendingUploadBatcher(dynamodb, table),
+          useFactory: (dynamodb: DynamoDBDocumentClient, table: string) => new UploadStatusBatcher(dynamodb, table),
         },
       ],
-      exports: [UploadStatusRepository, PendingUploadBatcher],
+      exports: [UploadStatusRepository, UploadStatusBatcher],
     };
   }
 }

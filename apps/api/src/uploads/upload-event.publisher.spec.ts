@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { of, throwError, type Observable } from 'rxjs';
 import type { FileUploadedV1 } from '@lib/contracts';
 import { KinesisPublishError, type ClientKinesis, type KinesisRecord } from '@lib/kinesis';
-import type { PendingUploadBatcher, UploadStatusRepository } from '@lib/upload-status';
+import type { UploadStatusBatcher, UploadStatusRepository } from '@lib/upload-status';
 import type { ApiConfig } from '../config';
 import { UploadEventPublisher } from './upload-event.publisher';
 
@@ -22,7 +22,7 @@ function eventOf(): FileUploadedV1 {
 function publisherWith(partitionKey: 'upload-id' | 'owner', emit: (pattern: string, record: unknown) => Observable<unknown>) {
   const steps: string[] = [];
   const events = { emit: jest.fn((pattern, record) => (steps.push('emit'), emit(pattern, record))) } as unknown as ClientKinesis;
-  const pendingWrites = { write: jest.fn(async () => void steps.push('batched pending')) } as unknown as PendingUploadBatcher;
+  const pendingWrites = { write: jest.fn(async () => void steps.push('batched pending')) } as unknown as UploadStatusBatcher;
   const statuses = {
     recordPending: jest.fn(async () => (steps.push('conditional pending'), true)),
     withdrawPending: jest.fn(async () => (steps.push('withdraw'), true)),

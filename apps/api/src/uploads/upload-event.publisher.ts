@@ -8,7 +8,7 @@ import {
   type FileUploadedV1,
 } from '@lib/contracts';
 import { ClientKinesis, KinesisRecordBuilder } from '@lib/kinesis';
-import { PendingUploadBatcher, UploadStatusRepository, uploadFactsFrom } from '@lib/upload-status';
+import { UploadStatusBatcher, UploadStatusRepository, uploadFactsFrom } from '@lib/upload-status';
 import { apiConfig, type ApiConfig } from '../config';
 import type { AcceptedUpload } from './accepted-upload';
 
@@ -17,7 +17,7 @@ import type { AcceptedUpload } from './accepted-upload';
  *
  * 1. `pending` is written *before* the event exists, so no worker can have written a later
  *    status yet. For a brand-new id the write needs no condition and shares `BatchWriteItem`
- *    calls with other uploads (`PendingUploadBatcher`); an id that may have been published
+ *    calls with other uploads (`UploadStatusBatcher`); an id that may have been published
  *    before (a presigned upload completed twice) gets the conditional, never-overwriting put.
  *    A failed write is logged, not fatal: the worker writes the whole record when it stores.
  * 2. The event is emitted; the promise settles once Kinesis holds it (or it is given up).
@@ -30,7 +30,7 @@ export class UploadEventPublisher {
 
   constructor(
     private readonly events: ClientKinesis,
-    private readonly pendingWrites: PendingUploadBatcher,
+    private readonly pendingWrites: UploadStatusBatcher,
     private readonly statuses: UploadStatusRepository,
     @Inject(apiConfig.KEY) private readonly config: ApiConfig,
   ) {}
@@ -62,7 +62,7 @@ export class UploadEventPublisher {
   private async recordPending(event: FileUploadedV1, newUpload: boolean): Promise<void> {
     const facts = uploadFactsFrom(event, new Date().toISOString());
     try {
-      if (newUpload) await this.pendingWrites.write(facts);
+      if (newUpload) await this.pendingWrites.write(facts, 'pending');
       else await this.statuses.recordPending(facts);
     } catch (error) {
       this.logger.warn(`upload ${event.id}: pending status not written (the worker's will be): ${String(error)}`);

@@ -1,3 +1,4 @@
+import { DeadlineExceededError, QueueFullError } from '@lib/group-commit';
 import { KinesisRetriableException } from '@lib/kinesis';
 
 /** Error names AWS uses for throttling, whatever HTTP status carries them. */
@@ -46,6 +47,8 @@ interface AwsErrorShape {
  */
 export function isDependencyOutage(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
+  // A batched write retried until its deadline (throttling, outage), or a full write queue.
+  if (error instanceof DeadlineExceededError || error instanceof QueueFullError) return true;
   const { name, code, $metadata } = error as AwsErrorShape;
   if (name !== undefined && THROTTLING.has(name)) return true;
   const status = $metadata?.httpStatusCode;

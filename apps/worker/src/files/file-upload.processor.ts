@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { FileUploadedV1 } from '@lib/contracts';
-import { UploadStatusRepository } from '@lib/upload-status';
+import { UploadStatusBatcher } from '@lib/upload-status';
 import { callDependency } from '../aws/dependency-outage';
 import { decodeFileBody } from './file-body.decoder';
 import { FileStorage } from './file.storage';
@@ -18,7 +18,8 @@ export class FileUploadProcessor {
   constructor(
     private readonly storage: FileStorage,
     private readonly staged: StagedFileMover,
-    private readonly statuses: UploadStatusRepository,
+    /** `stored` is the highest status: its write needs no condition, so writes share batches. */
+    private readonly statuses: UploadStatusBatcher,
   ) {}
 
   /**
@@ -36,7 +37,7 @@ export class FileUploadProcessor {
       await callDependency('S3 PutObject', () => this.storage.put(event, bytes));
     }
     await callDependency('DynamoDB upload status', () =>
-      this.statuses.recordStored(uploadFactsFrom(event, acceptedAt)),
+      this.statuses.write(uploadFactsFrom(event, acceptedAt), 'stored'),
     );
   }
 }

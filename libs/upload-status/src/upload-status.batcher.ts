@@ -7,12 +7,12 @@ import { STATUS_RANK, type UploadFacts, type UploadRecord } from './upload-recor
 const BATCH_WRITE_MAX_ITEMS = 25;
 const BATCH_WRITE_MAX_BYTES = 16 * 1024 * 1024;
 
-/** Tuning of {@link PendingUploadBatcher}; defaults suit an api. */
-export interface PendingUploadBatcherOptions {
+/** Tuning of {@link UploadStatusBatcher}; defaults suit an api. */
+export interface UploadStatusBatcherOptions {
   /**
    * How long a write may take, retries included, in ms. Default 1000: the api writes pending
    * ahead of publishing and carries on without it, so a DynamoDB outage must cost each upload
-   * little time.
+   * little time; the worker retries a record whose status was not written.
    */
   deadlineMs?: number;
   /** Writes held before new ones are refused at once. Default 10,000. */
@@ -20,22 +20,27 @@ export interface PendingUploadBatcherOptions {
 }
 
 /**
- * Writes `pending` items for brand-new uploads in `BatchWriteItem` calls (group commit: one
- * call carries every upload that arrived while the previous call was in flight), so an api
- * under load pays one DynamoDB round trip per batch, not per upload.
- *
- * `BatchWriteItem` takes no conditions, so this is only sound for an id nobody has seen yet:
- * the api writes `pending` *before* it publishes the event, when no worker can have written a
- * later status. Anything else (a second `complete` of a presigned upload) goes through the
- * repository's conditional `recordPending`.
+ * The statuses whose write needs no condition, and so can share `BatchWriteItem` calls:
+ * - `stored`, the highest rank: writing it can never move a status backwards;
+ * - `pending` for an id nobody has seen yet: the api writes it *before* it publishes the
+ *   event, when no worker can have written a later status. Anything else (a second
+ *   `complete` of a presigned upload) goes through the repository's conditional `recordPending`.
  */
-export class PendingUploadBatcher implements OnApplicationShutdown {
+export type BatchableStatus = 'pending' | 'stored';
+
+/**
+ * Writes whole status items in `BatchWriteItem` calls (group commit: one call carries every
+ * write that arrived while the previous call was in flight), so an api or a worker under load
+ * pays one DynamoDB round trip per batch, not per upload. `BatchWriteItem` takes no
+ * conditions: see {@link BatchableStatus} for when that is sound.
+ */
+export class UploadStatusBatcher implements OnApplicationShutdown {
   private readonly queue: GroupCommitQueue<UploadRecord, void>;
 
   constructor(
     private readonly dynamodb: DynamoDBDocumentClient,
     private readonly tableName: string,
-    options: PendingUploadBatcherOptions = {},
+    options: UploadStatusBatcherOptions = {},
   ) {
     this.queue = new GroupCommitQueue({
       maxBatchItems: BATCH_WRITE_MAX_ITEMS,
@@ -47,12 +52,12 @@ export class PendingUploadBatcher implements OnApplicationShutdown {
     });
   }
 
-  /** Resolves once the `pending` item is written. */
-  write(facts: UploadFacts): Promise<void> {
+  /** Resolves once the item is written. */
+  write(facts: UploadFacts, status: BatchableStatus): Promise<void> {
     const item: UploadRecord = {
       ...facts,
-      status: 'pending',
-      status_rank: STATUS_RANK.pending,
+      status,
+      status_rank: STATUS_RANK[status],
       updated_at: new Date().toISOString(),
     };
     // An item's size in DynamoDB is close to its JSON length; only the batch limit uses it.

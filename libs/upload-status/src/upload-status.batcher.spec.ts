@@ -1,7 +1,7 @@
 import { mockClient } from 'aws-sdk-client-mock';
 import { BatchWriteCommand, DynamoDBDocumentClient, type BatchWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { PendingUploadBatcher } from './pending-upload.batcher';
+import { UploadStatusBatcher } from './upload-status.batcher';
 import type { UploadFacts } from './upload-record';
 
 const factsFor = (n: number): UploadFacts => ({
@@ -18,7 +18,7 @@ const factsFor = (n: number): UploadFacts => ({
 const idsOf = (input: BatchWriteCommandInput) =>
   (input.RequestItems?.['file-uploads'] ?? []).map((r) => r.PutRequest?.Item?.id as string);
 
-describe('PendingUploadBatcher', () => {
+describe('UploadStatusBatcher', () => {
   const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
   const mock = mockClient(doc);
 
@@ -26,8 +26,8 @@ describe('PendingUploadBatcher', () => {
 
   it('writes whole pending items, at most 25 per BatchWriteItem call', async () => {
     mock.on(BatchWriteCommand).resolves({});
-    const batcher = new PendingUploadBatcher(doc, 'file-uploads');
-    await Promise.all(Array.from({ length: 60 }, (_, i) => batcher.write(factsFor(i))));
+    const batcher = new UploadStatusBatcher(doc, 'file-uploads');
+    await Promise.all(Array.from({ length: 60 }, (_, i) => batcher.write(factsFor(i), 'pending')));
 
     const calls = mock.commandCalls(BatchWriteCommand).map((c) => c.args[0].input);
     expect(Math.max(...calls.map((input) => idsOf(input).length))).toBeLessThanOrEqual(25);
@@ -49,9 +49,9 @@ describe('PendingUploadBatcher', () => {
       const [, second] = requests;
       return { UnprocessedItems: { 'file-uploads': [second] } };
     });
-    const batcher = new PendingUploadBatcher(doc, 'file-uploads');
-    const blocker = batcher.write(factsFor(0));
-    const writes = [batcher.write(factsFor(1)), batcher.write(factsFor(2))];
+    const batcher = new UploadStatusBatcher(doc, 'file-uploads');
+    const blocker = batcher.write(factsFor(0), 'pending');
+    const writes = [batcher.write(factsFor(1), 'pending'), batcher.write(factsFor(2), 'pending')];
     await Promise.all([blocker, ...writes]);
     const calls = mock.commandCalls(BatchWriteCommand).map((c) => idsOf(c.args[0].input));
     const firstOfTwo = calls.findIndex((ids) => ids.length === 2);
@@ -64,8 +64,15 @@ describe('PendingUploadBatcher', () => {
       $metadata: { httpStatusCode: 400 },
     });
     mock.on(BatchWriteCommand).rejects(missing);
-    const batcher = new PendingUploadBatcher(doc, 'file-uploads');
-    await expect(batcher.write(factsFor(1))).rejects.toThrow('Requested resource not found');
+    const batcher = new UploadStatusBatcher(doc, 'file-uploads');
+    await expect(batcher.write(factsFor(1), 'pending')).rejects.toThrow('Requested resource not found');
     expect(mock.commandCalls(BatchWriteCommand)).toHaveLength(1);
+  });
+
+  it('writes stored items the same way (the highest status needs no condition)', async () => {
+    mock.on(BatchWriteCommand).resolves({});
+    await new UploadStatusBatcher(doc, 'file-uploads').write(factsFor(7), 'stored');
+    const item = mock.commandCalls(BatchWriteCommand)[0].args[0].input.RequestItems!['file-uploads'][0].PutRequest!.Item;
+    expect(item).toMatchObject({ ...factsFor(7), status: 'stored', status_rank: 2 });
   });
 });
