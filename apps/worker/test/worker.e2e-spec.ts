@@ -144,6 +144,28 @@ describe('worker (local Kinesis → S3)', () => {
     }
   });
 
+  it('reports its leases and the lag of each shard on /health/ready, and liveness on /health', async () => {
+    const worker = await startWorker('worker-health');
+    try {
+      const url = await worker.getUrl();
+      const ready = await waitFor(
+        async () => {
+          const res = await fetch(`${url}/health/ready`);
+          const body = (await res.json()) as { details: { transport: { leases: number; shards: Array<{ shardId: string; lagMs: number | null }> } } };
+          return res.status === 200 && body.details.transport.leases === 4 && body.details.transport.shards.every((s) => s.lagMs !== null) ? body : undefined;
+        },
+        { timeoutMs: 20_000, description: 'four leases held and read' },
+      );
+      expect(ready.details.transport).toMatchObject({ status: 'up', transport: 'connected', leases: 4 });
+      expect(ready.details.transport.shards.map((s) => s.shardId).sort()).toHaveLength(4);
+      const live = await fetch(`${url}/health`);
+      expect(live.status).toBe(200);
+      expect(await live.json()).toMatchObject({ status: 'ok', details: { transport: { status: 'up' } } });
+    } finally {
+      await worker.close();
+    }
+  });
+
   it('dead-letters an event whose bytes do not match its sha256 at once, keeping the reason, and marks the upload failed', async () => {
     const worker = await startWorker('worker-corrupt');
     try {

@@ -21,3 +21,4 @@ export * from './errors/kinesis-poison-record.exception';
 export * from './leases/replay';
 export { CHECKPOINT_TRIM_HORIZON, checkpointAtTimestamp } from './server/starting-point';
 export * from './aggregation/kpl-aggregation';
+export type { ShardState } from './server/shard.supervisor';

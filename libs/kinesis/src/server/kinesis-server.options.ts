@@ -69,6 +69,11 @@ export interface ServerKinesisOptions {
   checkpointIntervalMs?: number;
   /** On close or handoff, how long records already under way get to finish (ms). Default 10 000. */
   drainTimeoutMs?: number;
+  /**
+   * How long `close()` waits in all for the shards to stop (ms); past it the worker lets go and
+   * its leases expire. Keep it under the orchestrator's kill deadline (ECS: 30 s). Default 20 000.
+   */
+  shutdownTimeoutMs?: number;
   /** Backoff between retries of a record, a dead letter, or a failed AWS call. */
   retryBackoff?: BackoffOptions;
 }
@@ -90,6 +95,7 @@ export function resolveServerKinesisOptions(options: ServerKinesisOptions): Reso
     maxConcurrentRecordsPerShard: options.maxConcurrentRecordsPerShard ?? 1,
     checkpointIntervalMs: options.checkpointIntervalMs ?? 1_000,
     drainTimeoutMs: options.drainTimeoutMs ?? 10_000,
+    shutdownTimeoutMs: options.shutdownTimeoutMs ?? 20_000,
     retryBackoff: options.retryBackoff ?? {},
     leases: {
       ...options.leases,
@@ -118,6 +124,7 @@ export function resolveServerKinesisOptions(options: ServerKinesisOptions): Reso
   check(['dead-letter', 'skip'].includes(resolved.unknownPatternPolicy), 'unknownPatternPolicy must be "dead-letter" or "skip"');
   check(isWhole(resolved.checkpointIntervalMs, 0), 'checkpointIntervalMs must be a whole number ≥ 0');
   check(isWhole(resolved.drainTimeoutMs, 0), 'drainTimeoutMs must be a whole number ≥ 0');
+  check(isWhole(resolved.shutdownTimeoutMs, 0), 'shutdownTimeoutMs must be a whole number ≥ 0');
   return resolved;
 }
 

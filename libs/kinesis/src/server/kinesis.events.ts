@@ -8,6 +8,8 @@ export const KinesisStatus = {
   RECONNECTING: 'reconnecting',
   /** Not started, or closed. */
   DISCONNECTED: 'disconnected',
+  /** A shard's consumer crashed (a bug, not an outage): restart the worker. Final until then. */
+  CRASHED: 'crashed',
 } as const;
 export type KinesisStatus = (typeof KinesisStatus)[keyof typeof KinesisStatus];
 
@@ -21,6 +23,8 @@ export type KinesisEvents = {
   'shard-end': (shardId: string) => void;
   /** A record was durably dead-lettered (the shard moves on). */
   'dead-letter': (letter: DeadLetter) => void;
+  /** A shard's consumer crashed; its lease was given back. */
+  crashed: (shardId: string, error: unknown) => void;
   /** An AWS call failed and is being retried. */
   error: (error: unknown) => void;
 };

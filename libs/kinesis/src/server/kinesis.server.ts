@@ -18,7 +18,7 @@ import {
 } from './kinesis-server.options';
 import { RecordProcessor } from './record.processor';
 import { ShardConsumer } from './shard.consumer';
-import { ShardSupervisor } from './shard.supervisor';
+import { ShardSupervisor, type ShardState } from './shard.supervisor';
 
 /** Identifies the Kinesis transport, e.g. in `@EventPattern(pattern, KINESIS_TRANSPORT)`. */
 export const KINESIS_TRANSPORT = Symbol('KINESIS_TRANSPORT');
@@ -42,6 +42,7 @@ export class ServerKinesis
   protected override readonly logger = new Logger(ServerKinesis.name);
   private readonly emitter = new EventEmitter();
   private readonly troubled = new Set<string>();
+  private readonly crashes: Array<{ shardId: string; error: string; at: string }> = [];
   private supervisor?: ShardSupervisor;
   private closed?: Promise<void>;
 
@@ -97,6 +98,16 @@ export class ServerKinesis
     return this.supervisor?.heldShardIds ?? [];
   }
 
+  /** Each shard this worker reads, with how far behind its tip it is (for health and metrics). */
+  get shards(): ShardState[] {
+    return this.supervisor?.shardStates ?? [];
+  }
+
+  /** Consumers that crashed since start (a bug): a worker with any is not healthy. */
+  get crashedConsumers(): ReadonlyArray<{ shardId: string; error: string; at: string }> {
+    return this.crashes;
+  }
+
   /** @returns whether it worked; throws only for set-up errors. */
   private async firstSync(supervisor: ShardSupervisor): Promise<boolean> {
     try {
@@ -126,16 +137,23 @@ export class ServerKinesis
       takingStrategy: options.leases.takingStrategy,
       leaseDurationMs: options.leases.leaseDurationMs,
       shardSyncIntervalMs: options.shardSyncIntervalMs,
-      createConsumer: (lease) => this.createConsumer(lease, options, base),
+      shutdownTimeoutMs: options.shutdownTimeoutMs,
+      createConsumer: (lease, onProgress) => this.createConsumer(lease, onProgress, options, base),
       onHealth: (component, healthy) => this.health(component, healthy),
       onLeaseAcquired: (shardId) => this.emit('lease-acquired', shardId),
       onLeaseLost: (shardId) => this.emit('lease-lost', shardId),
       onShardEnd: (shardId) => this.emit('shard-end', shardId),
+      onCrash: (shardId, error) => {
+        this.crashes.push({ shardId, error: describeError(error), at: new Date(this.clock.now()).toISOString() });
+        this.emit('crashed', shardId, error);
+        this._status$.next(KinesisStatus.CRASHED);
+      },
     });
   }
 
   private createConsumer(
     lease: HeldLease,
+    onProgress: (lagMs: number) => void,
     options: ResolvedServerKinesisOptions,
     base: { backoff: Backoff; clock: Clock; logger: Logger; streamName: string },
   ): ShardConsumer {
@@ -161,6 +179,7 @@ export class ServerKinesis
       checkpointIntervalMs: options.checkpointIntervalMs,
       drainTimeoutMs: options.drainTimeoutMs,
       onHealth: (healthy, error) => this.health(`shard:${lease.shardId}`, healthy, error),
+      onProgress,
     });
   }
 
@@ -195,7 +214,7 @@ export class ServerKinesis
     if (healthy) this.troubled.delete(component);
     else this.troubled.add(component);
     if (error !== undefined) this.emit('error', error);
-    if (this.closed) return;
+    if (this.closed || this.crashes.length > 0) return;
     this._status$.next(this.troubled.size > 0 ? KinesisStatus.RECONNECTING : KinesisStatus.CONNECTED);
   }
 

@@ -40,6 +40,8 @@ export interface ShardConsumerDeps {
   logger: LoggerService;
   /** Told after each failed and each successful AWS call, for the server's status. */
   onHealth?(healthy: boolean, error?: unknown): void;
+  /** Told after each GetRecords how far behind the shard's tip the reader is, in ms. */
+  onProgress?(lagMs: number): void;
 }
 
 /**
@@ -64,6 +66,7 @@ export class ShardConsumer {
       try {
         const page = await this.read(signal);
         this.healthy();
+        this.deps.onProgress?.(this.lagOf(page));
         if (!(await this.handleAll(page, signal))) return 'stopped';
         if (!page.NextShardIterator) {
           await this.checkpoint(SHARD_END, signal);
@@ -147,6 +150,17 @@ export class ShardConsumer {
         await this.deps.clock.sleep(this.deps.backoff.delay(retry), signal);
       }
     }
+  }
+
+  /**
+   * How far behind the tip this page is: Kinesis' `MillisBehindLatest` when it reports one;
+   * otherwise (kinesalite always says 0) the age of the page's oldest record, and 0 for an
+   * empty page (caught up).
+   */
+  private lagOf(page: GetRecordsCommandOutput): number {
+    if (page.MillisBehindLatest) return page.MillisBehindLatest;
+    const oldest = page.Records?.[0]?.ApproximateArrivalTimestamp;
+    return oldest ? Math.max(0, this.deps.clock.now() - oldest.getTime()) : 0;
   }
 
   private healthy(): void {

@@ -18,7 +18,9 @@ export interface ShardSupervisorDeps {
   takingStrategy: LeaseTakingStrategy;
   leaseDurationMs: number;
   shardSyncIntervalMs: number;
-  createConsumer(lease: HeldLease): ShardConsumer;
+  /** How long `stop()` waits for in-flight handlers. */
+  shutdownTimeoutMs: number;
+  createConsumer(lease: HeldLease, onProgress: (lagMs: number) => void): ShardConsumer;
   backoff: Backoff;
   clock: Clock;
   logger: LoggerService;
@@ -26,10 +28,22 @@ export interface ShardSupervisorDeps {
   onLeaseAcquired(shardId: string): void;
   onLeaseLost(shardId: string): void;
   onShardEnd(shardId: string): void;
+  /** A consumer failed in a way it could not handle (a bug): loud, never an idle look-alike. */
+  onCrash(shardId: string, error: unknown): void;
+}
+
+/** What this worker does with one shard, for health endpoints and metrics. */
+export interface ShardState {
+  shardId: string;
+  /** How far behind the shard's tip the last read was, in ms (undefined before the first read). */
+  lagMs?: number;
+  /** The lease's checkpoint as this worker last wrote or read it. */
+  checkpoint?: string;
 }
 
 interface RunningShard {
   lease: HeldLease;
+  lagMs?: number;
   /** Replaced after a reset, when the consumer runs again. */
   controller: AbortController;
   lost: boolean;
@@ -57,6 +71,14 @@ export class ShardSupervisor {
 
   get heldShardIds(): string[] {
     return [...this.running.keys()];
+  }
+
+  get shardStates(): ShardState[] {
+    return [...this.running.values()].map((shard) => ({
+      shardId: shard.lease.shardId,
+      lagMs: shard.lagMs,
+      checkpoint: shard.lease.checkpointValue,
+    }));
   }
 
   /**
@@ -96,13 +118,24 @@ export class ShardSupervisor {
     }
   }
 
-  /** Stops every consumer (in-flight handlers finish and checkpoint), then releases leases. */
+  /**
+   * Stops every consumer (in-flight handlers finish and checkpoint), then releases leases.
+   * Waits at most `shutdownTimeoutMs` for handlers: a hung one is left behind (its lease is
+   * no longer renewed, so it expires and another worker takes over) rather than holding the
+   * process past its orchestrator's kill deadline.
+   */
   async stop(): Promise<void> {
     this.closing = true;
     this.syncStop.abort();
     await this.loops[0];
     for (const shard of this.running.values()) shard.controller.abort();
-    await Promise.all([...this.running.values()].map((shard) => shard.done));
+    const stopped = Promise.all([...this.running.values()].map((shard) => shard.done)).then(() => true);
+    const timeUp = new AbortController();
+    const inTime = await Promise.race([stopped, this.deps.clock.sleep(this.deps.shutdownTimeoutMs, timeUp.signal).then(() => false)]);
+    timeUp.abort();
+    if (!inTime) {
+      this.deps.logger.warn(`stopped waiting for ${this.heldShardIds.join(', ')} after ${this.deps.shutdownTimeoutMs} ms; their leases will expire`);
+    }
     this.renewStop.abort();
     await Promise.all(this.loops);
   }
@@ -129,9 +162,7 @@ export class ShardSupervisor {
     const shard: RunningShard = { lease, controller, lost: false, handingOver: false, resetting: false, done: Promise.resolve() };
     this.running.set(lease.shardId, shard);
     this.deps.onLeaseAcquired(lease.shardId);
-    shard.done = this.consume(shard).catch((error) =>
-      this.deps.logger.error(`${lease.shardId}: consumer crashed: ${describeError(error)}`),
-    );
+    shard.done = this.consume(shard).catch((error) => this.crashed(shard, error));
   }
 
   /** Runs the shard's consumer; after an operator's reset (replay), runs it again from there. */
@@ -148,7 +179,7 @@ export class ShardSupervisor {
           this.deps.logger.warn(`${shard.lease.shardId}: replay reset not applied yet: ${describeError(error)}`);
         }
       }
-      const exit = await this.deps.createConsumer(shard.lease).run(shard.controller.signal);
+      const exit = await this.deps.createConsumer(shard.lease, (lagMs) => (shard.lagMs = lagMs)).run(shard.controller.signal);
       if (shard.resetting && exit === 'stopped' && !shard.lost && !this.closing) {
         shard.resetting = false;
         shard.controller = new AbortController();
@@ -156,6 +187,18 @@ export class ShardSupervisor {
       }
       return this.finish(shard, exit);
     }
+  }
+
+  /**
+   * A consumer threw instead of returning (a bug, not an outage: those are waited out).
+   * Its lease is given back so the shard does not stall behind a renewed lease, and the
+   * server is told, so health turns red rather than the worker idling as if all were well.
+   */
+  private async crashed(shard: RunningShard, error: unknown): Promise<void> {
+    this.deps.logger.error(`${shard.lease.shardId}: consumer crashed: ${describeError(error)}`);
+    await this.releaseQuietly(shard.lease);
+    this.running.delete(shard.lease.shardId);
+    this.deps.onCrash(shard.lease.shardId, error);
   }
 
   private async finish(shard: RunningShard, exit: ShardExit): Promise<void> {
