@@ -22,3 +22,4 @@ export * from './leases/replay';
 export { CHECKPOINT_TRIM_HORIZON, checkpointAtTimestamp } from './server/starting-point';
 export * from './aggregation/kpl-aggregation';
 export type { ShardState } from './server/shard.supervisor';
+export * from './lambda/kinesis-lambda.server';

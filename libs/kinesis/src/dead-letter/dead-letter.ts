@@ -1,4 +1,6 @@
+import type { UserRecord } from '../aggregation/user-records';
 import type { KinesisPacket } from '../kinesis-packet';
+import { describeError } from '../server/aws-errors';
 
 /** Why a record was set aside: a short, stable code to filter on. */
 export type DeadLetterReason =
@@ -42,4 +44,37 @@ export interface DeadLetter {
  */
 export interface DeadLetterSink {
   send(letter: DeadLetter): Promise<void>;
+}
+
+/** Everything a dead letter is made of: where the record was, and why it is set aside. */
+export interface DeadLetterCause {
+  streamName: string;
+  shardId: string;
+  record: UserRecord;
+  reason: DeadLetterReason;
+  attempts: number;
+  error: unknown;
+  /** The decoded packet, when the bytes were one. */
+  packet?: KinesisPacket;
+  /** When it is dead-lettered (epoch ms). */
+  at: number;
+}
+
+/** The letter for a record, from either transport (containers or Lambda). */
+export function deadLetterOf(cause: DeadLetterCause): DeadLetter {
+  const { record } = cause;
+  return {
+    stream: cause.streamName,
+    shard_id: cause.shardId,
+    sequence_number: record.SequenceNumber ?? '',
+    ...(record.subSequenceNumber !== undefined ? { sub_sequence_number: record.subSequenceNumber } : {}),
+    partition_key: record.PartitionKey ?? '',
+    arrival_time: (record.ApproximateArrivalTimestamp ?? new Date(0)).toISOString(),
+    attempts: cause.attempts,
+    reason: cause.reason,
+    last_error: describeError(cause.error),
+    data_base64: Buffer.from(record.Data ?? new Uint8Array()).toString('base64'),
+    ...(cause.packet ? { packet: cause.packet } : {}),
+    dead_lettered_at: new Date(cause.at).toISOString(),
+  };
 }

@@ -1,16 +1,13 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { Logger } from '@nestjs/common';
-import { Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
 import { EventEmitter } from 'node:events';
-import { lastValueFrom } from 'rxjs';
-import type { KinesisContext } from '../ctx-host/kinesis.context';
 import type { HeldLease } from '../leases/held.lease';
 import { LeaseManager } from '../leases/lease.manager';
-import type { KinesisPacket } from '../kinesis-packet';
 import { describeError, isMissingResource } from './aws-errors';
 import { Backoff } from '@lib/group-commit';
 import { systemClock, type Clock } from './clock';
-import { KinesisEvents, KinesisStatus } from './kinesis.events';
+import { KinesisStatus, type KinesisEvents } from './kinesis.events';
+import { KinesisHandlersServer } from './kinesis-handlers.server';
 import {
   resolveServerKinesisOptions,
   type ResolvedServerKinesisOptions,
@@ -20,8 +17,7 @@ import { RecordProcessor } from './record.processor';
 import { ShardConsumer } from './shard.consumer';
 import { ShardSupervisor, type ShardState } from './shard.supervisor';
 
-/** Identifies the Kinesis transport, e.g. in `@EventPattern(pattern, KINESIS_TRANSPORT)`. */
-export const KINESIS_TRANSPORT = Symbol('KINESIS_TRANSPORT');
+export { KINESIS_TRANSPORT } from './kinesis-handlers.server';
 
 /**
  * A Nest transport strategy that reads a Kinesis stream: each shard this worker leases is
@@ -34,11 +30,7 @@ export const KINESIS_TRANSPORT = Symbol('KINESIS_TRANSPORT');
  * await app.listen();
  * ```
  */
-export class ServerKinesis
-  extends Server<KinesisEvents, KinesisStatus>
-  implements CustomTransportStrategy
-{
-  override readonly transportId = KINESIS_TRANSPORT;
+export class ServerKinesis extends KinesisHandlersServer {
   protected override readonly logger = new Logger(ServerKinesis.name);
   private readonly emitter = new EventEmitter();
   private readonly troubled = new Set<string>();
@@ -160,7 +152,7 @@ export class ServerKinesis
     const processor = new RecordProcessor({
       ...base,
       shardId: lease.shardId,
-      hasHandler: (pattern) => this.getHandlerByPattern(pattern) !== null,
+      hasHandler: (pattern) => this.hasHandler(pattern),
       dispatch: (packet, context) => this.dispatch(packet, context),
       deadLetters: options.deadLetters,
       maxAttempts: options.maxAttempts,
@@ -181,33 +173,6 @@ export class ServerKinesis
       onHealth: (healthy, error) => this.health(`shard:${lease.shardId}`, healthy, error),
       onProgress,
     });
-  }
-
-  /**
-   * Calls the handler inside Nest's processing hooks and settles when its result has: a
-   * Promise resolved, or an Observable completed (as ServerKafka does before committing).
-   */
-  private async dispatch(packet: KinesisPacket, context: KinesisContext): Promise<void> {
-    const handler = this.getHandlerByPattern(packet.pattern);
-    if (!handler) throw new Error(`no handler for pattern "${packet.pattern}"`);
-    let outcome: Promise<void> | undefined;
-    await new Promise<void>((started) => {
-      this.onProcessingStartHook(this.transportId, context, () => {
-        outcome = this.invoke(handler, packet, context);
-        started();
-        return outcome;
-      });
-    });
-    try {
-      await outcome;
-    } finally {
-      this.onProcessingEndHook?.(this.transportId, context);
-    }
-  }
-
-  private async invoke(handler: MessageHandler, packet: KinesisPacket, context: KinesisContext): Promise<void> {
-    const result$ = this.transformToObservable(await handler(packet.data, context));
-    await lastValueFrom(result$, { defaultValue: undefined });
   }
 
   private health(component: string, healthy: boolean, error?: unknown): void {

@@ -1,7 +1,7 @@
 import type { UserRecord } from '../aggregation/user-records';
 import type { LoggerService } from '@nestjs/common';
 import { KinesisContext } from '../ctx-host/kinesis.context';
-import type { DeadLetter, DeadLetterReason, DeadLetterSink } from '../dead-letter/dead-letter';
+import { deadLetterOf, type DeadLetter, type DeadLetterReason, type DeadLetterSink } from '../dead-letter/dead-letter';
 import { KinesisPoisonRecordException } from '../errors/kinesis-poison-record.exception';
 import { KinesisRetriableException } from '../errors/kinesis-retriable.exception';
 import type { KinesisPacket } from '../kinesis-packet';
@@ -126,20 +126,7 @@ export class RecordProcessor {
     record: UserRecord,
     why: { reason: DeadLetterReason; attempts: number; error: unknown; packet?: KinesisPacket },
   ): DeadLetter {
-    return {
-      stream: this.deps.streamName,
-      shard_id: this.deps.shardId,
-      sequence_number: record.SequenceNumber ?? '',
-      ...(record.subSequenceNumber !== undefined ? { sub_sequence_number: record.subSequenceNumber } : {}),
-      partition_key: record.PartitionKey ?? '',
-      arrival_time: (record.ApproximateArrivalTimestamp ?? new Date(0)).toISOString(),
-      attempts: why.attempts,
-      reason: why.reason,
-      last_error: describeError(why.error),
-      data_base64: Buffer.from(record.Data ?? new Uint8Array()).toString('base64'),
-      ...(why.packet ? { packet: why.packet } : {}),
-      dead_lettered_at: new Date(this.deps.clock.now()).toISOString(),
-    };
+    return deadLetterOf({ streamName: this.deps.streamName, shardId: this.deps.shardId, record, ...why, at: this.deps.clock.now() });
   }
 
   private ageOf(record: UserRecord): number {

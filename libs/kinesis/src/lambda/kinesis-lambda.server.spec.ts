@@ -1,0 +1,121 @@
+import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+import { aggregate } from '../aggregation/kpl-aggregation';
+import type { KinesisContext } from '../ctx-host/kinesis.context';
+import type { DeadLetter } from '../dead-letter/dead-letter';
+import { KinesisPoisonRecordException } from '../errors/kinesis-poison-record.exception';
+import { KinesisRetriableException } from '../errors/kinesis-retriable.exception';
+import { encodePacket } from '../kinesis-packet.codec';
+import { KinesisLambdaServer } from './kinesis-lambda.server';
+
+const ARN = 'arn:aws:kinesis:us-east-1:123456789012:stream/file-events';
+const packet = (data: unknown, pattern = 'thing.happened') =>
+  encodePacket({ pattern, id: `e-${JSON.stringify(data)}`, occurred_at: '2026-11-27T00:00:00Z', headers: {}, data });
+
+function lambdaRecord(shard: number, seq: string, data: Uint8Array, partitionKey = `pk-${seq}`): KinesisStreamRecord {
+  return {
+    eventID: `shardId-00000000000${shard}:${seq}`,
+    eventSourceARN: ARN,
+    eventSource: 'aws:kinesis',
+    eventVersion: '1.0',
+    eventName: 'aws:kinesis:record',
+    invokeIdentityArn: 'arn:aws:iam::123456789012:role/worker',
+    awsRegion: 'us-east-1',
+    kinesis: {
+      kinesisSchemaVersion: '1.0',
+      partitionKey,
+      sequenceNumber: seq,
+      data: Buffer.from(data).toString('base64'),
+      approximateArrivalTimestamp: 1795755600.123,
+    },
+  };
+}
+
+function serverWith(handler: (data: { n: number }, context: KinesisContext) => Promise<void>, sinkFails = false) {
+  const letters: DeadLetter[] = [];
+  const server = new KinesisLambdaServer({
+    deadLetters: {
+      send: async (letter) => {
+        if (sinkFails) throw new Error('S3 down');
+        letters.push(letter);
+      },
+    },
+  });
+  server.addHandler('thing.happened', handler as never, true);
+  return { server, letters };
+}
+
+const event = (...records: KinesisStreamRecord[]): KinesisStreamEvent => ({ Records: records });
+
+describe('KinesisLambdaServer', () => {
+  it('hands records to their handler in shard order, with a full context', async () => {
+    const seen: string[] = [];
+    const { server } = serverWith(async (data, context) => {
+      seen.push(`${context.getShardId()}/${context.getSequenceNumber()}/${data.n}`);
+      expect(context.getStreamName()).toBe('file-events');
+      expect(context.getArrivalTime().toISOString()).toBe('2026-11-27T05:00:00.123Z');
+    });
+    const result = await server.handle(event(lambdaRecord(0, '1', packet({ n: 1 })), lambdaRecord(0, '2', packet({ n: 2 }))));
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(seen).toEqual(['shardId-000000000000/1/1', 'shardId-000000000000/2/2']);
+  });
+
+  it('reports a failing record and every later one of its shard; poison is dead-lettered and handled; other shards go on', async () => {
+    const handled: number[] = [];
+    const { server, letters } = serverWith(async (data) => {
+      if (data.n === 2) throw new KinesisRetriableException('S3 is down');
+      if (data.n === 5) throw new KinesisPoisonRecordException('sha256 mismatch');
+      handled.push(data.n);
+    });
+    const result = await server.handle(
+      event(
+        lambdaRecord(0, '1', packet({ n: 1 })),
+        lambdaRecord(1, '10', Buffer.from('not json')),
+        lambdaRecord(0, '2', packet({ n: 2 })),
+        lambdaRecord(1, '11', packet({ n: 5 })),
+        lambdaRecord(0, '3', packet({ n: 3 })),
+        lambdaRecord(1, '12', packet({ n: 6 })),
+      ),
+    );
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: '2' }, { itemIdentifier: '3' }]);
+    expect(handled.sort()).toEqual([1, 6]);
+    expect(letters.map((l) => [l.shard_id, l.sequence_number, l.reason])).toEqual([
+      ['shardId-000000000001', '10', 'malformed-record'],
+      ['shardId-000000000001', '11', 'handler-rejected'],
+    ]);
+  });
+
+  it('fails the record when its dead letter cannot be stored (Lambda retries it)', async () => {
+    const { server } = serverWith(async () => undefined, true);
+    const result = await server.handle(event(lambdaRecord(0, '1', Buffer.from('not json')), lambdaRecord(0, '2', packet({ n: 2 }))));
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: '1' }, { itemIdentifier: '2' }]);
+  });
+
+  it('opens KPL aggregates; a failure inside one reports the aggregate record', async () => {
+    const handled: Array<[number, number | undefined]> = [];
+    const { server } = serverWith(async (data, context) => {
+      if (data.n === 22) throw new Error('bug');
+      handled.push([data.n, context.getSubSequenceNumber()]);
+    });
+    const agg = aggregate([
+      { partitionKey: 'a', data: packet({ n: 21 }) },
+      { partitionKey: 'b', data: packet({ n: 22 }) },
+    ]);
+    const result = await server.handle(event(lambdaRecord(0, '7', agg), lambdaRecord(0, '8', packet({ n: 30 }))));
+    expect(handled).toEqual([[21, 0]]);
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: '7' }, { itemIdentifier: '8' }]);
+  });
+
+  it('dead-letters or skips a pattern nobody handles, as configured', async () => {
+    const { server, letters } = serverWith(async () => undefined);
+    const orphan = lambdaRecord(0, '1', packet({ n: 1 }, 'nobody.listens'));
+    expect(await server.handle(event(orphan))).toEqual({ batchItemFailures: [] });
+    expect(letters[0]).toMatchObject({ reason: 'no-handler' });
+    server.configure({ deadLetters: { send: async () => Promise.reject(new Error('unused')) }, unknownPatternPolicy: 'skip' });
+    expect(await server.handle(event(orphan))).toEqual({ batchItemFailures: [] });
+  });
+
+  it('says what is missing when used before configure()', async () => {
+    const server = new KinesisLambdaServer();
+    await expect(server.handle(event(lambdaRecord(0, '1', Buffer.from('x'))))).rejects.toThrow(/configure/);
+  });
+});
