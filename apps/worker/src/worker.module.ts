@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { AwsClientsModule, awsClientsOptionsFrom } from '@lib/aws';
 import { WorkerConfigModule, type WorkerEnvironmentOverrides } from './config/worker-config.module';
 import type { WorkerEnvironment } from './config/worker-environment.schema';
+import { DeadLettersModule } from './dead-letters/dead-letters.module';
 import { FilesModule } from './files/files.module';
 import { HealthModule } from './health/health.module';
 import { KinesisTransportModule } from './transport/kinesis-transport.module';
@@ -25,22 +26,35 @@ export class WorkerModule {
   static forRoot(options: WorkerModuleOptions = {}): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [
-        WorkerConfigModule.forRoot(options.environment),
-        AwsClientsModule.forRootAsync({
-          inject: [ConfigService],
-          useFactory: (config: ConfigService<WorkerEnvironment, true>) =>
-            awsClientsOptionsFrom({
-              AWS_REGION: config.get('AWS_REGION', { infer: true }),
-              AWS_ENDPOINT_URL_KINESIS: config.get('AWS_ENDPOINT_URL_KINESIS', { infer: true }),
-              AWS_ENDPOINT_URL_S3: config.get('AWS_ENDPOINT_URL_S3', { infer: true }),
-              AWS_ENDPOINT_URL_DYNAMODB: config.get('AWS_ENDPOINT_URL_DYNAMODB', { infer: true }),
-            }),
-        }),
-        KinesisTransportModule,
-        FilesModule,
-        HealthModule,
-      ],
+      imports: [...WorkerModule.core(options), KinesisTransportModule, FilesModule, HealthModule],
     };
+  }
+
+  /**
+   * The worker on AWS Lambda: the same handlers and dead letters, without the polling
+   * transport and its leases (the event source mapping reads the stream) nor the health
+   * endpoints (there is no HTTP server). See `lambda.ts`.
+   */
+  static forLambda(options: WorkerModuleOptions = {}): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [...WorkerModule.core(options), DeadLettersModule, FilesModule],
+    };
+  }
+
+  private static core(options: WorkerModuleOptions): DynamicModule[] {
+    return [
+      WorkerConfigModule.forRoot(options.environment),
+      AwsClientsModule.forRootAsync({
+        inject: [ConfigService],
+        useFactory: (config: ConfigService<WorkerEnvironment, true>) =>
+          awsClientsOptionsFrom({
+            AWS_REGION: config.get('AWS_REGION', { infer: true }),
+            AWS_ENDPOINT_URL_KINESIS: config.get('AWS_ENDPOINT_URL_KINESIS', { infer: true }),
+            AWS_ENDPOINT_URL_S3: config.get('AWS_ENDPOINT_URL_S3', { infer: true }),
+            AWS_ENDPOINT_URL_DYNAMODB: config.get('AWS_ENDPOINT_URL_DYNAMODB', { infer: true }),
+          }),
+      }),
+    ];
   }
 }

@@ -1,0 +1,85 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import type { KinesisStreamBatchResponse } from 'aws-lambda';
+import { e2eEnvironment } from '../../../test-kit';
+import { createStream, localKinesisClient, localS3Client } from '../../../test-kit/aws';
+import { readWholeStream } from '../../../test-kit/faulty-kinesis';
+import { httpApiEvent, kinesisEvent, restApiEvent } from '../../../test-kit/lambda/events';
+import { bundlePath, invokeBundle } from '../../../test-kit/lambda/invoke-bundle';
+
+interface ProxyResult {
+  statusCode: number;
+  body: string;
+  isBase64Encoded: boolean;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Issue 6: the bundled functions (dist/lambda/api, dist/lambda/worker), each invoked in a
+ * fresh process as Lambda's runtime would: uploads through API Gateway events (HTTP API and
+ * REST API, binary bodies) end as objects in the local S3 through a Kinesis event made of the
+ * records the api really put into the local stream.
+ */
+describe('the bundled Lambda functions: api → stream → worker → S3', () => {
+  const env = e2eEnvironment();
+  const streamName = `lambda-${randomUUID().slice(0, 8)}`;
+  const functionEnv = { ...env.appEnvironment, KINESIS_STREAM_NAME: streamName, NODE_ENV: 'production' };
+  const bearer = `Bearer ${env.users.demo.accessToken}`;
+  let kinesis: KinesisClient;
+  let s3: S3Client;
+
+  beforeAll(async () => {
+    kinesis = localKinesisClient(env);
+    s3 = localS3Client(env);
+    await createStream(env, streamName, 1);
+  });
+
+  afterAll(() => {
+    kinesis?.destroy();
+    s3?.destroy();
+  });
+
+  const invokeApi = (event: unknown) => invokeBundle<ProxyResult>(bundlePath('api'), event, functionEnv);
+  const objectBytes = async (key: string) =>
+    Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: env.bucket, Key: key }))).Body!.transformToByteArray());
+
+  it('stores binary uploads sent through an HTTP API and a REST API, and serves them back as binary', async () => {
+    const viaHttpApi = randomBytes(3000);
+    const viaRestApi = randomBytes(1500);
+    const http = await invokeApi(
+      httpApiEvent({ method: 'POST', path: '/uploads', headers: { authorization: bearer, 'content-type': 'application/octet-stream' }, query: { filename: 'a.bin' }, body: viaHttpApi }),
+    );
+    const rest = await invokeApi(
+      restApiEvent({ method: 'POST', path: '/uploads', headers: { Authorization: bearer, 'Content-Type': 'image/png' }, body: viaRestApi }),
+    );
+    expect(http.result.statusCode).toBe(202);
+    expect(rest.result.statusCode).toBe(202);
+    const uploads = [JSON.parse(http.result.body), JSON.parse(rest.result.body)] as Array<{ id: string; file_key: string }>;
+    expect(uploads[1].file_key).toMatch(/\.png$/);
+
+    // The api's 202 means the records are in the stream: hand them to the worker function.
+    const records = await readWholeStream(kinesis, streamName);
+    expect(records).toHaveLength(2);
+    const worker = await invokeBundle<KinesisStreamBatchResponse>(
+      bundlePath('worker'),
+      kinesisEvent(streamName, 'shardId-000000000000', records),
+      functionEnv,
+    );
+    expect(worker.result).toEqual({ batchItemFailures: [] });
+    expect((await objectBytes(uploads[0].file_key)).equals(viaHttpApi)).toBe(true);
+    expect((await objectBytes(uploads[1].file_key)).equals(viaRestApi)).toBe(true);
+
+    // And back through the api: the stored bytes, base64-encoded for API Gateway.
+    const content = await invokeApi(httpApiEvent({ method: 'GET', path: `/uploads/${uploads[0].id}/content`, headers: { authorization: bearer } }));
+    expect(content.result).toMatchObject({ statusCode: 200, isBase64Encoded: true });
+    expect(Buffer.from(content.result.body, 'base64').equals(viaHttpApi)).toBe(true);
+    console.info(`cold starts: api import ${Math.round(http.importMs)} ms + first invocation ${Math.round(http.invokeMs)} ms; worker ${Math.round(worker.importMs)} + ${Math.round(worker.invokeMs)} ms`);
+  });
+
+  it('answers 401 to a request without a token', async () => {
+    const res = await invokeApi(httpApiEvent({ method: 'POST', path: '/uploads', headers: { 'content-type': 'text/plain' }, body: Buffer.from('x') }));
+    expect(res.result.statusCode).toBe(401);
+    expect(res.result.headers?.['www-authenticate']).toBe('Bearer');
+  });
+});

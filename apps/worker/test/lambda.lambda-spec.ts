@@ -1,0 +1,73 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { PutRecordCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import type { KinesisStreamBatchResponse } from 'aws-lambda';
+import { FILE_UPLOADED, FILE_UPLOADED_VERSION, HEADER_PAYLOAD_VERSION, type FileUploadedV1 } from '@lib/contracts';
+import { encodePacket } from '@lib/kinesis';
+import { e2eEnvironment } from '../../../test-kit';
+import { createStream, localKinesisClient, localS3Client } from '../../../test-kit/aws';
+import { readWholeStream } from '../../../test-kit/faulty-kinesis';
+import { kinesisEvent } from '../../../test-kit/lambda/events';
+import { bundlePath, invokeBundle } from '../../../test-kit/lambda/invoke-bundle';
+
+/**
+ * Issue 6: the bundled worker function answers a batch with exactly the right
+ * batchItemFailures: a poison record is dead-lettered and counts as handled; a record that
+ * fails (here: DynamoDB unreachable, so its status cannot be written) is reported with every
+ * later record of its shard, so Lambda retries from there in order.
+ */
+describe('the bundled worker function: partial batch failures', () => {
+  const env = e2eEnvironment();
+  const streamName = `lambda-worker-${randomUUID().slice(0, 8)}`;
+  let kinesis: KinesisClient;
+  let s3: S3Client;
+
+  beforeAll(async () => {
+    kinesis = localKinesisClient(env);
+    s3 = localS3Client(env);
+    await createStream(env, streamName, 1);
+  });
+
+  afterAll(() => {
+    kinesis?.destroy();
+    s3?.destroy();
+  });
+
+  function fileUploaded(): Buffer {
+    const id = randomUUID();
+    const bytes = randomBytes(200);
+    const event: FileUploadedV1 = {
+      id,
+      file_key: `uploads/${id}.bin`,
+      owner: { sub: 'lambda-sub', username: 'demo@example.com' },
+      content_type: 'application/octet-stream',
+      size: bytes.length,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      body: { kind: 'inline', data_base64: bytes.toString('base64') },
+    };
+    return Buffer.from(
+      encodePacket({ pattern: FILE_UPLOADED, id: randomUUID(), occurred_at: new Date().toISOString(), headers: { [HEADER_PAYLOAD_VERSION]: FILE_UPLOADED_VERSION }, data: event }),
+    );
+  }
+
+  it('dead-letters the poison record and reports the failing record and all after it', async () => {
+    const put = (data: Buffer) => kinesis.send(new PutRecordCommand({ StreamName: streamName, PartitionKey: randomUUID(), Data: data }));
+    const poison = await put(Buffer.from('this is not json'));
+    const failing = await put(fileUploaded());
+    const after = await put(fileUploaded());
+    const records = await readWholeStream(kinesis, streamName);
+
+    const { result } = await invokeBundle<KinesisStreamBatchResponse>(bundlePath('worker'), kinesisEvent(streamName, poison.ShardId!, records), {
+      ...env.appEnvironment,
+      KINESIS_STREAM_NAME: streamName,
+      // DynamoDB unreachable: the files' stored status cannot be written, an outage → retry.
+      AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9',
+    });
+
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: failing.SequenceNumber }, { itemIdentifier: after.SequenceNumber }] });
+    const letter = JSON.parse(
+      await (await s3.send(new GetObjectCommand({ Bucket: env.bucket, Key: `dead-letter/${poison.ShardId}/${poison.SequenceNumber}.json` }))).Body!.transformToString(),
+    );
+    expect(letter).toMatchObject({ reason: 'malformed-record', stream: streamName, data_base64: Buffer.from('this is not json').toString('base64') });
+  });
+});

@@ -1,0 +1,61 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+const REPO_ROOT = join(__dirname, '..', '..');
+const RESULT_MARK = '__LAMBDA_RESULT__';
+
+/** Where `npm run bundle:lambda` puts a function's bundle. */
+export function bundlePath(fn: 'api' | 'worker'): string {
+  return join(REPO_ROOT, 'dist', 'lambda', fn, 'index.js');
+}
+
+/** What one invocation in a fresh process gave, and how long it took. */
+export interface BundleInvocation<R> {
+  result: R;
+  /** require() of the bundle, in ms. */
+  importMs: number;
+  /** The first invocation (which waits for the init that import started), in ms. */
+  invokeMs: number;
+  output: string;
+}
+
+/**
+ * Invokes a bundled handler the way Lambda's Node runtime does — `require` the bundle, call
+ * `handler(event, context)` — in a fresh process (a cold start), with `env` as its whole
+ * environment besides PATH.
+ */
+export function invokeBundle<R = unknown>(bundle: string, event: unknown, env: Record<string, string>): Promise<BundleInvocation<R>> {
+  const script = `
+    const t0 = process.hrtime.bigint();
+    const { handler } = require(${JSON.stringify(bundle)});
+    const t1 = process.hrtime.bigint();
+    let input = '';
+    process.stdin.on('data', (d) => (input += d)).on('end', async () => {
+      const context = { awsRequestId: 'test-request', functionName: process.env.AWS_LAMBDA_FUNCTION_NAME, getRemainingTimeInMillis: () => 30000 };
+      try {
+        const result = await handler(JSON.parse(input), context);
+        const t2 = process.hrtime.bigint();
+        process.stdout.write('\\n${RESULT_MARK}' + JSON.stringify({ result, importMs: Number(t1 - t0) / 1e6, invokeMs: Number(t2 - t1) / 1e6 }) + '\\n');
+        process.exit(0);
+      } catch (error) {
+        console.error('handler failed:', error);
+        process.exit(1);
+      }
+    });`;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', script], {
+      env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', AWS_LAMBDA_FUNCTION_NAME: 'test-function', ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const line = output.split('\n').find((l) => l.startsWith(RESULT_MARK));
+      if (code !== 0 || line === undefined) return reject(new Error(`invocation failed (exit ${code}):\n${output.slice(-4000)}`));
+      resolve({ ...JSON.parse(line.slice(RESULT_MARK.length)), output });
+    });
+    child.stdin.end(JSON.stringify(event));
+  });
+}
