@@ -22,7 +22,7 @@ module.exports = {
     {
       ...shared,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{apps,libs,tools,test-kit}/**/*.spec.ts'],
+      testMatch: ['<rootDir>/{apps,libs,tools,test-kit,bench}/**/*.spec.ts'],
       testPathIgnorePatterns: ['\\.e2e-spec\\.ts$', '\\.int-spec\\.ts$'],
     },
     {

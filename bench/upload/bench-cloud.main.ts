@@ -1,0 +1,49 @@
+// The local cloud of `npm run bench:upload`, in a process of its own (forked by
+// bench-cloud.process.ts with `-r ../auth/swc-register.js`): kinesalite and dynalite answer
+// thousands of calls per second during the run, and in the load generator's process they
+// would add their work to every latency it measures. Fresh data in a temp folder, free ports,
+// the streams the parent asks for, and a demo-user login; exits when the parent goes away.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLocalAwsClients } from '../../tools/local-cloud/local-aws.clients';
+import { startLocalCloud, type LocalCloud } from '../../tools/local-cloud/local-cloud';
+import { ensureStream } from '../../tools/local-cloud/local-cloud.seeder';
+import type { BenchCloudMessage } from './bench-cloud.messages';
+
+const SHARDS_PER_STREAM = 4;
+
+function send(message: BenchCloudMessage): void {
+  process.send?.(message);
+}
+
+async function main(): Promise<void> {
+  const streams = process.argv.slice(2);
+  const dir = await mkdtemp(join(tmpdir(), 'bench-upload-cloud-'));
+  let cloud: LocalCloud | undefined;
+  const stop = async () => {
+    await cloud?.stop();
+    await rm(dir, { recursive: true, force: true });
+    process.exit(0);
+  };
+  process.on('disconnect', () => void stop());
+  cloud = await startLocalCloud({ dir, ports: { kinesis: 0, s3: 0, dynamodb: 0, cognito: 0 } });
+  const { outputs } = cloud;
+  const clients = createLocalAwsClients(outputs.endpoints);
+  try {
+    for (const stream of streams) await ensureStream(clients.kinesis, stream, SHARDS_PER_STREAM);
+  } finally {
+    clients.destroy();
+  }
+  const tokens = await cloud.login(outputs.demoUser.username, outputs.demoUser.password);
+  void cloud.failure.then((error) => {
+    console.error(error.message);
+    process.exit(1);
+  });
+  send({ type: 'ready', outputs, accessToken: tokens.accessToken });
+}
+
+main().catch((error: unknown) => {
+  send({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+  process.exit(1);
+});

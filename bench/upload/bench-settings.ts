@@ -1,0 +1,42 @@
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+export const REPO_ROOT = resolve(__dirname, '..', '..');
+
+/** What one run of the upload benchmark does (command-line options, with their defaults). */
+export interface UploadBenchSettings {
+  durationSeconds: number;
+  warmupSeconds: number;
+  connections: number;
+  rounds: number;
+  /** Writes a V8 CPU profile of each server into the log folder (profiling slows them down). */
+  profile: boolean;
+  out: string;
+}
+
+export function settingsFromArgs(args: string[] = process.argv.slice(2)): UploadBenchSettings {
+  const { values } = parseArgs({
+    args,
+    options: {
+      duration: { type: 'string', default: '10' },
+      warmup: { type: 'string', default: '3' },
+      connections: { type: 'string', default: '32' },
+      rounds: { type: 'string', default: '3' },
+      profile: { type: 'boolean', default: false },
+      out: { type: 'string', default: join(REPO_ROOT, 'bench', 'results') },
+    },
+  });
+  const positive = (name: 'duration' | 'warmup' | 'connections' | 'rounds') => {
+    const value = Number(values[name]);
+    if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
+    return value;
+  };
+  return {
+    durationSeconds: positive('duration'),
+    warmupSeconds: positive('warmup'),
+    connections: positive('connections'),
+    rounds: positive('rounds'),
+    profile: values.profile ?? false,
+    out: resolve(values.out!),
+  };
+}
