@@ -89,64 +89,35 @@ export class LeaseManager {
    * of two workers racing for it exactly one wins; the loser gets `undefined`.
    */
   async take(seen: Lease): Promise<Lease | undefined> {
-    try {
-      return await this.write(seen, 'SET #owner = :me, #counter = :next, #expires = :expires REMOVE #pending', {
-        condition: '#counter = :seen',
-        values: { ':me': this.workerId, ':seen': seen.counter },
-      });
-    } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw error;
-    }
+    const item = await this.update(seen, 'SET #owner = :me, #counter = :next, #expires = :expires REMOVE #pending', '#counter = :seen', {
+      ':me': this.workerId,
+      ':seen': seen.counter,
+      ...this.bumped(seen),
+    });
+    return item && toLease(item);
   }
 
   /** Extends a held lease; throws {@link LeaseLostError} when it is no longer ours. */
   async renew(held: Lease): Promise<Lease> {
-    return this.guarded(held, () =>
-      this.write(held, 'SET #counter = :next, #expires = :expires', this.heldCondition(held)),
-    );
+    const item = await this.update(held, 'SET #counter = :next, #expires = :expires', HELD, { ...this.heldValues(held), ...this.bumped(held) });
+    if (!item) throw new LeaseLostError(held.shardId);
+    return toLease(item);
   }
 
   /** Moves the checkpoint of a held lease; throws {@link LeaseLostError} when it is not ours. */
   async checkpoint(held: Lease, checkpoint: string): Promise<Lease> {
-    return this.guarded(held, async () => {
-      const condition = this.heldCondition(held);
-      await this.options.dynamodb.send(
-        new UpdateCommand({
-          TableName: this.options.tableName,
-          Key: { [A.key]: held.leaseKey },
-          UpdateExpression: 'SET #checkpoint = :checkpoint',
-          ConditionExpression: condition.condition,
-          ExpressionAttributeNames: { '#owner': A.owner, '#counter': A.counter, '#checkpoint': A.checkpoint },
-          ExpressionAttributeValues: { ...condition.values, ':checkpoint': checkpoint },
-        }),
-      );
-      return { ...held, checkpoint };
-    });
+    const item = await this.update(held, 'SET #checkpoint = :checkpoint', HELD, { ...this.heldValues(held), ':checkpoint': checkpoint });
+    if (!item) throw new LeaseLostError(held.shardId);
+    return { ...held, checkpoint };
   }
 
   /** Gives a held lease back (free at once for any worker); a lease already lost is ignored. */
   async release(held: Lease): Promise<void> {
-    try {
-      const condition = this.heldCondition(held);
-      await this.options.dynamodb.send(
-        new UpdateCommand({
-          TableName: this.options.tableName,
-          Key: { [A.key]: held.leaseKey },
-          UpdateExpression: 'REMOVE #owner, #pending SET #counter = :next, #expires = :zero',
-          ConditionExpression: condition.condition,
-          ExpressionAttributeNames: {
-            '#owner': A.owner,
-            '#counter': A.counter,
-            '#expires': A.expiresAt,
-            '#pending': A.pendingOwner,
-          },
-          ExpressionAttributeValues: { ...condition.values, ':next': held.counter + 1, ':zero': 0 },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+    await this.update(held, 'REMOVE #owner, #pending SET #counter = :next, #expires = :zero', HELD, {
+      ...this.heldValues(held),
+      ':next': held.counter + 1,
+      ':zero': 0,
+    });
   }
 
   /**
@@ -155,22 +126,11 @@ export class LeaseManager {
    * working until it hands over. @returns false when another request stands or the holder changed.
    */
   async requestHandoff(lease: Lease): Promise<boolean> {
-    try {
-      await this.options.dynamodb.send(
-        new UpdateCommand({
-          TableName: this.options.tableName,
-          Key: { [A.key]: lease.leaseKey },
-          UpdateExpression: 'SET #pending = :me',
-          ConditionExpression: '#owner = :owner AND attribute_not_exists(#pending)',
-          ExpressionAttributeNames: { '#owner': A.owner, '#pending': A.pendingOwner },
-          ExpressionAttributeValues: { ':me': this.workerId, ':owner': lease.owner },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    const item = await this.update(lease, 'SET #pending = :me', '#owner = :owner AND attribute_not_exists(#pending)', {
+      ':me': this.workerId,
+      ':owner': lease.owner,
+    });
+    return item !== undefined;
   }
 
   /**
@@ -180,31 +140,11 @@ export class LeaseManager {
    */
   async handOver(held: Lease): Promise<void> {
     if (held.pendingOwner === undefined) return this.release(held);
-    try {
-      const condition = this.heldCondition(held);
-      await this.options.dynamodb.send(
-        new UpdateCommand({
-          TableName: this.options.tableName,
-          Key: { [A.key]: held.leaseKey },
-          UpdateExpression: 'SET #owner = :successor, #counter = :next, #expires = :expires REMOVE #pending',
-          ConditionExpression: `${condition.condition} AND #pending = :successor`,
-          ExpressionAttributeNames: {
-            '#owner': A.owner,
-            '#counter': A.counter,
-            '#expires': A.expiresAt,
-            '#pending': A.pendingOwner,
-          },
-          ExpressionAttributeValues: {
-            ...condition.values,
-            ':successor': held.pendingOwner,
-            ':next': held.counter + 1,
-            ':expires': this.now() + this.options.leaseDurationMs,
-          },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+    await this.update(held, 'SET #owner = :successor, #counter = :next, #expires = :expires REMOVE #pending', `${HELD} AND #pending = :successor`, {
+      ...this.heldValues(held),
+      ':successor': held.pendingOwner,
+      ...this.bumped(held),
+    });
   }
 
   /**
@@ -216,51 +156,23 @@ export class LeaseManager {
    */
   async requestReset(lease: Lease, checkpoint: string): Promise<'applied' | 'requested' | 'raced'> {
     const held = lease.owner !== undefined && lease.expiresAt > this.now();
-    try {
-      await this.options.dynamodb.send(
-        new UpdateCommand({
-          TableName: this.options.tableName,
-          Key: { [A.key]: lease.leaseKey },
-          ...(held
-            ? {
-                UpdateExpression: 'SET #reset = :checkpoint',
-                ConditionExpression: '#owner = :owner',
-                ExpressionAttributeNames: { '#reset': A.resetTo, '#owner': A.owner },
-                ExpressionAttributeValues: { ':checkpoint': checkpoint, ':owner': lease.owner },
-              }
-            : {
-                UpdateExpression: 'SET #checkpoint = :checkpoint, #counter = :next REMOVE #reset',
-                ConditionExpression: '#counter = :seen',
-                ExpressionAttributeNames: { '#checkpoint': A.checkpoint, '#counter': A.counter, '#reset': A.resetTo },
-                ExpressionAttributeValues: { ':checkpoint': checkpoint, ':seen': lease.counter, ':next': lease.counter + 1 },
-              }),
-        }),
-      );
-      return held ? 'requested' : 'applied';
-    } catch (error) {
-      if (isConditionFailure(error)) return 'raced';
-      throw error;
-    }
+    const item = held
+      ? await this.update(lease, 'SET #reset = :checkpoint', '#owner = :owner', { ':checkpoint': checkpoint, ':owner': lease.owner })
+      : await this.update(lease, 'SET #checkpoint = :checkpoint, #counter = :next REMOVE #reset', '#counter = :seen', {
+          ':checkpoint': checkpoint,
+          ':seen': lease.counter,
+          ':next': lease.counter + 1,
+        });
+    if (item === undefined) return 'raced';
+    return held ? 'requested' : 'applied';
   }
 
   /** The holder's side of a reset: the requested checkpoint replaces its own. */
   async applyReset(held: Lease): Promise<Lease> {
     if (held.resetTo === undefined) return held;
-    const resetTo = held.resetTo;
-    return this.guarded(held, async () => {
-      const condition = this.heldCondition(held);
-      await this.options.dynamodb.send(
-        new UpdateCommand({
-          TableName: this.options.tableName,
-          Key: { [A.key]: held.leaseKey },
-          UpdateExpression: 'SET #checkpoint = :reset REMOVE #resetTo',
-          ConditionExpression: condition.condition,
-          ExpressionAttributeNames: { '#owner': A.owner, '#counter': A.counter, '#checkpoint': A.checkpoint, '#resetTo': A.resetTo },
-          ExpressionAttributeValues: { ...condition.values, ':reset': resetTo },
-        }),
-      );
-      return { ...held, checkpoint: resetTo, resetTo: undefined };
-    });
+    const item = await this.update(held, 'SET #checkpoint = :reset REMOVE #reset', HELD, { ...this.heldValues(held), ':reset': held.resetTo });
+    if (!item) throw new LeaseLostError(held.shardId);
+    return { ...held, checkpoint: held.resetTo, resetTo: undefined };
   }
 
   /** Whether another worker may take this lease now. */
@@ -268,49 +180,66 @@ export class LeaseManager {
     return lease.owner === undefined || lease.expiresAt <= this.now() || lease.owner === this.workerId;
   }
 
-  private heldCondition(held: Lease) {
-    return {
-      condition: '#owner = :me AND #counter = :seen',
-      values: { ':me': this.workerId, ':seen': held.counter },
-    };
+  /** The values of {@link HELD}: this worker, and the counter it last saw. */
+  private heldValues(held: Lease): Record<string, unknown> {
+    return { ':me': this.workerId, ':seen': held.counter };
   }
 
-  private async write(
+  /** A new counter (the fencing token) and a fresh expiry. */
+  private bumped(lease: Lease): Record<string, unknown> {
+    return { ':next': lease.counter + 1, ':expires': this.now() + this.options.leaseDurationMs };
+  }
+
+  /**
+   * One conditional update of a lease item (every write of a lease is one).
+   * @returns its attributes after the update, or undefined when the condition failed
+   */
+  private async update(
     lease: Lease,
     update: string,
-    { condition, values }: { condition: string; values: Record<string, unknown> },
-  ): Promise<Lease> {
-    const result = await this.options.dynamodb.send(
-      new UpdateCommand({
-        TableName: this.options.tableName,
-        Key: { [A.key]: lease.leaseKey },
-        UpdateExpression: update,
-        ConditionExpression: condition,
-        ExpressionAttributeNames: {
-          '#owner': A.owner,
-          '#counter': A.counter,
-          '#expires': A.expiresAt,
-          ...(update.includes('#pending') ? { '#pending': A.pendingOwner } : {}),
-        },
-        ExpressionAttributeValues: {
-          ...values,
-          ':next': lease.counter + 1,
-          ':expires': this.now() + this.options.leaseDurationMs,
-        },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return toLease(result.Attributes ?? {});
-  }
-
-  private async guarded<T>(held: Lease, write: () => Promise<T>): Promise<T> {
+    condition: string,
+    values: Record<string, unknown>,
+  ): Promise<Record<string, unknown> | undefined> {
     try {
-      return await write();
+      const result = await this.options.dynamodb.send(
+        new UpdateCommand({
+          TableName: this.options.tableName,
+          Key: { [A.key]: lease.leaseKey },
+          UpdateExpression: update,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: attributeNamesIn(update, condition),
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return result.Attributes ?? {};
     } catch (error) {
-      if (isConditionFailure(error)) throw new LeaseLostError(held.shardId, { cause: error });
+      if (isConditionFailure(error)) return undefined;
       throw error;
     }
   }
+}
+
+/** The condition of every write a holder makes: the lease is still this worker's, unchanged. */
+const HELD = '#owner = :me AND #counter = :seen';
+
+/** The placeholders lease expressions use, and the attributes they stand for. */
+const PLACEHOLDERS: Record<string, string> = {
+  '#owner': A.owner,
+  '#counter': A.counter,
+  '#expires': A.expiresAt,
+  '#checkpoint': A.checkpoint,
+  '#pending': A.pendingOwner,
+  '#reset': A.resetTo,
+};
+
+/** The names of exactly the placeholders used: DynamoDB refuses unused ones. */
+function attributeNamesIn(...expressions: string[]): Record<string, string> {
+  const names: Record<string, string> = {};
+  for (const expression of expressions) {
+    for (const [placeholder] of expression.matchAll(/#\w+/g)) names[placeholder] = PLACEHOLDERS[placeholder];
+  }
+  return names;
 }
 
 function toLease(item: Record<string, unknown>): Lease {

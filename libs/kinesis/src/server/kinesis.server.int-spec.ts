@@ -122,6 +122,13 @@ describe('ServerKinesis against kinesalite and dynalite', () => {
     return server;
   }
 
+  async function createActiveStream(name: string, shardCount: number): Promise<void> {
+    await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: shardCount }));
+    await until(`stream ${name}`, async () =>
+      (await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: name }))).StreamDescriptionSummary?.StreamStatus === 'ACTIVE' || undefined,
+    );
+  }
+
   async function start(server: ServerKinesis): Promise<void> {
     await new Promise<void>((resolve, reject) => server.listen((error?: unknown) => (error ? reject(error) : resolve())));
   }
@@ -237,10 +244,7 @@ describe('ServerKinesis against kinesalite and dynalite', () => {
 
   it('balances leases to a fair share by graceful handoff (8 records in flight per shard): nothing lost, nothing handled twice', async () => {
     const stream = 'int-balance';
-    await kinesis.send(new CreateStreamCommand({ StreamName: stream, ShardCount: 4 }));
-    await until('balance stream', async () =>
-      (await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: stream }))).StreamDescriptionSummary?.StreamStatus === 'ACTIVE' || undefined,
-    );
+    await createActiveStream(stream, 4);
     const ownersOf = async () => {
       const owners = new Map<string, number>();
       for (const lease of await new LeaseManager({ dynamodb, tableName: TABLE, streamName: stream, workerId: 'probe', leaseDurationMs: 1 }).list()) {
@@ -280,10 +284,7 @@ describe('ServerKinesis against kinesalite and dynalite', () => {
 
   it('opens KPL aggregated records: each user record handled once, a bad one dead-lettered with its sub-sequence', async () => {
     const stream = 'int-kpl';
-    await kinesis.send(new CreateStreamCommand({ StreamName: stream, ShardCount: 1 }));
-    await until('kpl stream', async () =>
-      (await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: stream }))).StreamDescriptionSummary?.StreamStatus === 'ACTIVE' || undefined,
-    );
+    await createActiveStream(stream, 1);
     const packet = (n: number) => encodePacket({ pattern: 'test.event', id: `e-${n}`, occurred_at: new Date().toISOString(), headers: {}, data: { n } });
     const users = [
       { partitionKey: 'user-a', data: packet(2000) },
@@ -314,10 +315,7 @@ describe('ServerKinesis against kinesalite and dynalite', () => {
 
   it('replays from a timestamp while the worker runs: exactly the records after it are handled again', async () => {
     const stream = 'int-replay';
-    await kinesis.send(new CreateStreamCommand({ StreamName: stream, ShardCount: 2 }));
-    await until('replay stream', async () =>
-      (await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: stream }))).StreamDescriptionSummary?.StreamStatus === 'ACTIVE' || undefined,
-    );
+    await createActiveStream(stream, 2);
     const mine = () => handled.filter((h) => h.worker === 'worker-replay');
     const countOf = (n: number) => mine().filter((h) => h.n === n).length;
     const before: Put[] = [];
