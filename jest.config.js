@@ -12,6 +12,8 @@ const shared = {
     '^.+/node_modules/jose/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
   },
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  // `npm run deploy:synth` stages the Docker build context (a copy of package.json) there.
+  modulePathIgnorePatterns: ['<rootDir>/deploy/cdk.out/'],
   moduleNameMapper: {
     '^@lib/(contracts|kinesis|aws|upload-status|config|group-commit)$': '<rootDir>/libs/$1/src',
   },

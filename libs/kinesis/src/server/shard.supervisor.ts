@@ -114,6 +114,7 @@ export class ShardSupervisor {
       if (this.closing) return;
       if (await this.deps.leases.requestHandoff(lease)) {
         this.deps.logger.log(`${lease.shardId}: asked ${lease.owner} to hand its lease over (balancing)`);
+        this.syncSoon();
       }
     }
   }
@@ -216,6 +217,18 @@ export class ShardSupervisor {
       this.deps.onShardEnd(shardId);
       this.wake.abort(); // its children may start now rather than at the next sync
     }
+  }
+
+  /**
+   * After asking for a handoff: the holder sees the request at its next renewal (within a third
+   * of the lease duration) and hands the lease over with a fresh expiry; syncing again just
+   * after that takes it well before it expires, whatever the sync interval. Without this, a
+   * lease shorter than the sync interval expired first and was taken by someone else.
+   */
+  private syncSoon(): void {
+    const delay = Math.min(this.deps.shardSyncIntervalMs, Math.ceil(this.deps.leaseDurationMs / 3) + 500);
+    const timer = setTimeout(() => this.wake.abort(), delay);
+    timer.unref?.();
   }
 
   private async syncLoop(failures: number): Promise<void> {

@@ -1,0 +1,70 @@
+import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { FileUploadedV1 } from '@lib/contracts';
+import type { KinesisPacket } from '@lib/kinesis';
+import { UploadStatusBatcher, uploadFactsFrom } from '@lib/upload-status';
+import { readCpuSeconds } from '../upload/proc-stats';
+import type { PreloadedFile } from './file-events';
+
+/**
+ * What the worker's other calls cost the local cloud's one core, per file, measured alone:
+ * the `stored` status writes (UploadStatusBatcher, as the worker batches them) and reading
+ * the records (GetRecords of 1,000). Set against a raw PutObject's cost, they show how much
+ * of the core is left for S3 while the worker runs.
+ */
+export interface CloudCosts {
+  statusWrites: { items: number; seconds: number; cloudCpuMicrosPerItem: number; batchCalls: number };
+  getRecords: { records: number; seconds: number; cloudCpuMicrosPerRecord: number; calls: number };
+}
+
+export async function measureCloudCosts(spec: {
+  dynamodb: DynamoDBDocumentClient;
+  table: string;
+  kinesis: KinesisClient;
+  /** A stream already drained (its records are read again from the trim horizon). */
+  stream: string;
+  files: readonly PreloadedFile[];
+  statusItems: number;
+  cloudPid: number;
+}): Promise<CloudCosts> {
+  const events = spec.files.slice(0, spec.statusItems).map((file) => JSON.parse(Buffer.from(file.record).toString('utf8')) as KinesisPacket<FileUploadedV1>);
+  const batcher = new UploadStatusBatcher(spec.dynamodb, spec.table);
+  let cpuBefore = await readCpuSeconds(spec.cloudPid);
+  let started = performance.now();
+  // 16 writes submitted at a time: what the worker's 4 shards × 4 records in flight submit.
+  let next = 0;
+  const lane = async () => {
+    while (next < events.length) {
+      const packet = events[next++];
+      await batcher.write(uploadFactsFrom(packet.data, packet.occurred_at), 'stored');
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, lane));
+  const statusSeconds = (performance.now() - started) / 1000;
+  const statusCpu = (await readCpuSeconds(spec.cloudPid)) - cpuBefore;
+  const batchCalls = batcher.stats.requests;
+
+  cpuBefore = await readCpuSeconds(spec.cloudPid);
+  started = performance.now();
+  let records = 0;
+  let calls = 0;
+  const shards = (await spec.kinesis.send(new ListShardsCommand({ StreamName: spec.stream }))).Shards ?? [];
+  for (const shard of shards) {
+    let iterator = (
+      await spec.kinesis.send(new GetShardIteratorCommand({ StreamName: spec.stream, ShardId: shard.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }))
+    ).ShardIterator;
+    while (iterator) {
+      const page = await spec.kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+      calls += 1;
+      const count = page.Records?.length ?? 0;
+      records += count;
+      iterator = count > 0 ? page.NextShardIterator : undefined;
+    }
+  }
+  const readSeconds = (performance.now() - started) / 1000;
+  const readCpu = (await readCpuSeconds(spec.cloudPid)) - cpuBefore;
+  return {
+    statusWrites: { items: events.length, seconds: statusSeconds, cloudCpuMicrosPerItem: (statusCpu * 1e6) / events.length, batchCalls },
+    getRecords: { records, seconds: readSeconds, cloudCpuMicrosPerRecord: (readCpu * 1e6) / Math.max(records, 1), calls },
+  };
+}

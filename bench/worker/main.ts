@@ -1,0 +1,248 @@
+// `npm run bench:worker` (npm run build, then tsx bench/worker/main.ts [--events N]
+// [--ceiling-objects N] [--rate R] [--duration S] [--warmup S] [--drain-only] [--out DIR]):
+// on one local cloud (its own process), side by side in one run:
+//   1. drain N pre-loaded 1 KiB `file.uploaded` events (4-shard stream per consumer) to S3 with
+//      the built worker and with a naive consumer, against the raw PutObject ceiling of the
+//      same local S3 (concurrency 1, 4, 16, 64);
+//   2. end-to-end latency (202 → object stored) at a steady rate through the built api and worker.
+// Writes <out>/worker.json and <out>/worker.md (default bench/results/).
+import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { randomBytes } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, release, tmpdir, totalmem, type } from 'node:os';
+import { join, relative } from 'node:path';
+import { createDynamoDbDocumentClient, createS3Client } from '@lib/aws';
+import { localAppEnvironment } from '../../tools/local-cloud/local-app.environment';
+import { createLocalAwsClients } from '../../tools/local-cloud/local-aws.clients';
+import { buildBaseline } from '../upload/baseline.build';
+import { BenchCloudProcess } from '../upload/bench-cloud.process';
+import { API_ENTRY, baseEnvironment } from '../upload/bench-servers';
+import { REPO_ROOT } from '../upload/bench-settings';
+import { sourceRevision } from '../upload/source-revision';
+import { checkBucket } from './bucket-check';
+import { measureCloudCosts } from './cloud-costs';
+import { CALL_COUNTER, CPU_PROFILER, drainNaively, drainWithWorker, NAIVE_SOURCE } from './drain.runs';
+import { summarizeProfile } from './cpu-profile.summary';
+import { fileUploadedRecord, type PreloadedFile } from './file-events';
+import { measureLatency } from './latency.run';
+import { measureCeiling, type CeilingLevel } from './s3-ceiling';
+import { preloadStream } from './stream-preloader';
+import type { WorkerBenchResults } from './worker-bench.results';
+import { renderWorkerBenchMarkdown } from './worker-bench.report';
+import { settingsFromArgs } from './worker-bench.settings';
+
+/** Where `nest build worker` puts the worker's entry point (the file a container runs). */
+export const WORKER_ENTRY = join(REPO_ROOT, 'dist', 'apps', 'worker', 'apps', 'worker', 'src', 'main.js');
+const STREAMS = { ours: 'bench-worker-ours', naive: 'bench-worker-naive', e2e: 'bench-worker-e2e' } as const;
+const BUCKETS = { ours: 'bench-worker-ours', naive: 'bench-worker-naive', ceiling: 'bench-worker-ceiling' } as const;
+const CONCURRENCIES = [1, 4, 16, 64];
+const BODY_BYTES = 1024;
+const SHARDS = 4;
+const TARGET_RATIO = 0.85;
+const STATUS_COST_ITEMS = 5000;
+/** A drain slower than 50 objects/s is broken, not slow. */
+const drainTimeoutMs = (events: number) => 60_000 + events * 20;
+
+async function main(): Promise<void> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const settings = settingsFromArgs();
+  for (const entry of [WORKER_ENTRY, API_ENTRY]) {
+    if (!existsSync(entry)) throw new Error(`${relative(REPO_ROOT, entry)} is missing: run npm run build (npm run bench:worker builds it)`);
+  }
+  const { workerEntry, apiEntry } = snapshotBuilds();
+  const naiveEntry = buildBaseline(NAIVE_SOURCE);
+  const logDir = mkdtempSync(join(tmpdir(), 'bench-worker-'));
+  console.log(`starting the local cloud (logs in ${logDir})…`);
+  const cloud = await BenchCloudProcess.start(Object.values(STREAMS), baseEnvironment(), join(logDir, 'cloud.log'));
+  process.once('SIGINT', () => void cloud.stop().finally(() => process.exit(130)));
+  const appEnv = localAppEnvironment(cloud.outputs);
+  // This process's own SDK clients (libs/aws factories) take credentials from the environment.
+  Object.assign(process.env, { AWS_ACCESS_KEY_ID: appEnv.AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: appEnv.AWS_SECRET_ACCESS_KEY, AWS_REGION: appEnv.AWS_REGION });
+  const common: NodeJS.ProcessEnv = { ...baseEnvironment(), ...appEnv, NODE_ENV: 'production', HOST: '127.0.0.1' };
+  const awsOptions = { region: cloud.outputs.region, endpoints: cloud.outputs.endpoints };
+  const s3 = createS3Client(awsOptions);
+  const dynamodb = createDynamoDbDocumentClient(awsOptions);
+  const local = createLocalAwsClients(cloud.outputs.endpoints);
+  const problems: string[] = [];
+  try {
+    for (const bucket of Object.values(BUCKETS)) await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    const owner = { sub: 'bench-sub', username: cloud.outputs.demoUser.username };
+    const files = {
+      ours: Array.from({ length: settings.events }, () => fileUploadedRecord(BODY_BYTES, owner)),
+      naive: Array.from({ length: settings.events }, () => fileUploadedRecord(BODY_BYTES, owner)),
+    };
+    console.log(`pre-loading ${settings.events} events into ${STREAMS.ours} and ${STREAMS.naive}…`);
+    await preloadStream(local.kinesis, STREAMS.ours, files.ours);
+    await preloadStream(local.kinesis, STREAMS.naive, files.naive);
+
+    const ceiling: CeilingLevel[] = [];
+    for (const concurrency of CONCURRENCIES) {
+      const level = await measureCeiling(s3, BUCKETS.ceiling, concurrency, settings.ceilingObjects, BODY_BYTES, cloud.pid);
+      console.log(`S3 ceiling at ${concurrency} in flight: ${level.objectsPerSecond.toFixed(0)} objects/s`);
+      ceiling.push(level);
+    }
+    const bestBefore = ceiling.reduce((best, level) => (level.objectsPerSecond > best.objectsPerSecond ? level : best));
+
+    console.log('naive consumer draining…');
+    const naiveTiming = await drainNaively({
+      entry: naiveEntry,
+      env: { ...common, NAIVE_STREAM: STREAMS.naive, NAIVE_BUCKET: BUCKETS.naive },
+      expected: settings.events,
+      cloud,
+      logFile: join(logDir, 'naive.log'),
+      timeoutMs: drainTimeoutMs(settings.events),
+    });
+    console.log(`naive: ${naiveTiming.objectsPerSecond.toFixed(0)} objects/s`);
+    const naive = { ...naiveTiming, bucket: await checkBucket(s3, BUCKETS.naive, files.naive) };
+
+    console.log('worker draining…');
+    const callCountsFile = join(logDir, 'worker-drain.calls.json');
+    const cpuProfileFile = join(logDir, 'worker-drain.cpuprofile');
+    const oursTiming = await drainWithWorker({
+      entry: workerEntry,
+      execArgv: [...(settings.countCalls ? ['-r', CALL_COUNTER] : []), ...(settings.profileWorker ? ['-r', CPU_PROFILER] : [])],
+      env: {
+        ...common,
+        KINESIS_STREAM_NAME: STREAMS.ours,
+        S3_BUCKET: BUCKETS.ours,
+        CALL_COUNTS_FILE: callCountsFile,
+        CPU_PROFILE_FILE: cpuProfileFile,
+        ...settings.workerEnv,
+      },
+      expected: settings.events,
+      cloud,
+      logFile: join(logDir, 'worker-drain.log'),
+      timeoutMs: drainTimeoutMs(settings.events),
+    });
+    console.log(`ours: ${oursTiming.objectsPerSecond.toFixed(0)} objects/s`);
+    const calls = settings.countCalls ? (JSON.parse(readFileSync(callCountsFile, 'utf8')) as Record<string, number>) : undefined;
+    const cpuProfile = settings.profileWorker ? summarizeProfile(cpuProfileFile) : undefined;
+    const ours = { ...oursTiming, bucket: await checkBucket(s3, BUCKETS.ours, files.ours), ...(calls ? { calls } : {}), ...(cpuProfile ? { cpuProfile } : {}) };
+
+    const ceilingAfter = await measureCeiling(s3, BUCKETS.ceiling, bestBefore.concurrency, settings.ceilingObjects, BODY_BYTES, cloud.pid);
+    console.log(`S3 ceiling again at ${ceilingAfter.concurrency} in flight: ${ceilingAfter.objectsPerSecond.toFixed(0)} objects/s`);
+    console.log('measuring what status writes and GetRecords cost the local cloud…');
+    const cloudCosts = await measureCloudCosts({
+      dynamodb,
+      table: cloud.outputs.uploadsTable,
+      kinesis: local.kinesis,
+      stream: STREAMS.naive,
+      files: files.naive,
+      statusItems: Math.min(settings.events, STATUS_COST_ITEMS),
+      cloudPid: cloud.pid,
+    });
+    const ceilingObjectsPerSecond = Math.max(bestBefore.objectsPerSecond, ceilingAfter.objectsPerSecond);
+
+    for (const [name, result] of [['naive', naive], ['ours', ours]] as const) {
+      if (result.bucket.missing > 0) problems.push(`${name}: ${result.bucket.missing} pre-loaded files have no object in ${BUCKETS[name]}`);
+      if (result.bucket.sampleMismatches > 0) problems.push(`${name}: ${result.bucket.sampleMismatches} of ${result.bucket.sampled} sampled objects have the wrong bytes`);
+    }
+    if (settings.profileWorker || settings.countCalls) problems.push('ours ran with a profiling preload (--profile-worker/--count-calls): its rate is not representative');
+    if (Object.keys(settings.workerEnv).length > 0) problems.push(`ours ran with --worker-env ${JSON.stringify(settings.workerEnv)}: not its production defaults`);
+    if (ours.notStored) problems.push(`ours: ${ours.notStored} "not stored" warnings in the worker's log`);
+
+    let latency: WorkerBenchResults['latency'] | undefined;
+    if (!settings.drainOnly) {
+      console.log(`end-to-end latency: ${settings.latencyRate} uploads/s for ${settings.latencySeconds} s…`);
+      latency = await measureLatency({
+        apiEntry,
+        workerEntry,
+        env: { ...common, KINESIS_STREAM_NAME: STREAMS.e2e },
+        cloud,
+        dynamodb,
+        table: cloud.outputs.uploadsTable,
+        body: randomBytes(BODY_BYTES),
+        ratePerSecond: settings.latencyRate,
+        seconds: settings.latencySeconds,
+        warmupSeconds: settings.latencyWarmupSeconds,
+        logDir,
+      });
+      if (latency.failures > 0) problems.push(`latency: ${latency.failures} uploads not accepted (first: ${latency.firstFailure})`);
+      if (latency.storedInTime < latency.measured) problems.push(`latency: ${latency.measured - latency.storedInTime} accepted uploads not stored within the deadline`);
+    }
+
+    const results: WorkerBenchResults = {
+      date: new Date().toISOString(),
+      command: commandLine(),
+      machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), os: `${type()} ${release()}` },
+      node: process.version,
+      revision: sourceRevision(REPO_ROOT),
+      settings: {
+        events: settings.events,
+        bodyBytes: BODY_BYTES,
+        shards: SHARDS,
+        ceilingObjectsPerLevel: settings.ceilingObjects,
+        latencyRate: settings.latencyRate,
+        latencySeconds: settings.latencySeconds,
+        latencyWarmupSeconds: settings.latencyWarmupSeconds,
+        workerEnv: settings.workerEnv,
+      },
+      drain: {
+        ceiling,
+        ceilingAfter,
+        ceilingObjectsPerSecond,
+        naive,
+        ours,
+        oursToCeiling: ours.objectsPerSecond / ceilingObjectsPerSecond,
+        oursAfterReadyToCeiling: (ours.objectsPerSecondAfterReady ?? ours.objectsPerSecond) / ceilingObjectsPerSecond,
+        oursToNaive: ours.objectsPerSecond / naive.objectsPerSecond,
+        cloudCosts,
+      },
+      latency,
+      problems,
+    };
+    mkdirSync(settings.out, { recursive: true });
+    writeFileSync(join(settings.out, 'worker.json'), `${JSON.stringify(results, null, 2)}\n`);
+    const markdown = renderWorkerBenchMarkdown(results, TARGET_RATIO);
+    writeFileSync(join(settings.out, 'worker.md'), markdown);
+    console.log(`\n${markdown}\nwritten to ${relative(process.cwd(), settings.out) || '.'}/worker.{json,md}; logs in ${logDir}`);
+    if (problems.length > 0) process.exitCode = 1;
+  } catch (error) {
+    for (const name of ['cloud', 'naive', 'worker-drain', 'api', 'worker-e2e']) {
+      const log = tail(join(logDir, `${name}.log`));
+      if (log) console.error(`--- ${name} log (tail) ---\n${log}`);
+    }
+    throw error;
+  } finally {
+    (s3 as S3Client).destroy();
+    dynamodb.destroy();
+    local.destroy();
+    await cloud.stop();
+  }
+}
+
+/**
+ * Copies the built apps to dist/bench/worker/ and returns the copies' entry points: the working
+ * tree is shared, and a \`nest build\` started elsewhere empties dist/apps/<app> while the
+ * benchmark runs. Under <repo>/dist the copies still resolve packages from node_modules.
+ */
+function snapshotBuilds(): { workerEntry: string; apiEntry: string } {
+  const snapshot = join(REPO_ROOT, 'dist', 'bench', 'worker');
+  const copy = (app: 'worker' | 'api', entry: string) => {
+    const from = join(REPO_ROOT, 'dist', 'apps', app);
+    rmSync(join(snapshot, app), { recursive: true, force: true });
+    cpSync(from, join(snapshot, app), { recursive: true });
+    return join(snapshot, app, relative(from, entry));
+  };
+  return { workerEntry: copy('worker', WORKER_ENTRY), apiEntry: copy('api', API_ENTRY) };
+}
+
+function commandLine(): string {
+  const args = process.argv.slice(2).join(' ');
+  const script = process.env.npm_lifecycle_event;
+  if (script && script !== 'npx') return `npm run ${script}${args ? ` -- ${args}` : ''}`;
+  return `tsx bench/worker/main.ts${args ? ` ${args}` : ''}`;
+}
+
+function tail(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').split('\n').slice(-20).join('\n').trim();
+  } catch {
+    return '';
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,56 @@
+import type { AppResources } from './app-resources';
+
+/**
+ * `--max-semi-space-size=2`: V8 frees the 64 KiB socket chunks of a streamed upload at its
+ * next young-generation collection, so a small young generation keeps a 50 MiB upload's RSS
+ * growth near 20 MiB instead of 30 (README "Large files").
+ */
+export const API_NODE_OPTIONS = '--max-semi-space-size=2';
+
+/** Port of the worker's health endpoints in a container (WORKER_HEALTH_PORT). */
+export const WORKER_HEALTH_PORT = 3001;
+/** Port the api listens on in a container (PORT). */
+export const API_PORT = 3000;
+
+/** The variables both apps read to find the shared resources (apps/*\/src/config). */
+function resourceEnvironment(shared: AppResources): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    KINESIS_STREAM_NAME: shared.stream.streamName,
+    S3_BUCKET: shared.bucket.bucketName,
+    UPLOADS_TABLE: shared.uploadsTable.tableName,
+  };
+}
+
+/** The user pool and the app client whose access tokens the api accepts. */
+export interface CognitoIds {
+  readonly userPoolId: string;
+  readonly clientId: string;
+}
+
+/** The api's environment (apps/api/src/config/api-environment.schema.ts). */
+export function apiEnvironment(shared: AppResources, auth: CognitoIds, mode: 'lambda' | 'container'): Record<string, string> {
+  return {
+    ...resourceEnvironment(shared),
+    COGNITO_USER_POOL_ID: auth.userPoolId,
+    COGNITO_CLIENT_IDS: auth.clientId,
+    ...(mode === 'lambda'
+      ? {
+          NODE_OPTIONS: `--enable-source-maps ${API_NODE_OPTIONS}`,
+          // The HTTP API's JWT authorizer already verified the token (README "Behind API Gateway").
+          COGNITO_TRUST_API_GATEWAY_AUTHORIZER: 'true',
+        }
+      : // In a container the flag is part of the command (API_COMMAND), for the api alone.
+        { PORT: String(API_PORT) }),
+  };
+}
+
+/** The worker's environment (apps/worker/src/config/worker-environment.schema.ts). */
+export function workerEnvironment(shared: AppResources, mode: 'lambda' | 'container'): Record<string, string> {
+  return {
+    ...resourceEnvironment(shared),
+    ...(mode === 'lambda'
+      ? { NODE_OPTIONS: '--enable-source-maps' }
+      : { LEASE_TABLE: shared.leaseTable.tableName, WORKER_HEALTH_PORT: String(WORKER_HEALTH_PORT) }),
+  };
+}

@@ -1,0 +1,76 @@
+import type { Node } from 'constructs';
+
+/** How the stream is billed: on demand (scales itself) or a fixed number of shards. */
+export type StreamMode = 'on-demand' | 'provisioned';
+
+/**
+ * Everything a user may choose at deploy time, read once from CDK context
+ * (`cdk.json`, or `-c key=value` on the command line) and validated here, so a typo fails
+ * the synth with the key's name instead of producing a surprising stack.
+ */
+export interface DeploySettings {
+  readonly streamMode: StreamMode;
+  /** Shards of a provisioned stream (ignored on demand). */
+  readonly streamShardCount: number;
+  /** How long Kinesis keeps records (24–8760 h); `incoming/` outlives it (see SharedStack). */
+  readonly streamRetentionHours: number;
+  /** How long `dead-letter/` objects are kept for inspection and redrive. */
+  readonly deadLetterRetentionDays: number;
+  /** Extra OAuth callback URLs of the app client, besides the local ones. */
+  readonly callbackUrls: readonly string[];
+  /** Hosted-UI domain prefix (globally unique per region); empty: `uploads-<account id>`. */
+  readonly cognitoDomainPrefix?: string;
+  /** ACM certificate for the ALB's HTTPS listener (ECS); empty: HTTP only, with a warning. */
+  readonly certificateArn?: string;
+  /** Upper bound of the ECS worker service's autoscaling. */
+  readonly workerMaxTasks: number;
+}
+
+export class DeploySettingsError extends Error {
+  override readonly name = 'DeploySettingsError';
+}
+
+/** Callback URLs every app client has: the api's own page and `npm run login`'s loopback. */
+export const LOCAL_CALLBACK_URLS = ['http://localhost:3000/', 'http://localhost:8976/callback'] as const;
+
+export function readDeploySettings(node: Node): DeploySettings {
+  const text = (key: string): string => {
+    const value: unknown = node.tryGetContext(key);
+    return value === undefined || value === null ? '' : String(value).trim();
+  };
+  const integer = (key: string, fallback: number, min: number, max: number): number => {
+    const raw = text(key);
+    const value = raw === '' ? fallback : Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new DeploySettingsError(`context ${key} must be an integer from ${min} to ${max}, got "${raw}"`);
+    }
+    return value;
+  };
+  const streamMode = text('streamMode') || 'on-demand';
+  if (streamMode !== 'on-demand' && streamMode !== 'provisioned') {
+    throw new DeploySettingsError(`context streamMode must be "on-demand" or "provisioned", got "${streamMode}"`);
+  }
+  const callbackUrls = text('callbackUrls')
+    .split(',')
+    .map((url) => url.trim())
+    .filter((url) => url !== '');
+  for (const url of callbackUrls) {
+    if (!/^https:\/\/|^http:\/\/localhost[:/]/.test(url)) {
+      throw new DeploySettingsError(`context callbackUrls: "${url}" must be https (or http://localhost)`);
+    }
+  }
+  const domainPrefix = text('cognitoDomainPrefix');
+  if (domainPrefix !== '' && !/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(domainPrefix)) {
+    throw new DeploySettingsError('context cognitoDomainPrefix: lowercase letters, digits and hyphens only');
+  }
+  return {
+    streamMode,
+    streamShardCount: integer('streamShardCount', 2, 1, 500),
+    streamRetentionHours: integer('streamRetentionHours', 24, 24, 8760),
+    deadLetterRetentionDays: integer('deadLetterRetentionDays', 90, 1, 3650),
+    callbackUrls,
+    cognitoDomainPrefix: domainPrefix || undefined,
+    certificateArn: text('certificateArn') || undefined,
+    workerMaxTasks: integer('workerMaxTasks', 4, 1, 100),
+  };
+}

@@ -1,0 +1,172 @@
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { deadLetterAlarm, iteratorAgeAlarm } from './alarms';
+import { apiEnvironment, workerEnvironment } from './app-environment';
+import { grantApiAccess, grantWorkerAccess } from './app-grants';
+import { acknowledgeBucketGrantWildcards, acknowledgeLambdaBasicExecutionRole, acknowledgeRule } from './nag-suppressions';
+import { appResourcesIn } from './app-resources';
+import type { SharedStack } from './shared.stack';
+
+/** The worker's event source mapping (README "On AWS Lambda"): pinned by the tests. */
+export const WORKER_EVENT_SOURCE = {
+  batchSize: 100,
+  maxBatchingWindow: Duration.seconds(1),
+  // A failing batch is halved until the failing record is alone; with partial batch
+  // responses the retry starts at the first failed record, so order per shard holds.
+  bisectBatchOnError: true,
+  retryAttempts: 5,
+  // Well inside the stream's retention, so a record is given up (to the SQS destination)
+  // while its staged bytes in incoming/ still exist.
+  maxRecordAge: Duration.hours(6),
+  reportBatchItemFailures: true,
+  parallelizationFactor: 1,
+} as const;
+
+export interface LambdaStackProps extends StackProps {
+  readonly shared: SharedStack;
+  /** The api function's code: `dist/lambda/api` from `npm run bundle:lambda` (tests pass a stub). */
+  readonly apiCode: lambda.Code;
+  /** The worker function's code: `dist/lambda/worker`. */
+  readonly workerCode: lambda.Code;
+}
+
+/**
+ * Lambda mode: an HTTP API whose JWT authorizer checks the pool's access tokens before the api
+ * function runs, and the worker function on a Kinesis event source mapping that reports
+ * partial batch failures and sends what it gives up on to an SQS queue.
+ */
+export class LambdaStack extends Stack {
+  private readonly shared: SharedStack;
+  readonly api: apigwv2.HttpApi;
+  readonly apiFunction: lambda.Function;
+  readonly workerFunction: lambda.Function;
+  readonly failedBatches: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: LambdaStackProps) {
+    super(scope, id, props);
+    const { shared } = props;
+    this.shared = shared;
+    const resources = appResourcesIn(this, shared);
+    const cognitoIds = { userPoolId: shared.userPool.userPoolId, clientId: shared.userPoolClient.userPoolClientId };
+
+    this.apiFunction = this.createFunction('Api', props.apiCode, apiEnvironment(resources, cognitoIds, 'lambda'), {
+      memorySize: 1024,
+      // API Gateway gives up after 29 s; the publisher's deadline is 5 s.
+      timeout: Duration.seconds(29),
+    });
+    grantApiAccess(this.apiFunction, resources);
+
+    this.workerFunction = this.createFunction('Worker', props.workerCode, workerEnvironment(resources, 'lambda'), {
+      memorySize: 1024,
+      timeout: Duration.minutes(2),
+    });
+    grantWorkerAccess(this.workerFunction, resources, { readsStream: false });
+    this.failedBatches = this.createFailedBatchesQueue();
+    this.workerFunction.addEventSource(
+      new KinesisEventSource(shared.stream, {
+        ...WORKER_EVENT_SOURCE,
+        // Never LATEST: records that arrived before the mapping existed would be lost.
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        onFailure: new SqsDlq(this.failedBatches),
+      }),
+    );
+
+    this.api = this.createHttpApi(shared);
+
+    iteratorAgeAlarm(this, shared.stream.metricGetRecordsIteratorAgeMilliseconds());
+    deadLetterAlarm(this, this.workerFunction.logGroup);
+    new cloudwatch.Alarm(this, 'FailedBatchesAlarm', {
+      alarmDescription: 'The worker function gave up on a batch (its metadata is in the failed-batches queue).',
+      metric: this.failedBatches.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    new cloudwatch.Alarm(this, 'Api5xxAlarm', {
+      alarmDescription: 'The HTTP API answered 5xx.',
+      metric: this.api.metricServerError({ period: Duration.minutes(1), statistic: 'Sum' }),
+      threshold: 5,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
+  }
+
+  private createFunction(
+    name: string,
+    code: lambda.Code,
+    environment: Record<string, string>,
+    sizing: { memorySize: number; timeout: Duration },
+  ): lambda.Function {
+    const logGroup = new logs.LogGroup(this, `${name}Logs`, { retention: logs.RetentionDays.ONE_MONTH });
+    const fn = new lambda.Function(this, name, {
+      code,
+      handler: 'index.handler',
+      // The bundles target Node 22 (tools/lambda); the same code runs on Node 20 locally.
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      environment,
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      tracing: lambda.Tracing.DISABLED,
+      ...sizing,
+    });
+    acknowledgeRule(fn, 'AwsSolutions-L1', 'Node 22 on purpose: the bundles and the container image are built and tested for Node 22 (and 20), not 24.');
+    if (fn.role) {
+      acknowledgeLambdaBasicExecutionRole(fn.role);
+      acknowledgeBucketGrantWildcards(fn.role, this.shared, `The ${name.toLowerCase()} function`);
+    }
+    return fn;
+  }
+
+  private createFailedBatchesQueue(): sqs.Queue {
+    const queue = new sqs.Queue(this, 'FailedBatches', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledgeRule(queue, 'AwsSolutions-SQS3', 'This queue is itself the on-failure destination of the worker (nothing consumes it automatically); a DLQ of a DLQ adds nothing.');
+    return queue;
+  }
+
+  private createHttpApi(shared: SharedStack): apigwv2.HttpApi {
+    // The pool's issuer as tokens carry it (the ProviderURL attribute lacks the https:// scheme).
+    const issuer = `https://cognito-idp.${shared.region}.amazonaws.com/${shared.userPool.userPoolId}`;
+    const authorizer = new HttpJwtAuthorizer('CognitoAccessToken', issuer, {
+      // Access tokens carry client_id, not aud: API Gateway checks either against the audience.
+      jwtAudience: [shared.userPoolClient.userPoolClientId],
+    });
+    const integration = new HttpLambdaIntegration('ApiIntegration', this.apiFunction, {
+      payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0,
+    });
+    const accessLogs = new logs.LogGroup(this, 'HttpApiAccessLogs', { retention: logs.RetentionDays.ONE_MONTH });
+    const api = new apigwv2.HttpApi(this, 'HttpApi', {
+      description: 'Uploads api (Lambda)',
+      defaultAuthorizer: authorizer,
+      createDefaultStage: false,
+    });
+    api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: 200, burstLimit: 400 },
+      accessLogSettings: { destination: new apigwv2.LogGroupLogDestination(accessLogs) },
+    });
+    api.addRoutes({ path: '/{proxy+}', methods: [apigwv2.HttpMethod.ANY], integration });
+    // Liveness, readiness and the OpenAPI page need no token (they are @Public() in the api).
+    for (const path of ['/health', '/health/ready', '/docs', '/docs/{proxy+}']) {
+      const [route] = api.addRoutes({ path, methods: [apigwv2.HttpMethod.GET], integration, authorizer: new apigwv2.HttpNoneAuthorizer() });
+      acknowledgeRule(route, 'AwsSolutions-APIG4', `GET ${path} is public by design (health probes, OpenAPI page); the api marks it @Public().`);
+    }
+    return api;
+  }
+}

@@ -1,0 +1,33 @@
+import { Validations } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+import type { SharedStack } from './shared.stack';
+
+/** A suppression: one rule (or one finding of it), on one construct, with the reason a reviewer reads. */
+export function acknowledgeRule(construct: IConstruct, id: string, reason: string): void {
+  Validations.of(construct).acknowledge({ id, reason });
+}
+
+/** The action families the bucket's grant methods use (`grantRead`, `grantPut`, `grantDelete`). */
+const BUCKET_GRANT_ACTION_WILDCARDS = ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:Abort*', 's3:DeleteObject*'];
+
+/**
+ * Acknowledges, on one role, the wildcards the bucket grants produce: the object ARNs
+ * `<files bucket>/*` and the grant's action families. The resource stays the one bucket;
+ * only object keys (upload ids) and action variants are wildcards.
+ */
+export function acknowledgeBucketGrantWildcards(role: IConstruct, shared: SharedStack, who: string): void {
+  const reason = `${who} reads and writes objects under any key of the one files bucket (keys are upload ids); the action families are those of the bucket's grant methods.`;
+  for (const action of BUCKET_GRANT_ACTION_WILDCARDS) {
+    acknowledgeRule(role, `AwsSolutions-IAM5[Action::${action}]`, reason);
+  }
+  acknowledgeRule(role, `AwsSolutions-IAM5[Resource::${shared.bucketArnExportName}/*]`, reason);
+}
+
+/** The managed policy Lambda attaches for CloudWatch Logs, on one function's role. */
+export function acknowledgeLambdaBasicExecutionRole(role: IConstruct): void {
+  acknowledgeRule(
+    role,
+    'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    'AWSLambdaBasicExecutionRole only lets the function write its own CloudWatch logs.',
+  );
+}

@@ -1,0 +1,99 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { API_COMMAND, HEALTHCHECK_COMMAND, WORKER_COMMAND } from '../lib/container-commands';
+import { actionsOf, policyStatements, resourceRefs, templates } from './test-app';
+
+type Container = { Name: string; MountPoints: { ContainerPath: string; ReadOnly: boolean }[]; Image: unknown; Command: string[]; HealthCheck: { Command: string[] }; LogConfiguration: { LogDriver: string }; ReadonlyRootFilesystem: boolean; Environment: { Name: string; Value: unknown }[] };
+
+describe('EcsStack', () => {
+  const { ecs } = templates();
+  const containers = Object.values(ecs.findResources('AWS::ECS::TaskDefinition')).flatMap(
+    (task) => task.Properties.ContainerDefinitions as Container[],
+  );
+  const container = (name: string) => containers.find((c) => c.Name === name)!;
+
+  it('runs one image, the api and the worker told apart by their commands', () => {
+    expect(containers.map((c) => c.Name).sort()).toEqual(['api', 'worker']);
+    expect(container('api').Image).toEqual(container('worker').Image);
+    expect(container('api').Command).toEqual([...API_COMMAND]);
+    expect(container('worker').Command).toEqual([...WORKER_COMMAND]);
+  });
+
+  it('checks each container with the image HEALTHCHECK probe on its own port and logs to CloudWatch', () => {
+    for (const c of containers) {
+      expect(c.HealthCheck.Command).toEqual(['CMD', ...HEALTHCHECK_COMMAND]);
+      expect(c.LogConfiguration.LogDriver).toBe('awslogs');
+      expect(c.ReadonlyRootFilesystem).toBe(true);
+      expect(c.MountPoints).toEqual([expect.objectContaining({ ContainerPath: '/tmp', ReadOnly: false })]);
+    }
+    const env = (c: Container) => Object.fromEntries(c.Environment.map((e) => [e.Name, e.Value]));
+    expect(env(container('api'))).toMatchObject({ PORT: '3000', HEALTHCHECK_PORT: '3000', NODE_ENV: 'production' });
+    expect(env(container('worker'))).toMatchObject({ WORKER_HEALTH_PORT: '3001', HEALTHCHECK_PORT: '3001', LEASE_TABLE: expect.anything() });
+    expect(env(container('api')).COGNITO_TRUST_API_GATEWAY_AUTHORIZER).toBeUndefined();
+  });
+
+  it('puts the api behind a public load balancer whose target group checks /health', () => {
+    ecs.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      Scheme: 'internet-facing',
+      LoadBalancerAttributes: Match.arrayWith([
+        { Key: 'access_logs.s3.enabled', Value: 'true' },
+        { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' },
+      ]),
+    });
+    ecs.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { HealthCheckPath: '/health', Port: 80, TargetType: 'ip' });
+    ecs.hasResourceProperties('AWS::ECS::Service', { DesiredCount: 2, LoadBalancers: Match.anyValue() });
+  });
+
+  it('listens on HTTP without a certificate, on HTTPS (HTTP redirected) with one', () => {
+    ecs.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Protocol: 'HTTP', Port: 80 });
+    const { ecs: https } = templates({ certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc' });
+    https.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Protocol: 'HTTPS', Port: 443 });
+    https.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Protocol: 'HTTP',
+      DefaultActions: [Match.objectLike({ Type: 'redirect', RedirectConfig: Match.objectLike({ Protocol: 'HTTPS', Port: '443' }) })],
+    });
+  });
+
+  it('scales the worker on the stream iterator age and on CPU', () => {
+    ecs.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 1, MaxCapacity: 4 });
+    ecs.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'GetRecords.IteratorAgeMilliseconds',
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 60_000,
+    });
+    ecs.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      PolicyType: 'TargetTrackingScaling',
+      TargetTrackingScalingPolicyConfiguration: Match.objectLike({
+        PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' },
+        TargetValue: 60,
+      }),
+    });
+    ecs.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', { PolicyType: 'StepScaling' });
+  });
+
+  it('grants the task roles only the shared resources; only the worker reads the stream and the leases', () => {
+    const api = policyStatements(ecs, /^ApiTaskTaskRole/);
+    const worker = policyStatements(ecs, /^WorkerTaskTaskRole/);
+    expect(api.length).toBeGreaterThan(0);
+    expect(worker.length).toBeGreaterThan(0);
+    for (const statement of [...api, ...worker]) {
+      for (const ref of resourceRefs(statement)) {
+        expect(ref).toMatch(/^(UploadsShared:ExportsOutputFnGetAtt(FileEvents|Uploads|WorkerLeases)|UploadsShared-FilesBucketArn$)/);
+      }
+    }
+    expect(actionsOf(api)).not.toContain('kinesis:GetRecords');
+    expect(actionsOf(api).some((a) => a.startsWith('dynamodb:Scan'))).toBe(false);
+    expect(actionsOf(worker)).toEqual(expect.arrayContaining(['kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:ListShards', 'dynamodb:Scan', 'dynamodb:UpdateItem']));
+    expect(actionsOf(worker)).not.toContain('kinesis:PutRecords');
+  });
+
+  it('alarms on iterator age, dead letters and 5xx; logs the VPC rejected traffic', () => {
+    ecs.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'GetRecords.IteratorAgeMilliseconds', Threshold: 300_000 });
+    ecs.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'DeadLetters' });
+    ecs.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'target + elb' })]),
+    });
+    ecs.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'REJECT' });
+    ecs.hasResourceProperties('AWS::ECS::Cluster', { ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }] });
+    ecs.hasOutput('ApiUrl', {});
+  });
+});
