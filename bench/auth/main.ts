@@ -2,7 +2,8 @@
 // [--rounds N] [--out DIR]): µs per authenticated request of the api's guard vs the
 // hand-written jwks-rsa + jsonwebtoken guard vs no guard, on this machine, in one run.
 // Writes <out>/auth.json and <out>/auth.md (default bench/results/).
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { commandLine, logTail } from '../shared/bench-run';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { cpus, loadavg, release, tmpdir, totalmem, type } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -206,7 +207,7 @@ async function main(): Promise<void> {
     );
     const results: AuthBenchResults = {
       date: new Date().toISOString(),
-      command: commandLine(),
+      command: commandLine('bench/auth/main.ts'),
       machine: {
         cpu: cpus()[0]?.model ?? 'unknown',
         cores: cpus().length,
@@ -227,7 +228,7 @@ async function main(): Promise<void> {
     console.log(`\n${markdown}\nwritten to ${relative(process.cwd(), settings.out) || '.'}/auth.{json,md}; server logs in ${logDir}`);
   } catch (error) {
     for (const variant of VARIANTS) {
-      const log = tail(join(logDir, `${variant}.log`));
+      const log = logTail(join(logDir, `${variant}.log`));
       if (log) console.error(`--- ${variant} server log (tail) ---\n${log}`);
     }
     throw error;
@@ -243,21 +244,6 @@ function round2(value: number): number {
 
 function pick({ requests, warmup, concurrency, rounds }: Settings) {
   return { requests, warmup, concurrency, rounds };
-}
-
-function commandLine(): string {
-  const args = process.argv.slice(2).join(' ');
-  const script = process.env.npm_lifecycle_event;
-  if (script && script !== 'npx') return `npm run ${script}${args ? ` -- ${args}` : ''}`;
-  return `tsx bench/auth/main.ts${args ? ` ${args}` : ''}`;
-}
-
-function tail(file: string): string {
-  try {
-    return readFileSync(file, 'utf8').split('\n').slice(-20).join('\n').trim();
-  } catch {
-    return '';
-  }
 }
 
 main().catch((error: unknown) => {

@@ -2,8 +2,9 @@
 // [--warmup S] [--connections N] [--rounds N] [--profile] [--out DIR]): POST /uploads of the
 // api as built against a hand-written Express baseline, side by side on one local cloud, in
 // one run. Writes <out>/upload.json and <out>/upload.md (default bench/results/).
+import { commandLine, logTail } from '../shared/bench-run';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, release, tmpdir, totalmem, type } from 'node:os';
 import { join, relative } from 'node:path';
 import { createLocalAwsClients } from '../../tools/local-cloud/local-aws.clients';
@@ -63,7 +64,7 @@ function resultsOf(
   };
   return {
     date: new Date().toISOString(),
-    command: commandLine(),
+    command: commandLine('bench/upload/main.ts'),
     machine: {
       cpu: cpus()[0]?.model ?? 'unknown',
       cores: cpus().length,
@@ -138,27 +139,12 @@ async function main(): Promise<void> {
     if (results.problems.length > 0) process.exitCode = 1;
   } catch (error) {
     for (const name of ['cloud', ...VARIANTS]) {
-      const log = tail(join(logDir, `${name}.log`));
+      const log = logTail(join(logDir, `${name}.log`));
       if (log) console.error(`--- ${name} log (tail) ---\n${log}`);
     }
     throw error;
   } finally {
     await stopAll();
-  }
-}
-
-function commandLine(): string {
-  const args = process.argv.slice(2).join(' ');
-  const script = process.env.npm_lifecycle_event;
-  if (script && script !== 'npx') return `npm run ${script}${args ? ` -- ${args}` : ''}`;
-  return `tsx bench/upload/main.ts${args ? ` ${args}` : ''}`;
-}
-
-function tail(file: string): string {
-  try {
-    return readFileSync(file, 'utf8').split('\n').slice(-20).join('\n').trim();
-  } catch {
-    return '';
   }
 }
 

@@ -6,6 +6,7 @@
 //      same local S3 (concurrency 1, 4, 16, 64);
 //   2. end-to-end latency (202 → object stored) at a steady rate through the built api and worker.
 // Writes <out>/worker.json and <out>/worker.md (default bench/results/).
+import { commandLine, logTail } from '../shared/bench-run';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -163,7 +164,7 @@ async function main(): Promise<void> {
 
     const results: WorkerBenchResults = {
       date: new Date().toISOString(),
-      command: commandLine(),
+      command: commandLine('bench/worker/main.ts'),
       machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), os: `${type()} ${release()}` },
       node: process.version,
       revision: sourceRevision(REPO_ROOT),
@@ -199,7 +200,7 @@ async function main(): Promise<void> {
     if (problems.length > 0) process.exitCode = 1;
   } catch (error) {
     for (const name of ['cloud', 'naive', 'worker-drain', 'api', 'worker-e2e']) {
-      const log = tail(join(logDir, `${name}.log`));
+      const log = logTail(join(logDir, `${name}.log`));
       if (log) console.error(`--- ${name} log (tail) ---\n${log}`);
     }
     throw error;
@@ -225,21 +226,6 @@ function snapshotBuilds(): { workerEntry: string; apiEntry: string } {
     return join(snapshot, app, relative(from, entry));
   };
   return { workerEntry: copy('worker', WORKER_ENTRY), apiEntry: copy('api', API_ENTRY) };
-}
-
-function commandLine(): string {
-  const args = process.argv.slice(2).join(' ');
-  const script = process.env.npm_lifecycle_event;
-  if (script && script !== 'npx') return `npm run ${script}${args ? ` -- ${args}` : ''}`;
-  return `tsx bench/worker/main.ts${args ? ` ${args}` : ''}`;
-}
-
-function tail(file: string): string {
-  try {
-    return readFileSync(file, 'utf8').split('\n').slice(-20).join('\n').trim();
-  } catch {
-    return '';
-  }
 }
 
 main().catch((error: unknown) => {
