@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Express } from 'express';
+import { setupApiDocs } from './docs/api-docs';
 import { uploadAwareBodyParsers } from './uploads/upload-body-parsers';
 
 /**
@@ -16,16 +16,6 @@ export function configureApp(app: INestApplication): INestApplication {
   // the controller streams (inline or to S3) after the guard, whatever its Content-Type.
   for (const parser of uploadAwareBodyParsers()) app.use(parser);
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('File uploads')
-      .setDescription('Authenticated uploads, delivered to storage through a Kinesis stream')
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Cognito access token' })
-      .build(),
-  );
-  // Served by the HTTP adapter directly, outside the guarded router: the docs are public.
-  SwaggerModule.setup('docs', app, document);
+  setupApiDocs(app);
   return app;
 }

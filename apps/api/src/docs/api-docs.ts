@@ -1,0 +1,23 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+
+/** Where the OpenAPI document and its viewer are served. */
+export const API_DOCS_PATH = 'docs';
+
+/**
+ * The OpenAPI document, generated from the controllers' decorators, served at `/docs` (viewer)
+ * and `/docs-json`. Served by the HTTP adapter directly, outside the guarded router: the docs
+ * are public.
+ */
+export function setupApiDocs(app: INestApplication): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('File uploads')
+      .setDescription('Authenticated uploads, delivered to storage through a Kinesis stream')
+      .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Cognito access token' })
+      .build(),
+  );
+  SwaggerModule.setup(API_DOCS_PATH, app, document);
+}
