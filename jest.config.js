@@ -12,10 +12,12 @@ const shared = {
     '^.+/node_modules/jose/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
   },
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  // Request lines from apps under test would bypass jest's output capture (see the file).
+  setupFiles: ['<rootDir>/test-kit/quiet-logs.ts'],
   // `npm run deploy:synth` stages the Docker build context (a copy of package.json) there.
   modulePathIgnorePatterns: ['<rootDir>/deploy/cdk.out/'],
   moduleNameMapper: {
-    '^@lib/(contracts|kinesis|aws|upload-status|config|group-commit)$': '<rootDir>/libs/$1/src',
+    '^@lib/(contracts|kinesis|aws|upload-status|config|group-commit|logging|metrics)$': '<rootDir>/libs/$1/src',
   },
 };
 

@@ -3,14 +3,15 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { FileUploadedV1 } from '@lib/contracts';
 import type { KinesisPacket } from '@lib/kinesis';
 import { UploadStatusBatcher, uploadFactsFrom } from '@lib/upload-status';
-import { readCpuSeconds } from '../upload/proc-stats';
 import type { PreloadedFile } from './file-events';
+import { WORKER_STATUS_BATCHER_OPTIONS } from '../../apps/worker/src/status/worker-status-batcher.options';
+import type { WorkerBenchCloud } from './worker-bench.cloud';
 
 /**
- * What the worker's other calls cost the local cloud's one core, per file, measured alone:
- * the `stored` status writes (UploadStatusBatcher, as the worker batches them) and reading
- * the records (GetRecords of 1,000). Set against a raw PutObject's cost, they show how much
- * of the core is left for S3 while the worker runs.
+ * What the worker's other calls cost the local cloud, per file, measured alone: the `stored`
+ * status writes (UploadStatusBatcher with the worker's options) and reading the records
+ * (GetRecords of 1,000). Both land on the kinesalite/dynalite process, not on s3rver's: set
+ * against a raw PutObject's cost, they show the CPU the worker's run needs besides S3.
  */
 export interface CloudCosts {
   statusWrites: { items: number; seconds: number; cloudCpuMicrosPerItem: number; batchCalls: number };
@@ -25,11 +26,11 @@ export async function measureCloudCosts(spec: {
   stream: string;
   files: readonly PreloadedFile[];
   statusItems: number;
-  cloudPid: number;
+  cloud: WorkerBenchCloud;
 }): Promise<CloudCosts> {
   const events = spec.files.slice(0, spec.statusItems).map((file) => JSON.parse(Buffer.from(file.record).toString('utf8')) as KinesisPacket<FileUploadedV1>);
-  const batcher = new UploadStatusBatcher(spec.dynamodb, spec.table);
-  let cpuBefore = await readCpuSeconds(spec.cloudPid);
+  const batcher = new UploadStatusBatcher(spec.dynamodb, spec.table, WORKER_STATUS_BATCHER_OPTIONS);
+  let cpuBefore = (await spec.cloud.cpuSeconds()).total;
   let started = performance.now();
   // 16 writes submitted at a time: what the worker's 4 shards × 4 records in flight submit.
   let next = 0;
@@ -41,10 +42,10 @@ export async function measureCloudCosts(spec: {
   };
   await Promise.all(Array.from({ length: 16 }, lane));
   const statusSeconds = (performance.now() - started) / 1000;
-  const statusCpu = (await readCpuSeconds(spec.cloudPid)) - cpuBefore;
+  const statusCpu = (await spec.cloud.cpuSeconds()).total - cpuBefore;
   const batchCalls = batcher.stats.requests;
 
-  cpuBefore = await readCpuSeconds(spec.cloudPid);
+  cpuBefore = (await spec.cloud.cpuSeconds()).total;
   started = performance.now();
   let records = 0;
   let calls = 0;
@@ -62,7 +63,7 @@ export async function measureCloudCosts(spec: {
     }
   }
   const readSeconds = (performance.now() - started) / 1000;
-  const readCpu = (await readCpuSeconds(spec.cloudPid)) - cpuBefore;
+  const readCpu = (await spec.cloud.cpuSeconds()).total - cpuBefore;
   return {
     statusWrites: { items: events.length, seconds: statusSeconds, cloudCpuMicrosPerItem: (statusCpu * 1e6) / events.length, batchCalls },
     getRecords: { records, seconds: readSeconds, cloudCpuMicrosPerRecord: (readCpu * 1e6) / Math.max(records, 1), calls },

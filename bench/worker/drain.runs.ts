@@ -1,12 +1,12 @@
 import { fork } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BenchCloudProcess } from '../upload/bench-cloud.process';
 import { stopChild } from '../upload/child-exit';
 import { freePort } from '../upload/free-port';
 import { readCpuSeconds, readMachineBusySeconds } from '../upload/proc-stats';
 import { UploadServerProcess } from '../upload/upload-server.process';
 import { StoredLogCounter } from './stored-log.counter';
+import type { CloudCpuSeconds, WorkerBenchCloud } from './worker-bench.cloud';
 
 const POLL_MS = 50;
 
@@ -22,9 +22,14 @@ export interface DrainTiming {
   objectsPerSecondAfterReady?: number;
   /** CPU of the consumer process over the drain, % of one core (when it could be read). */
   consumerCpuPercent?: number;
-  /** CPU of the local cloud process (s3rver, kinesalite, dynalite: one core) per object, µs. */
+  /** CPU of the consumer process per object, µs (when it could be read). */
+  consumerCpuMicrosPerObject?: number;
+  /** CPU of both local cloud processes (s3rver; kinesalite, dynalite, cognito-local) per object, µs. */
   cloudCpuMicrosPerObject: number;
   cloudCpuPercent: number;
+  /** s3rver's process alone. */
+  s3CpuMicrosPerObject: number;
+  s3CpuPercent: number;
   /** The whole machine's busy CPU (all cores; 100 % = one core): above consumer + cloud + ~10 % means other work shared it. */
   machineCpuPercent: number;
   /** Machine CPU not used by the consumer, the cloud or this process: other work sharing the machine. */
@@ -37,7 +42,7 @@ export interface DrainTiming {
 function timing(
   objects: number,
   seconds: number,
-  cloudCpuSeconds: number,
+  cloudCpu: CloudCpuSeconds,
   consumerCpuSeconds: number | undefined,
   machineBusySeconds: number,
   benchCpuSeconds: number,
@@ -48,11 +53,15 @@ function timing(
     seconds,
     objectsPerSecond: objects / seconds,
     ...(startupSeconds !== undefined ? { startupSeconds, objectsPerSecondAfterReady: objects / (seconds - startupSeconds) } : {}),
-    ...(consumerCpuSeconds !== undefined ? { consumerCpuPercent: (consumerCpuSeconds / seconds) * 100 } : {}),
-    cloudCpuMicrosPerObject: (cloudCpuSeconds * 1e6) / objects,
-    cloudCpuPercent: (cloudCpuSeconds / seconds) * 100,
+    ...(consumerCpuSeconds !== undefined
+      ? { consumerCpuPercent: (consumerCpuSeconds / seconds) * 100, consumerCpuMicrosPerObject: (consumerCpuSeconds * 1e6) / objects }
+      : {}),
+    cloudCpuMicrosPerObject: (cloudCpu.total * 1e6) / objects,
+    cloudCpuPercent: (cloudCpu.total / seconds) * 100,
+    s3CpuMicrosPerObject: (cloudCpu.s3 * 1e6) / objects,
+    s3CpuPercent: (cloudCpu.s3 / seconds) * 100,
     machineCpuPercent: (machineBusySeconds / seconds) * 100,
-    otherCpuPercent: ((machineBusySeconds - cloudCpuSeconds - (consumerCpuSeconds ?? 0) - benchCpuSeconds) / seconds) * 100,
+    otherCpuPercent: ((machineBusySeconds - cloudCpu.total - (consumerCpuSeconds ?? 0) - benchCpuSeconds) / seconds) * 100,
   };
 }
 
@@ -68,12 +77,12 @@ export async function drainWithWorker(spec: {
   execArgv: string[];
   env: NodeJS.ProcessEnv;
   expected: number;
-  cloud: BenchCloudProcess;
+  cloud: WorkerBenchCloud;
   logFile: string;
   timeoutMs: number;
 }): Promise<DrainTiming> {
   const port = await freePort();
-  const cloudCpuBefore = await readCpuSeconds(spec.cloud.pid);
+  const cloudCpuBefore = await spec.cloud.cpuSeconds();
   const machineBefore = await readMachineBusySeconds();
   const benchBefore = await readCpuSeconds(process.pid);
   const started = performance.now();
@@ -98,7 +107,7 @@ export async function drainWithWorker(spec: {
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
     const seconds = (performance.now() - started) / 1000;
-    const cloudCpu = (await readCpuSeconds(spec.cloud.pid)) - cloudCpuBefore;
+    const cloudCpu = cpuSince(cloudCpuBefore, await spec.cloud.cpuSeconds());
     const workerCpu = await readCpuSeconds(worker.pid);
     const machineBusy = (await readMachineBusySeconds()) - machineBefore;
     return {
@@ -117,12 +126,12 @@ export async function drainNaively(spec: {
   entry: string;
   env: NodeJS.ProcessEnv;
   expected: number;
-  cloud: BenchCloudProcess;
+  cloud: WorkerBenchCloud;
   logFile: string;
   timeoutMs: number;
 }): Promise<DrainTiming> {
   const log = openSync(spec.logFile, 'a');
-  const cloudCpuBefore = await readCpuSeconds(spec.cloud.pid);
+  const cloudCpuBefore = await spec.cloud.cpuSeconds();
   const machineBefore = await readMachineBusySeconds();
   const benchBefore = await readCpuSeconds(process.pid);
   const started = performance.now();
@@ -151,7 +160,7 @@ export async function drainNaively(spec: {
       });
     });
     const seconds = (doneAt - started) / 1000;
-    const cloudCpu = (await readCpuSeconds(spec.cloud.pid)) - cloudCpuBefore;
+    const cloudCpu = cpuSince(cloudCpuBefore, await spec.cloud.cpuSeconds());
     const machineBusy = (await readMachineBusySeconds()) - machineBefore;
     return timing(stored, seconds, cloudCpu, consumerCpu, machineBusy, (await readCpuSeconds(process.pid)) - benchBefore);
   } finally {
@@ -166,3 +175,7 @@ export const CALL_COUNTER = join(__dirname, 'call-counter.preload.js');
 
 /** The CPU profiler (`--profile-worker`): preloaded into the drain's worker. */
 export const CPU_PROFILER = join(__dirname, 'cpu-profile.preload.js');
+
+function cpuSince(before: CloudCpuSeconds, after: CloudCpuSeconds): CloudCpuSeconds {
+  return { s3: after.s3 - before.s3, total: after.total - before.total };
+}

@@ -1,13 +1,14 @@
 // `npm run bench:worker` (npm run build, then tsx bench/worker/main.ts [--events N]
 // [--ceiling-objects N] [--rate R] [--duration S] [--warmup S] [--drain-only] [--out DIR]):
-// on one local cloud (its own process), side by side in one run:
+// on one local cloud (s3rver in a process of its own, the other stand-ins in another), side by
+// side in one run:
 //   1. drain N pre-loaded 1 KiB `file.uploaded` events (4-shard stream per consumer) to S3 with
 //      the built worker and with a naive consumer, against the raw PutObject ceiling of the
 //      same local S3 (concurrency 1, 4, 16, 64);
 //   2. end-to-end latency (202 → object stored) at a steady rate through the built api and worker.
 // Writes <out>/worker.json and <out>/worker.md (default bench/results/).
 import { commandLine, logTail } from '../shared/bench-run';
-import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, release, tmpdir, totalmem, type } from 'node:os';
@@ -16,7 +17,6 @@ import { createDynamoDbDocumentClient, createS3Client } from '@lib/aws';
 import { localAppEnvironment } from '../../tools/local-cloud/local-app.environment';
 import { createLocalAwsClients } from '../../tools/local-cloud/local-aws.clients';
 import { buildBaseline } from '../upload/baseline.build';
-import { BenchCloudProcess } from '../upload/bench-cloud.process';
 import { API_ENTRY, baseEnvironment } from '../upload/bench-servers';
 import { REPO_ROOT } from '../upload/bench-settings';
 import { sourceRevision } from '../upload/source-revision';
@@ -31,6 +31,7 @@ import { preloadStream } from './stream-preloader';
 import type { WorkerBenchResults } from './worker-bench.results';
 import { renderWorkerBenchMarkdown } from './worker-bench.report';
 import { settingsFromArgs } from './worker-bench.settings';
+import { WorkerBenchCloud } from './worker-bench.cloud';
 
 /** Where `nest build worker` puts the worker's entry point (the file a container runs). */
 export const WORKER_ENTRY = join(REPO_ROOT, 'dist', 'apps', 'worker', 'apps', 'worker', 'src', 'main.js');
@@ -54,7 +55,7 @@ async function main(): Promise<void> {
   const naiveEntry = buildBaseline(NAIVE_SOURCE);
   const logDir = mkdtempSync(join(tmpdir(), 'bench-worker-'));
   console.log(`starting the local cloud (logs in ${logDir})…`);
-  const cloud = await BenchCloudProcess.start(Object.values(STREAMS), baseEnvironment(), join(logDir, 'cloud.log'));
+  const cloud = await WorkerBenchCloud.start({ streams: Object.values(STREAMS), buckets: Object.values(BUCKETS), env: baseEnvironment(), logDir });
   process.once('SIGINT', () => void cloud.stop().finally(() => process.exit(130)));
   const appEnv = localAppEnvironment(cloud.outputs);
   // This process's own SDK clients (libs/aws factories) take credentials from the environment.
@@ -66,7 +67,6 @@ async function main(): Promise<void> {
   const local = createLocalAwsClients(cloud.outputs.endpoints);
   const problems: string[] = [];
   try {
-    for (const bucket of Object.values(BUCKETS)) await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     const owner = { sub: 'bench-sub', username: cloud.outputs.demoUser.username };
     const files = {
       ours: Array.from({ length: settings.events }, () => fileUploadedRecord(BODY_BYTES, owner)),
@@ -78,7 +78,7 @@ async function main(): Promise<void> {
 
     const ceiling: CeilingLevel[] = [];
     for (const concurrency of CONCURRENCIES) {
-      const level = await measureCeiling(s3, BUCKETS.ceiling, concurrency, settings.ceilingObjects, BODY_BYTES, cloud.pid);
+      const level = await measureCeiling(s3, BUCKETS.ceiling, concurrency, settings.ceilingObjects, BODY_BYTES, cloud);
       console.log(`S3 ceiling at ${concurrency} in flight: ${level.objectsPerSecond.toFixed(0)} objects/s`);
       ceiling.push(level);
     }
@@ -120,7 +120,7 @@ async function main(): Promise<void> {
     const cpuProfile = settings.profileWorker ? summarizeProfile(cpuProfileFile) : undefined;
     const ours = { ...oursTiming, bucket: await checkBucket(s3, BUCKETS.ours, files.ours), ...(calls ? { calls } : {}), ...(cpuProfile ? { cpuProfile } : {}) };
 
-    const ceilingAfter = await measureCeiling(s3, BUCKETS.ceiling, bestBefore.concurrency, settings.ceilingObjects, BODY_BYTES, cloud.pid);
+    const ceilingAfter = await measureCeiling(s3, BUCKETS.ceiling, bestBefore.concurrency, settings.ceilingObjects, BODY_BYTES, cloud);
     console.log(`S3 ceiling again at ${ceilingAfter.concurrency} in flight: ${ceilingAfter.objectsPerSecond.toFixed(0)} objects/s`);
     console.log('measuring what status writes and GetRecords cost the local cloud…');
     const cloudCosts = await measureCloudCosts({
@@ -130,7 +130,7 @@ async function main(): Promise<void> {
       stream: STREAMS.naive,
       files: files.naive,
       statusItems: Math.min(settings.events, STATUS_COST_ITEMS),
-      cloudPid: cloud.pid,
+      cloud,
     });
     const ceilingObjectsPerSecond = Math.max(bestBefore.objectsPerSecond, ceilingAfter.objectsPerSecond);
 
@@ -155,6 +155,7 @@ async function main(): Promise<void> {
         body: randomBytes(BODY_BYTES),
         ratePerSecond: settings.latencyRate,
         seconds: settings.latencySeconds,
+        shards: SHARDS,
         warmupSeconds: settings.latencyWarmupSeconds,
         logDir,
       });
@@ -199,7 +200,7 @@ async function main(): Promise<void> {
     console.log(`\n${markdown}\nwritten to ${relative(process.cwd(), settings.out) || '.'}/worker.{json,md}; logs in ${logDir}`);
     if (problems.length > 0) process.exitCode = 1;
   } catch (error) {
-    for (const name of ['cloud', 'naive', 'worker-drain', 'api', 'worker-e2e']) {
+    for (const name of ['cloud', 's3', 'naive', 'worker-drain', 'api', 'worker-e2e']) {
       const log = logTail(join(logDir, `${name}.log`));
       if (log) console.error(`--- ${name} log (tail) ---\n${log}`);
     }

@@ -1,6 +1,7 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readCpuSeconds, readMachineBusySeconds } from '../upload/proc-stats';
+import type { WorkerBenchCloud } from './worker-bench.cloud';
 
 const SHA256_SHAPED = '0'.repeat(64);
 
@@ -10,9 +11,14 @@ export interface CeilingLevel {
   objects: number;
   seconds: number;
   objectsPerSecond: number;
-  /** CPU of the local cloud process (s3rver's core) per object, µs. */
+  /** CPU of both local cloud processes per object, µs (the stand-ins besides s3rver idle here). */
   cloudCpuMicrosPerObject: number;
   cloudCpuPercent: number;
+  /** s3rver's process alone. */
+  s3CpuMicrosPerObject: number;
+  s3CpuPercent: number;
+  /** The load generator (this process: the same S3 client as the worker's) per object, µs. */
+  clientCpuMicrosPerObject: number;
   /** The whole machine's busy CPU (100 % = one core), this process and the cloud included. */
   machineCpuPercent: number;
   /** Machine CPU not used by the cloud or this process (the load generator): other work sharing the machine. */
@@ -31,17 +37,19 @@ export async function measureCeiling(
   concurrency: number,
   objects: number,
   bodyBytes: number,
-  cloudPid: number,
+  cloud: WorkerBenchCloud,
 ): Promise<CeilingLevel> {
   const body = randomBytes(bodyBytes);
   await putMany(s3, bucket, body, concurrency, Math.max(concurrency * 4, 100));
-  const cpuBefore = await readCpuSeconds(cloudPid);
+  const cpuBefore = await cloud.cpuSeconds();
   const machineBefore = await readMachineBusySeconds();
   const selfBefore = await readCpuSeconds(process.pid);
   const started = performance.now();
   await putMany(s3, bucket, body, concurrency, objects);
   const seconds = (performance.now() - started) / 1000;
-  const cloudCpu = (await readCpuSeconds(cloudPid)) - cpuBefore;
+  const cpuAfter = await cloud.cpuSeconds();
+  const cloudCpu = cpuAfter.total - cpuBefore.total;
+  const s3Cpu = cpuAfter.s3 - cpuBefore.s3;
   const machineBusy = (await readMachineBusySeconds()) - machineBefore;
   const selfCpu = (await readCpuSeconds(process.pid)) - selfBefore;
   return {
@@ -51,6 +59,9 @@ export async function measureCeiling(
     objectsPerSecond: objects / seconds,
     cloudCpuMicrosPerObject: (cloudCpu * 1e6) / objects,
     cloudCpuPercent: (cloudCpu / seconds) * 100,
+    s3CpuMicrosPerObject: (s3Cpu * 1e6) / objects,
+    s3CpuPercent: (s3Cpu / seconds) * 100,
+    clientCpuMicrosPerObject: (selfCpu * 1e6) / objects,
     machineCpuPercent: (machineBusy / seconds) * 100,
     otherCpuPercent: ((machineBusy - cloudCpu - selfCpu) / seconds) * 100,
   };

@@ -1,4 +1,5 @@
 import type { DrainTiming } from './drain.runs';
+import type { CeilingLevel } from './s3-ceiling';
 import type { LatencySummaryMs, WorkerBenchResults } from './worker-bench.results';
 
 const int = (value: number) => Math.round(value).toLocaleString('en-US');
@@ -15,7 +16,7 @@ export function renderWorkerBenchMarkdown(results: WorkerBenchResults, target: n
     `- command: \`${results.command}\``,
     `- machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}; node ${results.node}`,
     `- revision: ${results.revision ? `${results.revision.commit}${results.revision.uncommittedChanges ? ' plus uncommitted changes under apps/ or libs/' : ''}` : 'unknown'}`,
-    '- one local cloud (kinesalite, dynalite, s3rver, cognito-local) in a process of its own: one core serves all of them',
+    '- local cloud in two processes: s3rver alone in one (the S3 of the ceiling and of both consumers), kinesalite, dynalite and cognito-local in the other',
     '',
     results.problems.length === 0 ? '**Valid run**: every pre-loaded file found in its bucket, sampled bytes right, every measured upload stored.' : '**PROBLEMS**:',
     ...results.problems.map((p) => `- ${p}`),
@@ -26,18 +27,16 @@ export function renderWorkerBenchMarkdown(results: WorkerBenchResults, target: n
     'and one bucket per consumer. Times run from the consumer\'s process being spawned to its last object stored',
     '(ours: the last "stored" line of its log, written after the object and the status write).',
     '',
-    '| consumer | objects/s | seconds | consumer CPU | local cloud CPU | cloud CPU µs/object | other CPU | objects in bucket | sample bytes ok |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...drain.ceiling.map(
-      (level) =>
-        `| raw PutObject, ${level.concurrency} in flight | ${int(level.objectsPerSecond)} | ${level.seconds.toFixed(1)} | – | ${int(level.cloudCpuPercent)} % | ${int(level.cloudCpuMicrosPerObject)} | ${int(level.otherCpuPercent)} % | ${int(level.objects)} put | – |`,
-    ),
-    `| raw PutObject, ${drain.ceilingAfter.concurrency} in flight, after the consumers | ${int(drain.ceilingAfter.objectsPerSecond)} | ${drain.ceilingAfter.seconds.toFixed(1)} | – | ${int(drain.ceilingAfter.cloudCpuPercent)} % | ${int(drain.ceilingAfter.cloudCpuMicrosPerObject)} | ${int(drain.ceilingAfter.otherCpuPercent)} % | ${int(drain.ceilingAfter.objects)} put | – |`,
+    '| consumer | objects/s | seconds | consumer CPU | consumer CPU µs/object | s3rver CPU | s3rver µs/object | whole cloud CPU | cloud µs/object | other CPU | objects in bucket | sample bytes ok |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...drain.ceiling.map((level) => ceilingRow(`raw PutObject, ${level.concurrency} in flight`, level)),
+    ceilingRow(`raw PutObject, ${drain.ceilingAfter.concurrency} in flight, after the consumers`, drain.ceilingAfter),
     drainRow('naive (GetRecords, then one PutObject at a time)', drain.naive),
     drainRow(`**ours** (the built worker, ${Object.keys(settings.workerEnv).length === 0 ? 'production defaults' : Object.entries(settings.workerEnv).map(([k, v]) => `${k}=${v}`).join(' ')})`, drain.ours),
     '',
     `CPU columns are % of one core (the machine has ${machine.cores}); "other" is the machine's busy time not used by the consumer, the`,
     'local cloud or the benchmark process: other work sharing the machine, which takes cores from the cloud and the consumer.',
+    'For the raw PutObject rows the consumer is the benchmark process itself (the load generator, with the worker\'s S3 client).',
     ...sharedMachineWarning(results),
     '',
     `- S3 ceiling (best of all raw runs): **${int(drain.ceilingObjectsPerSecond)} objects/s**`,
@@ -71,6 +70,7 @@ export function renderWorkerBenchMarkdown(results: WorkerBenchResults, target: n
       '',
       `The built api (\`node --max-semi-space-size=2\`, one process) and the built worker (one process) on a ${settings.shards}-shard stream;`,
       `open-loop load (upload i sent at i / rate), ${settings.latencySeconds} s, the first ${settings.latencyWarmupSeconds} s not counted.`,
+      `The load starts once the worker holds all ${settings.shards} leases (${latency.leasesAfterReadyMs === undefined ? '?' : int(latency.leasesAfterReadyMs)} ms after its /health answered), as a deployed worker is warm before traffic reaches it.`,
       `End time: ${latency.endTime}; start: the 202 as received by the load generator (same machine clock).`,
       '',
       '| | p50 ms | p90 ms | p99 ms | max ms |',
@@ -81,7 +81,7 @@ export function renderWorkerBenchMarkdown(results: WorkerBenchResults, target: n
       `- sent ${int(latency.sent)} at ${latency.achievedRatePerSecond.toFixed(0)}/s; accepted ${int(latency.accepted)}; failures ${latency.failures}; ` +
         `measured ${int(latency.measured)}, stored ${int(latency.storedInTime)}`,
       `- p50 of 202 → stored per 5 s of sending (flat: a fixed delay; rising: the pipeline falls behind): ${latency.endToEndP50By5sMs.join(', ')} ms`,
-      `- CPU (% of one core) during the load: api ${int(latency.apiCpuPercent)} %, worker ${int(latency.workerCpuPercent)} %, local cloud ${int(latency.cloudCpuPercent)} %`,
+      `- CPU (% of one core) during the load: api ${int(latency.apiCpuPercent)} %, worker ${int(latency.workerCpuPercent)} %, local cloud ${int(latency.cloudCpuPercent)} % (s3rver ${int(latency.s3CpuPercent ?? 0)} %)`,
       `- p99 ≤ 1 s: ${latency.endToEndMs.p99 <= 1000 ? 'met' : '**missed**'}`,
       '',
     );
@@ -112,7 +112,7 @@ function cloudCostLines(results: WorkerBenchResults): string[] {
   return [
     '### What the worker costs the local cloud, per file',
     '',
-    'kinesalite, dynalite and s3rver share one core (one process). The worker\'s other calls, measured alone:',
+    'The worker\'s other calls, measured alone (they land on the kinesalite/dynalite process, not on s3rver\'s):',
     '',
     '| call | per file, cloud CPU µs | measured on |',
     '|---|---:|---|',
@@ -121,16 +121,25 @@ function cloudCostLines(results: WorkerBenchResults): string[] {
     `| GetRecords (pages of 1,000) | ${int(getRecords.cloudCpuMicrosPerRecord)} | ${int(getRecords.records)} records in ${getRecords.calls} calls, ${getRecords.seconds.toFixed(1)} s |`,
     `| sum | ${int(predicted)} | ours measured: ${int(drain.ours.cloudCpuMicrosPerObject)} (leases and checkpoints included) |`,
     '',
-    `If the cloud's core were the only limit, ours could reach at most ${(best.cloudCpuMicrosPerObject / predicted).toFixed(2)}× the raw PutObject rate ` +
-      '(PutObject µs ÷ sum): the status write and the read share the core S3 needs.',
+    `Were the stand-ins on one core, ours could reach at most ${(best.cloudCpuMicrosPerObject / predicted).toFixed(2)}× the raw PutObject rate ` +
+      '(PutObject µs ÷ sum); with s3rver in a process of its own, the status writes and reads take another core, which the worker shares.',
     '',
   ];
 }
 
+function ceilingRow(label: string, level: CeilingLevel): string {
+  return (
+    `| ${label} | ${int(level.objectsPerSecond)} | ${level.seconds.toFixed(1)} | (load generator) | ${int(level.clientCpuMicrosPerObject)} | ` +
+    `${int(level.s3CpuPercent)} % | ${int(level.s3CpuMicrosPerObject)} | ${int(level.cloudCpuPercent)} % | ${int(level.cloudCpuMicrosPerObject)} | ${int(level.otherCpuPercent)} % | ${int(level.objects)} put | – |`
+  );
+}
+
 function drainRow(label: string, d: DrainTiming & { bucket: { objects: number; sampled: number; sampleMismatches: number } }): string {
   const cpu = d.consumerCpuPercent === undefined ? '–' : `${int(d.consumerCpuPercent)} %`;
+  const perObject = d.consumerCpuMicrosPerObject === undefined ? '–' : int(d.consumerCpuMicrosPerObject);
   return (
-    `| ${label} | ${int(d.objectsPerSecond)} | ${d.seconds.toFixed(1)} | ${cpu} | ${int(d.cloudCpuPercent)} % | ${int(d.cloudCpuMicrosPerObject)} | ${int(d.otherCpuPercent)} % | ` +
+    `| ${label} | ${int(d.objectsPerSecond)} | ${d.seconds.toFixed(1)} | ${cpu} | ${perObject} | ${int(d.s3CpuPercent)} % | ${int(d.s3CpuMicrosPerObject)} | ` +
+    `${int(d.cloudCpuPercent)} % | ${int(d.cloudCpuMicrosPerObject)} | ${int(d.otherCpuPercent)} % | ` +
     `${int(d.bucket.objects)} | ${d.bucket.sampled - d.bucket.sampleMismatches}/${d.bucket.sampled} |`
   );
 }

@@ -41,6 +41,8 @@ export interface WorkerBenchResults {
   latency?: {
     /** What the end time is: see the report. */
     endTime: string;
+    /** The load started once the worker held every lease; this long after its /health answered. */
+    leasesAfterReadyMs: number;
     sent: number;
     accepted: number;
     failures: number;
@@ -57,7 +59,9 @@ export interface WorkerBenchResults {
     acceptMs: LatencySummaryMs;
     apiCpuPercent: number;
     workerCpuPercent: number;
+    /** Both local cloud processes, and s3rver's alone. */
     cloudCpuPercent: number;
+    s3CpuPercent: number;
   };
   problems: string[];
 }

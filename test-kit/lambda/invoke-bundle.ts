@@ -16,6 +16,17 @@ export interface BundleInvocation<R> {
   importMs: number;
   /** The first invocation (which waits for the init that import started), in ms. */
   invokeMs: number;
+  /** From spawning the process to its exit, as the parent saw it (Node's own start included), in ms. */
+  wallMs: number;
+  /**
+   * CPU time (user + system) the process used up to the end of the first invocation, Node's
+   * own start included, in ms: steadier than wall time on a busy machine.
+   */
+  cpuMs: number;
+  /** The bundle's `startupTimeline` export, if it has one (ms since the process started). */
+  startupTimeline?: Record<string, number>;
+  /** When the first invocation began, in the same terms. */
+  invokedAt?: number;
   output: string;
 }
 
@@ -24,10 +35,17 @@ export interface BundleInvocation<R> {
  * `handler(event, context)` — in a fresh process (a cold start), with `env` as its whole
  * environment besides PATH.
  */
-export function invokeBundle<R = unknown>(bundle: string, event: unknown, env: Record<string, string>): Promise<BundleInvocation<R>> {
+export function invokeBundle<R = unknown>(
+  bundle: string,
+  event: unknown,
+  env: Record<string, string>,
+  /** Extra `node` options (e.g. --cpu-prof for the benchmark). */
+  nodeArgs: readonly string[] = [],
+): Promise<BundleInvocation<R>> {
   const script = `
     const t0 = process.hrtime.bigint();
-    const { handler } = require(${JSON.stringify(bundle)});
+    const bundle = require(${JSON.stringify(bundle)});
+    const { handler } = bundle;
     const t1 = process.hrtime.bigint();
     let input = '';
     process.stdin.on('data', (d) => (input += d)).on('end', async () => {
@@ -35,7 +53,7 @@ export function invokeBundle<R = unknown>(bundle: string, event: unknown, env: R
       try {
         const result = await handler(JSON.parse(input), context);
         const t2 = process.hrtime.bigint();
-        process.stdout.write('\\n${RESULT_MARK}' + JSON.stringify({ result, importMs: Number(t1 - t0) / 1e6, invokeMs: Number(t2 - t1) / 1e6 }) + '\\n');
+        process.stdout.write('\\n${RESULT_MARK}' + JSON.stringify({ result, importMs: Number(t1 - t0) / 1e6, invokeMs: Number(t2 - t1) / 1e6, cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1e3, startupTimeline: bundle.startupTimeline, invokedAt: Number(t1) / 1e6 - Number(process.hrtime.bigint()) / 1e6 + performance.now() }) + '\\n');
         process.exit(0);
       } catch (error) {
         console.error('handler failed:', error);
@@ -43,7 +61,8 @@ export function invokeBundle<R = unknown>(bundle: string, event: unknown, env: R
       }
     });`;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', script], {
+    const spawnedAt = process.hrtime.bigint();
+    const child = spawn(process.execPath, [...nodeArgs, '-e', script], {
       env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', AWS_LAMBDA_FUNCTION_NAME: 'test-function', ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
@@ -54,7 +73,7 @@ export function invokeBundle<R = unknown>(bundle: string, event: unknown, env: R
     child.on('exit', (code) => {
       const line = output.split('\n').find((l) => l.startsWith(RESULT_MARK));
       if (code !== 0 || line === undefined) return reject(new Error(`invocation failed (exit ${code}):\n${output.slice(-4000)}`));
-      resolve({ ...JSON.parse(line.slice(RESULT_MARK.length)), output });
+      resolve({ ...JSON.parse(line.slice(RESULT_MARK.length)), wallMs: Number(process.hrtime.bigint() - spawnedAt) / 1e6, output });
     });
     child.stdin.end(JSON.stringify(event));
   });

@@ -39,6 +39,10 @@ async function main(args: string[]): Promise<void> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     [EXIT_WITH_PARENT_VARIABLE]: '1',
+    // Readable lines in a terminal; deployed apps keep the JSON default.
+    LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty',
+    // EMF lines are for CloudWatch; in a terminal they are noise between the log lines.
+    METRICS_ENABLED: process.env.METRICS_ENABLED ?? 'false',
     // Children write to our pipes, not a terminal: tell their loggers what we will do.
     ...(colour ? { FORCE_COLOR: process.env.FORCE_COLOR ?? '1' } : { NO_COLOR: '1' }),
   };
@@ -78,6 +82,8 @@ async function main(args: string[]): Promise<void> {
   const lines = [
     '─'.repeat(60),
     apiUp ? `API        ${apiUrl}   (OpenAPI: ${apiUrl}/docs)` : `API        ${apiUrl}   (not answering yet: see the [api] lines)`,
+    // localhost, not 127.0.0.1: the app client's registered callback is http://localhost:<port>/.
+    `Web page   http://localhost:${port}/   (sign in as the demo user, upload, download)`,
     `Demo user  ${outputs?.demoUser.username} / ${outputs?.demoUser.password}`,
     'Token      npm run -s token',
     `Try        curl -i -X POST ${apiUrl}/uploads -H "Authorization: Bearer $(npm run -s token)" -H 'Content-Type: text/plain' --data-binary 'hello'`,

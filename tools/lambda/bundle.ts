@@ -1,85 +1,81 @@
-// `npm run bundle:lambda`: one minified esbuild bundle per Lambda function, with a source map,
-// from the Nest CLI's tsc output (esbuild alone would drop the decorator metadata Nest's
-// dependency injection reads). Output: dist/lambda/<function>/index.js, ready for deploy/.
-import { execFileSync } from 'node:child_process';
-import { statSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { build, type BuildOptions } from 'esbuild';
+// `npm run bundle:lambda [-- --unoptimised] [--weights]`: one minified esbuild bundle per
+// Lambda function, with a source map, from the apps compiled by tsc into dist/lambda-build/
+// (esbuild alone would drop the decorator metadata Nest's dependency injection reads; `nest
+// build` is not used, so dist/apps stays untouched). Output: dist/lambda/<function>/index.js,
+// ready for deploy/; `--unoptimised` builds the plain reference bundles into
+// dist/lambda-unoptimised/ instead (bench/lambda compares both). `--weights` prints what
+// weighs most in each bundle; the esbuild metafiles are kept in dist/lambda-meta/.
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { build, type Metafile } from 'esbuild';
 import { REPO_ROOT } from '../local-cloud/local-cloud.options';
+import { bundleOptions, OPTIMISATIONS, type Optimisation } from './bundle.options';
+import { weightByPackage } from './bundle-weight';
+import { compileApps } from './compile-apps';
+import { buildLazyChunks } from './lazy-chunks';
+import { buildStaticDocs } from './static-docs';
+import { LAMBDA_FUNCTION_NAMES, type BundleVariant, type LambdaFunctionName } from './lambda-functions';
 
-/** Each function: its compiled entry point (from `nest build`). */
-export const LAMBDA_FUNCTIONS = {
-  api: 'dist/apps/api/apps/api/src/lambda.js',
-  worker: 'dist/apps/worker/apps/worker/src/lambda.js',
-} as const;
-export type LambdaFunctionName = keyof typeof LAMBDA_FUNCTIONS;
-
-/**
- * Packages Nest and its modules `require` only when an app uses the matching feature (other
- * transports, websockets, ORMs for terminus, validation): never reached here, so they stay
- * out of the bundle instead of failing the build.
- */
-export const NEVER_LOADED = [
-  '@nestjs/websockets',
-  '@nestjs/websockets/*',
-  '@nestjs/platform-socket.io',
-  '@nestjs/platform-fastify',
-  '@fastify/*',
-  'kafkajs',
-  'mqtt',
-  'nats',
-  'ioredis',
-  'amqplib',
-  'amqp-connection-manager',
-  '@grpc/grpc-js',
-  '@grpc/proto-loader',
-  'class-transformer',
-  'class-transformer/*',
-  'class-validator',
-  '@nestjs/typeorm',
-  '@nestjs/mongoose',
-  '@nestjs/sequelize',
-  '@mikro-orm/core',
-  '@nestjs/axios',
-  '@prisma/client',
-  'typeorm',
-  'mongoose',
-  'sequelize',
-];
-
-export function bundleOptions(fn: LambdaFunctionName, outdir: string): BuildOptions {
-  return {
-    entryPoints: [join(REPO_ROOT, LAMBDA_FUNCTIONS[fn])],
-    outfile: join(outdir, fn, 'index.js'),
-    bundle: true,
-    minify: true,
-    sourcemap: true,
-    platform: 'node',
-    // The functions run on Node 22; the code also runs on the Node 20 used here.
-    target: 'node20',
-    format: 'cjs',
-    external: NEVER_LOADED,
-    // Minified class names would change what Nest logs (controller and provider names).
-    keepNames: true,
-    legalComments: 'none',
-    logLevel: 'warning',
-  };
+export interface BuiltBundle {
+  fn: LambdaFunctionName;
+  variant: BundleVariant;
+  file: string;
+  bytes: number;
 }
 
-async function main(): Promise<void> {
-  execFileSync('npx', ['nest', 'build', 'api'], { cwd: REPO_ROOT, stdio: 'inherit' });
-  execFileSync('npx', ['nest', 'build', 'worker'], { cwd: REPO_ROOT, stdio: 'inherit' });
-  const outdir = join(REPO_ROOT, 'dist', 'lambda');
-  for (const fn of Object.keys(LAMBDA_FUNCTIONS) as LambdaFunctionName[]) {
-    const options = bundleOptions(fn, outdir);
-    await build(options);
-    const bytes = statSync(options.outfile!).size;
-    console.log(`${relative(REPO_ROOT, options.outfile!)}  ${(bytes / 1024 / 1024).toFixed(2)} MiB (+ .map)`);
+/**
+ * One function's bundle with the given optimisations (all for `optimised`, none for
+ * `unoptimised`) into `outfile`'s folder, emptied first, with the lazy chunks and docs files
+ * the optimisations need. The esbuild metafile goes to dist/lambda-meta/<metaName>.json.
+ */
+export async function bundleFunction(
+  fn: LambdaFunctionName,
+  variant: BundleVariant,
+  enabled: ReadonlySet<Optimisation>,
+  outfile: string,
+  metaName: string,
+): Promise<{ bytes: number; metafile: Metafile | undefined }> {
+  const buildOptions = bundleOptions(fn, variant, enabled, outfile);
+  // From scratch: deploy/ ships the whole folder, so nothing stale may stay in it.
+  rmSync(dirname(outfile), { recursive: true, force: true });
+  mkdirSync(dirname(outfile), { recursive: true });
+  const { metafile } = await build(buildOptions);
+  if (enabled.size > 0) await buildLazyChunks(fn, outfile);
+  if (fn === 'api' && enabled.has('swagger-stub')) await buildStaticDocs(outfile);
+  // Outside the function's folder: not part of what is deployed.
+  const metaDir = join(REPO_ROOT, 'dist', 'lambda-meta');
+  mkdirSync(metaDir, { recursive: true });
+  writeFileSync(join(metaDir, `${metaName}.json`), JSON.stringify(metafile));
+  return { bytes: statSync(outfile).size, metafile };
+}
+
+/** Bundles the already compiled apps (see compileApps) as `variant`. */
+export async function bundleFunctions(variant: BundleVariant, options: { weights?: boolean } = {}): Promise<BuiltBundle[]> {
+  const built: BuiltBundle[] = [];
+  for (const fn of LAMBDA_FUNCTION_NAMES) {
+    const buildOptions = bundleOptions(fn, variant);
+    const enabled = new Set<Optimisation>(variant === 'optimised' ? OPTIMISATIONS : []);
+    const { bytes, metafile } = await bundleFunction(fn, variant, enabled, buildOptions.outfile, `${fn}-${variant}`);
+    built.push({ fn, variant, file: buildOptions.outfile, bytes });
+    console.log(`${relative(REPO_ROOT, buildOptions.outfile)}  ${(bytes / 2 ** 20).toFixed(2)} MiB (+ .map)`);
+    if (options.weights && metafile) {
+      for (const { name, bytes: b } of weightByPackage(metafile).slice(0, 25)) console.log(`  ${(b / 1024).toFixed(0).padStart(6)} KiB  ${name}`);
+    }
   }
+  return built;
+}
+
+/** Compiles both apps and bundles them as each of `variants`. */
+export async function buildLambdaBundles(variants: readonly BundleVariant[], options: { weights?: boolean } = {}): Promise<BuiltBundle[]> {
+  await compileApps(LAMBDA_FUNCTION_NAMES);
+  const built: BuiltBundle[] = [];
+  for (const variant of variants) built.push(...(await bundleFunctions(variant, options)));
+  return built;
 }
 
 if (require.main === module) {
-  main().catch((error: unknown) => {
+  const args = process.argv.slice(2);
+  buildLambdaBundles([args.includes('--unoptimised') ? 'unoptimised' : 'optimised'], { weights: args.includes('--weights') }).catch((error: unknown) => {
     console.error(error instanceof Error ? error.message : String(error));
     process.exit(1);
   });

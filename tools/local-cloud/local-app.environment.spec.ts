@@ -44,6 +44,7 @@ describe('localAppEnvironment', () => {
       COGNITO_CLIENT_IDS: 'client123',
       COGNITO_ISSUER: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_LocalPool1',
       COGNITO_JWKS_URI: 'http://127.0.0.1:9229/us-east-1_LocalPool1/.well-known/jwks.json',
+      COGNITO_DOMAIN: 'http://127.0.0.1:9229',
     });
   });
 

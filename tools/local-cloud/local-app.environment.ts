@@ -29,5 +29,7 @@ export function localAppEnvironment(outputs: LocalCloudOutputs): Record<string, 
     COGNITO_CLIENT_IDS: outputs.clientId,
     COGNITO_ISSUER: outputs.issuer,
     COGNITO_JWKS_URI: outputs.jwksUri,
+    // cognito-local serves the hosted login too: the upload page at / signs in there.
+    COGNITO_DOMAIN: outputs.endpoints.cognito,
   };
 }

@@ -56,10 +56,23 @@ describe('AppModule', () => {
 
     it('is ready when the stream, bucket and table answer', async () => {
       const res = await request(app.getHttpServer()).get('/health/ready').expect(200);
-      expect(res.body).toMatchObject({ status: 'ok', info: { kinesis: { status: 'up' }, s3: { status: 'up' }, dynamodb: { status: 'up' } } });
+      expect(res.body).toMatchObject({
+        status: 'ok',
+        info: { kinesis: { status: 'up' }, s3: { status: 'up' }, dynamodb: { status: 'up' }, cognito: { status: 'up', keys: 1 } },
+      });
       expect(kinesis.commandCalls(DescribeStreamSummaryCommand)[0].args[0].input).toEqual({ StreamName: 'file-events' });
       expect(s3.commandCalls(HeadBucketCommand)[0].args[0].input).toEqual({ Bucket: 'file-store' });
       expect(dynamodb.commandCalls(GetCommand)[0].args[0].input.TableName).toBe('file-uploads');
+    });
+
+    it('is not ready while no signing key could be loaded (every token would get 503)', async () => {
+      const keyless = await createApi({ ...testEnvironment(cognito.jwksUri), COGNITO_JWKS_URI: 'http://127.0.0.1:9/.well-known/jwks.json' });
+      try {
+        const res = await request(keyless.getHttpServer()).get('/health/ready').expect(503);
+        expect(res.body).toMatchObject({ status: 'error', error: { cognito: { status: 'down', keys: 0 } }, info: { kinesis: { status: 'up' } } });
+      } finally {
+        await keyless.close();
+      }
     });
 
     it('answers 503 naming the dependency that is down', async () => {

@@ -1,6 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import type { Express } from 'express';
+import { apiConfig, type ApiConfig } from './config';
 import { setupApiDocs } from './docs/api-docs';
+import { applyHttpHardening } from './http/http-hardening';
 import { uploadAwareBodyParsers } from './uploads/upload-body-parsers';
 
 /**
@@ -11,6 +13,7 @@ import { uploadAwareBodyParsers } from './uploads/upload-body-parsers';
 export function configureApp(app: INestApplication): INestApplication {
   const express = app.getHttpAdapter().getInstance() as Express;
   express.disable('x-powered-by');
+  applyHttpHardening(app, app.get<ApiConfig>(apiConfig.KEY).http);
 
   // Before init, in place of Nest's own body parsers: they skip POST /uploads, whose body
   // the controller streams (inline or to S3) after the guard, whatever its Content-Type.

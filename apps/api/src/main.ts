@@ -1,15 +1,20 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { apiConfig, type ApiConfig } from './config';
 import { configureApp } from './configure-app';
+import { applyServerTimeouts } from './http/http-hardening';
 
 async function bootstrap(): Promise<void> {
   // abortOnError: false lets a configuration error reach the catch below as one clear line.
-  const app = await NestFactory.create(AppModule, { abortOnError: false });
+  // bufferLogs: start-up lines wait for the structured logger instead of going out in Nest's format.
+  const app = await NestFactory.create(AppModule, { abortOnError: false, bufferLogs: true });
+  app.useLogger(app.get(PinoLogger));
   configureApp(app);
   app.enableShutdownHooks();
-  const { host, port } = app.get<ApiConfig>(apiConfig.KEY);
+  const { host, port, http } = app.get<ApiConfig>(apiConfig.KEY);
+  applyServerTimeouts(app.getHttpServer(), http);
   await app.listen(port, host);
   const url = (await app.getUrl()).replace('[::1]', 'localhost');
   Logger.log(`api listening on ${url} (docs at ${url}/docs)`, 'Bootstrap');

@@ -77,6 +77,49 @@ describe('the bundled Lambda functions: api → stream → worker → S3', () =>
     console.info(`cold starts: api import ${Math.round(http.importMs)} ms + first invocation ${Math.round(http.invokeMs)} ms; worker ${Math.round(worker.importMs)} + ${Math.round(worker.invokeMs)} ms`);
   });
 
+  it('takes a presigned upload and a staged one: the S3 client and presigner the bundle loads on first use', async () => {
+    const bytes = randomBytes(4096);
+    const created = await invokeApi(
+      httpApiEvent({
+        method: 'POST',
+        path: '/uploads/presigned',
+        headers: { authorization: bearer, 'content-type': 'application/json' },
+        body: Buffer.from(JSON.stringify({ content_type: 'application/pdf', size: bytes.length, filename: 'doc.pdf' })),
+      }),
+    );
+    expect(created.result.statusCode).toBe(201);
+    const { id, file_key, upload_url, method, headers } = JSON.parse(created.result.body) as {
+      id: string;
+      file_key: string;
+      upload_url: string;
+      method: string;
+      headers: Record<string, string>;
+    };
+    const { 'Content-Length': _length, ...headersToSend } = headers;
+    expect((await fetch(upload_url, { method, headers: headersToSend, body: bytes })).status).toBe(200);
+    const completed = await invokeApi(httpApiEvent({ method: 'POST', path: `/uploads/${id}/complete`, headers: { authorization: bearer } }));
+    expect(completed.result.statusCode).toBe(202);
+    expect(JSON.parse(completed.result.body)).toMatchObject({ id, file_key });
+
+    // Over the inline limit (256 KiB by default): staged in S3 by the api itself.
+    const staged = await invokeApi(
+      httpApiEvent({ method: 'POST', path: '/uploads', headers: { authorization: bearer, 'content-type': 'application/octet-stream' }, body: randomBytes(300 * 1024) }),
+    );
+    expect(staged.result.statusCode).toBe(202);
+  });
+
+  it('serves the OpenAPI document built with the bundle, and nothing else from the bundle folder', async () => {
+    const page = await invokeApi(httpApiEvent({ method: 'GET', path: '/docs' }));
+    expect(page.result.statusCode).toBe(200);
+    expect(Buffer.from(page.result.body, page.result.isBase64Encoded ? 'base64' : 'utf8').toString()).toContain('swagger-ui-bundle.js');
+    const document = await invokeApi(httpApiEvent({ method: 'GET', path: '/docs/openapi.json' }));
+    expect(document.result.statusCode).toBe(200);
+    expect(JSON.parse(document.result.body)).toMatchObject({ openapi: expect.any(String), paths: { '/uploads': expect.any(Object) } });
+    // The source map sits next to the bundle: it must not be served.
+    const sourceMap = await invokeApi(httpApiEvent({ method: 'GET', path: '/docs/index.js.map' }));
+    expect(sourceMap.result.statusCode).toBe(404);
+  });
+
   it('answers 401 to a request without a token', async () => {
     const res = await invokeApi(httpApiEvent({ method: 'POST', path: '/uploads', headers: { 'content-type': 'text/plain' }, body: Buffer.from('x') }));
     expect(res.result.statusCode).toBe(401);

@@ -2,6 +2,7 @@ import type { DynamicModule, INestApplication, NestApplicationOptions, Type } fr
 import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { ServerKinesis } from '@lib/kinesis';
 import type { WorkerEnvironment } from './config/worker-environment.schema';
 import { WorkerModule } from './worker.module';
@@ -29,8 +30,11 @@ export async function createWorkerApp(
   { shutdownHooks = true, ...options }: CreateWorkerAppOptions = {},
 ): Promise<INestApplication> {
   // abortOnError would exit the process on a start-up error; callers decide that themselves.
-  const app = await NestFactory.create(module, { ...options, abortOnError: false });
+  // bufferLogs: start-up lines wait for the structured logger (LoggingModule) instead of going
+  // out in Nest's own format.
+  const app = await NestFactory.create(module, { bufferLogs: true, ...options, abortOnError: false });
   try {
+    app.useLogger(app.get(PinoLogger));
     if (shutdownHooks) app.enableShutdownHooks();
     app.connectMicroservice({ strategy: app.get(ServerKinesis) }, { inheritAppConfig: true });
     await app.startAllMicroservices();

@@ -2,24 +2,42 @@
 // ReportBatchItemFailures): each batch goes to the same @EventPattern handlers as in a
 // container, through KinesisLambdaServer, which answers batchItemFailures.
 import { NestFactory } from '@nestjs/core';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { KinesisLambdaServer } from '@lib/kinesis';
+import { Metrics } from '@lib/metrics';
 import { WorkerDeadLetterSink } from './dead-letters/worker-dead-letter.sink';
+import { RecordMetricsObserver } from './metrics/record-metrics.observer';
 import { WorkerModule } from './worker.module';
 
-async function bootstrap(): Promise<KinesisLambdaServer> {
+/** When each start-up step ended (ms since the process started), for bench/lambda. */
+export const startupTimeline: Record<string, number> = { imported: 0 };
+
+async function bootstrap(): Promise<{ strategy: KinesisLambdaServer; metrics: Metrics }> {
   const strategy = new KinesisLambdaServer();
-  const app = await NestFactory.createMicroservice(WorkerModule.forLambda(), { strategy, abortOnError: false });
+  // bufferLogs: start-up lines go out through the structured logger, as in the container.
+  const app = await NestFactory.createMicroservice(WorkerModule.forLambda(), { strategy, abortOnError: false, bufferLogs: true });
+  app.useLogger(app.get(PinoLogger));
+  startupTimeline.created = performance.now();
   strategy.configure({ deadLetters: app.get(WorkerDeadLetterSink) });
+  strategy.observeRecords(app.get(RecordMetricsObserver));
   // Registers the handlers; the strategy itself reads nothing (Lambda delivers the records).
   await app.listen();
-  return strategy;
+  startupTimeline.initialised = performance.now();
+  return { strategy, metrics: app.get(Metrics) };
 }
 
 // Started at import, i.e. in Lambda's init phase; awaited by the first invocation.
 const ready = bootstrap();
+startupTimeline.imported = performance.now();
 ready.catch(() => undefined);
 
 export async function handler(event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> {
-  return (await ready).handle(event);
+  const { strategy, metrics } = await ready;
+  try {
+    return await strategy.handle(event);
+  } finally {
+    // A frozen function runs no timers: this batch's metrics go out now.
+    metrics.flush();
+  }
 }

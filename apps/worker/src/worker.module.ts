@@ -1,11 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { AwsClientsModule, awsClientsOptionsFrom } from '@lib/aws';
+import { LoggingModule } from '@lib/logging';
+import { MetricsModule } from '@lib/metrics';
 import { WorkerConfigModule, type WorkerEnvironmentOverrides } from './config/worker-config.module';
 import type { WorkerEnvironment } from './config/worker-environment.schema';
 import { DeadLettersModule } from './dead-letters/dead-letters.module';
+import { DeletionsModule } from './deletions/deletions.module';
 import { FilesModule } from './files/files.module';
 import { HealthModule } from './health/health.module';
+import { LambdaWorkerMetricsModule, WorkerMetricsModule } from './metrics/worker-metrics.module';
 import { KinesisTransportModule } from './transport/kinesis-transport.module';
 
 export interface WorkerModuleOptions {
@@ -26,7 +30,7 @@ export class WorkerModule {
   static forRoot(options: WorkerModuleOptions = {}): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [...WorkerModule.core(options), KinesisTransportModule, FilesModule, HealthModule],
+      imports: [...WorkerModule.core(options), KinesisTransportModule, WorkerMetricsModule, FilesModule, DeletionsModule, HealthModule],
     };
   }
 
@@ -38,12 +42,14 @@ export class WorkerModule {
   static forLambda(options: WorkerModuleOptions = {}): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [...WorkerModule.core(options), DeadLettersModule, FilesModule],
+      imports: [...WorkerModule.core(options), DeadLettersModule, LambdaWorkerMetricsModule, FilesModule, DeletionsModule],
     };
   }
 
   private static core(options: WorkerModuleOptions): DynamicModule[] {
     return [
+      LoggingModule.forRoot({ service: 'worker', environment: { ...process.env, ...options.environment }, httpRequests: false }),
+      MetricsModule.forRoot({ service: 'worker', environment: { ...process.env, ...options.environment } }),
       WorkerConfigModule.forRoot(options.environment),
       AwsClientsModule.forRootAsync({
         inject: [ConfigService],

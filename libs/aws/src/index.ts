@@ -1,3 +1,4 @@
+export * from './aws-errors';
 export * from './aws-clients.options';
 export * from './aws-client.factories';
 export * from './aws-clients.module';

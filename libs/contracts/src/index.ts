@@ -1,4 +1,5 @@
 export * from './file-uploaded.event';
+export * from './file-deletion-requested.event';
 export * from './contract-violation.error';
 export * from './headers';
 export * from './validate';

@@ -1,4 +1,3 @@
 export * from './backoff';
 export * from './group-commit.errors';
 export * from './group-commit.queue';
-export * from './transient-aws.errors';

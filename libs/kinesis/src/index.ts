@@ -5,6 +5,8 @@ export * from './client';
 export * from './server/kinesis.server';
 export * from './server/kinesis-server.options';
 export * from './server/kinesis.events';
+export * from './server/kinesis-record.observer';
+export { releaseConcurrencySlot } from './server/concurrency-slot';
 export { Backoff, type BackoffOptions, type BackoffJitter } from '@lib/group-commit';
 export * from './ctx-host/kinesis.context';
 export * from './errors/kinesis-retriable.exception';

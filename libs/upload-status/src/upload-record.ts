@@ -1,8 +1,12 @@
-/** Where an upload is in its life. It only ever moves forward: pending → failed → stored. */
-export type UploadStatus = 'pending' | 'failed' | 'stored';
+/**
+ * Where an upload is in its life. It only ever moves forward: pending → failed → stored →
+ * deleted. `deleted` is a tombstone: the item stays so that no late write of a lower status
+ * (a redelivered event's `failed`, a second `complete`'s `pending`) can bring the upload back.
+ */
+export type UploadStatus = 'pending' | 'failed' | 'stored' | 'deleted';
 
 /** Rank of each status; a write never lowers it (a late `pending` cannot hide a `stored`). */
-export const STATUS_RANK: Record<UploadStatus, number> = { pending: 0, failed: 1, stored: 2 };
+export const STATUS_RANK: Record<UploadStatus, number> = { pending: 0, failed: 1, stored: 2, deleted: 3 };
 
 /** One item of the `file-uploads` table, keyed by `id`. */
 export interface UploadRecord {

@@ -1,6 +1,7 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GroupCommitQueue, isTransientAwsError, type ItemOutcome } from '@lib/group-commit';
+import { isTransientAwsError } from '@lib/aws';
+import { GroupCommitQueue, type ItemOutcome } from '@lib/group-commit';
 import { STATUS_RANK, type UploadFacts, type UploadRecord } from './upload-record';
 
 /** What one `BatchWriteItem` call may carry (DynamoDB service limits). */
@@ -17,11 +18,24 @@ export interface UploadStatusBatcherOptions {
   deadlineMs?: number;
   /** Writes held before new ones are refused at once. Default 10,000. */
   maxQueuedItems?: number;
+  /**
+   * `BatchWriteItem` calls in flight at once. Default 4: an api's request waits for its
+   * write, so writes do not queue behind one call. Fewer calls in flight make bigger batches
+   * (each call carries what arrived while the previous one was out), which costs the
+   * table fewer calls per item when the writer need not answer anyone in between.
+   */
+  maxInFlight?: number;
+  /** How long a write may wait for companions while a call is in flight, in ms. Default 5. */
+  maxLingerMs?: number;
 }
 
 /**
  * The statuses whose write needs no condition, and so can share `BatchWriteItem` calls:
- * - `stored`, the highest rank: writing it can never move a status backwards;
+ * - `stored`: the only status above it is the `deleted` tombstone, and a deletion is
+ *   published only after its upload was accepted, on the same partition key, so the worker
+ *   handles it after this write (an upload delivered again *without* its deletion after it —
+ *   a redrive, a changed `UPLOAD_PARTITION_KEY` — would overwrite the tombstone: README,
+ *   Extending);
  * - `pending` for an id nobody has seen yet: the api writes it *before* it publishes the
  *   event, when no worker can have written a later status. Anything else (a second
  *   `complete` of a presigned upload) goes through the repository's conditional `recordPending`.
@@ -47,6 +61,8 @@ export class UploadStatusBatcher implements OnApplicationShutdown {
       maxBatchBytes: BATCH_WRITE_MAX_BYTES,
       deadlineMs: options.deadlineMs ?? 1_000,
       maxQueuedItems: options.maxQueuedItems,
+      maxInFlight: options.maxInFlight,
+      maxLingerMs: options.maxLingerMs,
       call: (items, signal) => this.batchWrite(items, signal),
       isRetryable: isTransientAwsError,
     });

@@ -1,12 +1,14 @@
 import { DynamicModule, Module, type FactoryProvider, type ModuleMetadata } from '@nestjs/common';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { UploadStatusBatcher } from './upload-status.batcher';
+import { UploadStatusBatcher, type UploadStatusBatcherOptions } from './upload-status.batcher';
 import { UPLOAD_STATUS_TABLE, UploadStatusRepository } from './upload-status.repository';
 
 export interface UploadStatusModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
   inject?: FactoryProvider['inject'];
   /** Resolves the name of the `file-uploads` table. Needs `AwsClientsModule` in the app. */
   useFactory: (...args: any[]) => string;
+  /** Tuning of the app's `UploadStatusBatcher`; its defaults suit an api. */
+  batcher?: UploadStatusBatcherOptions;
 }
 
 @Module({})
@@ -21,7 +23,7 @@ export class UploadStatusModule {
         {
           provide: UploadStatusBatcher,
           inject: [DynamoDBDocumentClient, UPLOAD_STATUS_TABLE],
-          useFactory: (dynamodb: DynamoDBDocumentClient, table: string) => new UploadStatusBatcher(dynamodb, table),
+          useFactory: (dynamodb: DynamoDBDocumentClient, table: string) => new UploadStatusBatcher(dynamodb, table, options.batcher),
         },
       ],
       exports: [UploadStatusRepository, UploadStatusBatcher],

@@ -2,7 +2,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { DeleteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { UploadStatusRepository } from './upload-status.repository';
-import type { UploadFacts } from './upload-record';
+import { STATUS_RANK, type UploadFacts } from './upload-record';
 
 const facts: UploadFacts = {
   id: '7f3c1e9a-0000-4000-8000-000000000001',
@@ -49,5 +49,24 @@ describe('UploadStatusRepository', () => {
     expect(input.ExpressionAttributeValues).toEqual({ ':pending': 0 });
     mock.on(DeleteCommand).rejects(new ConditionalCheckFailedException({ message: 'no', $metadata: {} }));
     await expect(repo.withdrawPending(facts.id)).resolves.toBe(false);
+  });
+
+  it('turns the owner\'s item into a deleted tombstone, above every other status, without the file name', async () => {
+    mock.on(PutCommand).resolves({});
+    const failed = { ...facts, original_name: 'holiday.txt', status: 'failed' as const, status_rank: 1, updated_at: '2026-01-01T00:00:01.000Z', failure_reason: 'x' };
+    await expect(repo.recordDeleted(failed)).resolves.toBe(true);
+    const input = mock.commandCalls(PutCommand)[0].args[0].input;
+    expect(input.Item).toEqual({ ...facts, status: 'deleted', status_rank: 3, updated_at: expect.any(String) });
+    expect(input.ConditionExpression).toBe('attribute_exists(id) AND owner_sub = :owner AND status_rank < :rank');
+    expect(input.ExpressionAttributeValues).toEqual({ ':owner': 'sub-1', ':rank': 3 });
+    expect(STATUS_RANK.deleted).toBeGreaterThan(Math.max(STATUS_RANK.pending, STATUS_RANK.failed, STATUS_RANK.stored));
+  });
+
+  it('reports a tombstone it could not write (item gone, another owner, deleted already) as false', async () => {
+    const stored = { ...facts, status: 'stored' as const, status_rank: 2, updated_at: '2026-01-01T00:00:01.000Z' };
+    mock.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'no', $metadata: {} }));
+    await expect(repo.recordDeleted(stored)).resolves.toBe(false);
+    mock.on(PutCommand).rejects(new Error('network down'));
+    await expect(repo.recordDeleted(stored)).rejects.toThrow('network down');
   });
 });

@@ -54,6 +54,31 @@ export class UploadStatusRepository {
     }
   }
 
+  /**
+   * Turns an upload, as read with {@link find}, into a `deleted` tombstone: the highest
+   * status, so no later write of another status brings it back. The client-chosen file name
+   * goes with the file. A conditional put of the whole item (an upload's facts never change),
+   * so the worker needs no permission beyond the `PutItem` it has.
+   * @returns false when the item is gone, is another owner's, or is deleted already.
+   */
+  async recordDeleted(upload: UploadRecord): Promise<boolean> {
+    const { original_name: _name, failure_reason: _reason, ...facts } = upload;
+    try {
+      await this.dynamodb.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...facts, status: 'deleted', status_rank: STATUS_RANK.deleted, updated_at: new Date().toISOString() } satisfies UploadRecord,
+          ConditionExpression: 'attribute_exists(id) AND owner_sub = :owner AND status_rank < :rank',
+          ExpressionAttributeValues: { ':owner': upload.owner_sub, ':rank': STATUS_RANK.deleted },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
   async find(id: string): Promise<UploadRecord | undefined> {
     const { Item } = await this.dynamodb.send(
       new GetCommand({ TableName: this.tableName, Key: { id }, ConsistentRead: true }),

@@ -19,5 +19,7 @@ import { CognitoSigningKeyStore } from './cognito-signing-key.store';
     // After authentication (global guards run in registration order): it reads request.user.
     { provide: APP_GUARD, useClass: CognitoAuthorizationGuard },
   ],
+  // For readiness (SigningKeysHealthIndicator): whether tokens can be verified.
+  exports: [CognitoSigningKeyStore],
 })
 export class AuthModule {}

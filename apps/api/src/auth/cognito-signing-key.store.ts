@@ -54,6 +54,15 @@ export class CognitoSigningKeyStore implements OnApplicationBootstrap {
   }
 
   /**
+   * How many keys tokens can be verified with, for readiness: the cached keys, or, with none
+   * yet, a fetch within the shared budget (so probes never add JWKS traffic once keys exist).
+   */
+  async availableKeys(): Promise<number> {
+    if (this.keys.size === 0) await this.refreshWithinBudget();
+    return this.keys.size;
+  }
+
+  /**
    * The key with this `kid`.
    * @throws InvalidTokenError when the JWKS (as far as the budget lets us look) has no such key
    * @throws SigningKeysUnavailableError when no key at all could be loaded

@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { awsEnvironmentSchema } from '@lib/aws';
 import { env } from '@lib/config';
 import { publisherEnvironmentShape } from './publisher-environment.schema';
+import { httpEnvironmentShape } from '../http/http-environment.schema';
+import { rateLimitEnvironmentShape } from '../rate-limit/rate-limit-environment.schema';
+import { webEnvironmentShape } from '../web/web-environment.schema';
 
 /** Kinesis refuses records over 1 MiB (data + partition key). */
 const KINESIS_RECORD_BYTES = 1024 * 1024;
@@ -44,6 +47,9 @@ export const DEFAULT_JWKS_REFETCH_INTERVAL_S = 10;
 /** Every environment variable the api reads, validated once at start-up. */
 export const apiEnvironmentSchema = awsEnvironmentSchema.extend({
   ...publisherEnvironmentShape,
+  ...rateLimitEnvironmentShape,
+  ...httpEnvironmentShape,
+  ...webEnvironmentShape,
   PORT: env.port(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   KINESIS_STREAM_NAME: env.name('file-events'),

@@ -3,6 +3,9 @@ import { awsClientsOptionsFrom } from '@lib/aws';
 import { EnvironmentValidationError, validateEnvironment } from '@lib/config';
 import { apiEnvironmentSchema, type ApiEnvironment } from './api-environment.schema';
 import { publisherConfigFrom } from './publisher-environment.schema';
+import { httpConfigFrom } from '../http/http-environment.schema';
+import { rateLimitConfigFrom } from '../rate-limit/rate-limit-environment.schema';
+import { webConfigFrom } from '../web/web-environment.schema';
 
 /** The api's configuration, typed and derived from a validated environment. */
 export function apiConfigFrom(env: ApiEnvironment) {
@@ -15,12 +18,16 @@ export function apiConfigFrom(env: ApiEnvironment) {
     aws: awsClientsOptionsFrom(env),
     streamName: env.KINESIS_STREAM_NAME,
     publisher: publisherConfigFrom(env),
+    rateLimit: rateLimitConfigFrom(env),
+    http: httpConfigFrom(env),
     bucket: env.S3_BUCKET,
     uploadsTable: env.UPLOADS_TABLE,
     uploadMaxBytes: env.UPLOAD_MAX_BYTES,
     uploadInlineMaxBytes: env.UPLOAD_INLINE_MAX_BYTES,
     uploadMaxConcurrentStaged: env.UPLOAD_MAX_CONCURRENT_STAGED,
     presignedUrlTtlSeconds: env.UPLOAD_PRESIGNED_URL_TTL_S,
+    /** The upload page at `/` (apps/api/src/web). */
+    web: webConfigFrom(env),
     cognito: {
       userPoolId: env.COGNITO_USER_POOL_ID,
       clientIds: env.COGNITO_CLIENT_IDS,

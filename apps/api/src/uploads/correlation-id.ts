@@ -1,8 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { REQUEST_ID_HEADER, requestIdOf } from '@lib/logging';
 
-const REQUEST_ID = /^[\w.:-]{1,128}$/;
-
-/** The correlation id an upload's event carries: the client's X-Request-Id when it is sane, else a new one. */
-export function correlationIdOf(requestId: string | undefined): string {
-  return requestId !== undefined && REQUEST_ID.test(requestId) ? requestId : randomUUID();
+/**
+ * The correlation id an upload's event carries: the id the request is logged under (set by
+ * LoggingModule from a sane `X-Request-Id`, else a new UUID), so one id follows the upload
+ * from the api's request line to the worker's "stored" line.
+ */
+export function correlationIdOf(request: IncomingMessage & { id?: unknown }): string {
+  return typeof request.id === 'string' ? request.id : requestIdOf(request.headers[REQUEST_ID_HEADER]);
 }

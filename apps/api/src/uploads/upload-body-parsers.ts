@@ -1,6 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import { json, urlencoded, type Request, type RequestHandler } from 'express';
 
+/** Largest JSON or form body (the presigned request, say); over it: 413. */
+export const JSON_BODY_LIMIT = '100kb';
+
 /** `POST /uploads`: its body is the file, read as a stream by the controller after the guard. */
 export function isStreamedUpload(request: IncomingMessage & { path?: string }): boolean {
   return request.method === 'POST' && /^\/uploads\/?$/.test(request.path ?? request.url ?? '');
@@ -15,5 +18,9 @@ export function isStreamedUpload(request: IncomingMessage & { path?: string }): 
 export function uploadAwareBodyParsers(): RequestHandler[] {
   const parses = (type: string) => (request: IncomingMessage) =>
     !isStreamedUpload(request) && Boolean((request as Request).is(type));
-  return [json({ type: parses('application/json') }), urlencoded({ extended: true, type: parses('application/x-www-form-urlencoded') })];
+  // Explicit limits (body-parser's defaults): the api's JSON bodies are a few hundred bytes.
+  return [
+    json({ type: parses('application/json'), limit: JSON_BODY_LIMIT }),
+    urlencoded({ extended: true, type: parses('application/x-www-form-urlencoded'), limit: JSON_BODY_LIMIT }),
+  ];
 }

@@ -11,6 +11,7 @@ import { ClientKinesis, KinesisRecordBuilder } from '@lib/kinesis';
 import { UploadStatusBatcher, UploadStatusRepository, uploadFactsFrom } from '@lib/upload-status';
 import { apiConfig, type ApiConfig } from '../config';
 import type { AcceptedUpload } from './accepted-upload';
+import { uploadPartitionKey } from './upload-partition-key';
 
 /**
  * Puts a `file.uploaded` event into the stream, with the upload's `pending` status around it:
@@ -51,12 +52,14 @@ export class UploadEventPublisher {
       await this.withdrawPending(event.id);
       throw error;
     }
+    // The line an operator starts from: the worker's "stored" line carries the same correlationId.
+    this.logger.log({ msg: 'upload accepted', uploadId: event.id, fileKey: event.file_key, size: event.size, body: event.body.kind, correlationId });
     return { id: event.id, file_key: event.file_key };
   }
 
   /** The upload id spreads uploads over the shards; the owner keeps one user's uploads on one shard. */
   private partitionKeyOf(event: FileUploadedV1): string {
-    return this.config.publisher.partitionKey === 'owner' ? event.owner.sub : event.id;
+    return uploadPartitionKey(this.config.publisher.partitionKey, { id: event.id, ownerSub: event.owner.sub });
   }
 
   private async recordPending(event: FileUploadedV1, newUpload: boolean): Promise<void> {

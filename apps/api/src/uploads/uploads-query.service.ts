@@ -26,7 +26,7 @@ export class UploadsQueryService {
 
   async openContent(id: string, ownerSub: string): Promise<UploadContent> {
     const record = await this.findOwned(id, ownerSub);
-    if (record === undefined || record.status === 'failed') return { kind: 'missing' };
+    if (record === undefined || record.status === 'failed' || record.status === 'deleted') return { kind: 'missing' };
     if (record.status === 'pending') return { kind: 'pending' };
     try {
       const object = await this.s3.send(new GetObjectCommand({ Bucket: this.config.bucket, Key: record.file_key }));

@@ -14,7 +14,7 @@ import {
   Res,
   StreamableFile,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiOkResponse, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiHeader, ApiOkResponse, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentUser, type CognitoPrincipal } from '../auth';
 import { apiConfig, type ApiConfig } from '../config';
@@ -25,13 +25,13 @@ import { openUploadSource } from './intake/upload-source.reader';
 import { uploadHttpException } from './upload-http-exception';
 import { UploadsQueryService } from './uploads-query.service';
 import { UploadsService } from './uploads.service';
+import { ApiUserResponses } from '../http/api-user-responses.decorator';
 
 /** Unknown and malformed ids are both "no such upload". */
 const uploadId = new ParseUUIDPipe({ exceptionFactory: () => new NotFoundException('Upload not found') });
 
 @ApiTags('uploads')
-@ApiBearerAuth()
-@ApiResponse({ status: 401, description: 'Missing or invalid access token' })
+@ApiUserResponses()
 @Controller('uploads')
 export class UploadsController {
   constructor(
@@ -66,9 +66,8 @@ export class UploadsController {
     @CurrentUser() user: CognitoPrincipal,
     @Query('filename') queryName: string | undefined,
     @Headers('x-filename') headerName: string | undefined,
-    @Headers('x-request-id') requestId: string | undefined,
   ): Promise<UploadAcceptedDto> {
-    const correlationId = correlationIdOf(requestId);
+    const correlationId = correlationIdOf(request);
     const name = headerName ?? (typeof queryName === 'string' ? queryName : undefined);
     try {
       const source = await openUploadSource(request, this.config.uploadMaxBytes, name);

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ClientKinesis } from '@lib/kinesis';
 import { UploadStatusModule } from '@lib/upload-status';
 import { apiConfig, type ApiConfig } from '../config';
 import { fileEventsClientProvider } from './file-events-client.provider';
@@ -31,5 +32,7 @@ import { UploadsService } from './uploads.service';
     PresignedUploadsService,
     UploadsQueryService,
   ],
+  // For features built on uploads (deletions/): the owner lookup and the app's one publisher.
+  exports: [UploadsQueryService, ClientKinesis],
 })
 export class UploadsModule {}

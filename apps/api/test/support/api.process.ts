@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 
 const ROOT = join(__dirname, '..', '..', '..', '..');
 const START_TIMEOUT_MS = 30_000;
@@ -20,6 +21,7 @@ export class ApiProcess {
   private constructor(
     private readonly child: ChildProcess,
     readonly url: string,
+    private readonly lines: string[],
   ) {}
 
   /**
@@ -33,30 +35,33 @@ export class ApiProcess {
       env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', NO_COLOR: '1', ...env, PORT: '0', HOST: '127.0.0.1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let output = '';
+    // Lines, not chunks (a pipe may split a line); read to the end so the child never blocks.
+    const lines: string[] = [];
     const url = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => fail(new Error('did not log "api listening on" in time')), START_TIMEOUT_MS);
       const fail = (error: Error) => {
         clearTimeout(timer);
         child.kill('SIGKILL');
-        reject(new Error(`the api did not start: ${error.message}\n${output.slice(-4000)}`));
+        reject(new Error(`the api did not start: ${error.message}\n${lines.slice(-40).join('\n')}`));
       };
-      const onOutput = (chunk: Buffer) => {
-        output += chunk.toString('utf8');
-        const listening = /api listening on (http:\/\/[\w.:[\]]+)/.exec(output);
-        if (listening) {
-          clearTimeout(timer);
-          resolve(listening[1].replace('localhost', '127.0.0.1'));
-        }
-      };
-      child.stdout!.on('data', onOutput);
-      child.stderr!.on('data', onOutput);
+      for (const stream of [child.stdout!, child.stderr!]) {
+        createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
+          lines.push(line);
+          const listening = /api listening on (http:\/\/[\w.:[\]]+)/.exec(line);
+          if (listening) {
+            clearTimeout(timer);
+            resolve(listening[1].replace('localhost', '127.0.0.1'));
+          }
+        });
+      }
       child.once('exit', (code) => fail(new Error(`exited with ${code}`)));
     });
-    // Keep draining its logs so the child never blocks on a full pipe.
-    child.stdout!.resume();
-    child.stderr!.resume();
-    return new ApiProcess(child, url);
+    return new ApiProcess(child, url, lines);
+  }
+
+  /** Every line the api printed so far (JSON log lines, unless LOG_FORMAT says otherwise). */
+  logLines(): readonly string[] {
+    return this.lines;
   }
 
   memory(): ProcessMemory {

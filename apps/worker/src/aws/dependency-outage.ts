@@ -1,42 +1,9 @@
+import { httpStatusOf, isNetworkError, isThrottlingError } from '@lib/aws';
 import { DeadlineExceededError, QueueFullError } from '@lib/group-commit';
 import { KinesisRetriableException } from '@lib/kinesis';
 
-/** Error names AWS uses for throttling, whatever HTTP status carries them. */
-const THROTTLING = new Set([
-  'ThrottlingException',
-  'Throttling',
-  'ThrottledException',
-  'TooManyRequestsException',
-  'ProvisionedThroughputExceededException',
-  'RequestLimitExceeded',
-  'RequestThrottled',
-  'RequestThrottledException',
-  'SlowDown',
-]);
-
 /** Statuses that say the request itself is wrong: retrying the same request cannot help. */
 const REQUEST_FAULTS = new Set([400, 411, 413, 414]);
-
-/** Socket-level failures: the service was not reached or did not answer. */
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENETDOWN',
-]);
-const NETWORK_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
-
-interface AwsErrorShape {
-  name?: string;
-  code?: string;
-  $metadata?: { httpStatusCode?: number };
-}
 
 /**
  * Whether an error from an S3 or DynamoDB call is the dependency's trouble rather than the
@@ -49,11 +16,10 @@ export function isDependencyOutage(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   // A batched write retried until its deadline (throttling, outage), or a full write queue.
   if (error instanceof DeadlineExceededError || error instanceof QueueFullError) return true;
-  const { name, code, $metadata } = error as AwsErrorShape;
-  if (name !== undefined && THROTTLING.has(name)) return true;
-  const status = $metadata?.httpStatusCode;
+  if (isThrottlingError(error)) return true;
+  const status = httpStatusOf(error);
   if (status !== undefined) return !REQUEST_FAULTS.has(status);
-  return (name !== undefined && NETWORK_NAMES.has(name)) || (code !== undefined && NETWORK_CODES.has(code));
+  return isNetworkError(error);
 }
 
 /**

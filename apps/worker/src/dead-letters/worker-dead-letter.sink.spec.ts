@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { Metrics } from '@lib/metrics';
 import { mockClient } from 'aws-sdk-client-mock';
 import { PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -41,9 +42,12 @@ describe('WorkerDeadLetterSink', () => {
   const s3Mock = mockClient(s3);
   const dynamodb = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
   const dynamoMock = mockClient(dynamodb);
+  const emf: string[] = [];
+  const metrics = new Metrics({ enabled: true, namespace: 'Test', baseDimensions: { Service: 'worker' }, flushIntervalMs: 60_000 }, (line) => emf.push(line));
   const sink = new WorkerDeadLetterSink(
     new S3DeadLetterSink(s3, 'file-store'),
     new UploadStatusRepository(dynamodb, 'file-uploads'),
+    metrics,
   );
 
   beforeAll(() => Logger.overrideLogger(false));
@@ -64,6 +68,8 @@ describe('WorkerDeadLetterSink', () => {
       Key: `dead-letter/${letter.shard_id}/${letter.sequence_number}.json`,
     });
     expect(JSON.parse(String(put.args[0].input.Body))).toEqual(letter);
+    metrics.flush();
+    expect(JSON.parse(emf.pop()!)).toMatchObject({ Service: 'worker', Reason: 'handler-failed', DeadLetters: 1 });
 
     const [status] = dynamoMock.commandCalls(PutCommand);
     expect(status.args[0].input).toMatchObject({

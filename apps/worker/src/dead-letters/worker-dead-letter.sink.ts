@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { z } from 'zod';
 import { FILE_KEY_PATTERN, FILE_UPLOADED, FileOwnerSchema } from '@lib/contracts';
 import type { DeadLetter, DeadLetterSink } from '@lib/kinesis';
+import { Metrics } from '@lib/metrics';
 import { UploadStatusRepository } from '@lib/upload-status';
 import { uploadFactsFrom } from '@lib/upload-status';
 
@@ -42,12 +43,14 @@ export class WorkerDeadLetterSink implements DeadLetterSink {
   constructor(
     @Inject(DEAD_LETTER_STORE) private readonly store: DeadLetterSink,
     private readonly statuses: UploadStatusRepository,
+    private readonly metrics: Metrics,
   ) {}
 
   async send(letter: DeadLetter): Promise<void> {
     await this.store.send(letter);
     const where = `shard=${letter.shard_id} seq=${letter.sequence_number}`;
     this.logger.warn(`dead-lettered (${letter.reason} after ${letter.attempts} attempts) ${where}`);
+    this.metrics.count('DeadLetters', { Reason: letter.reason });
     const packet = letter.packet;
     if (packet?.pattern !== FILE_UPLOADED) return;
     const facts = FailedUploadSchema.safeParse(packet.data);

@@ -18,16 +18,18 @@ export class FileUploadProcessor {
   constructor(
     private readonly storage: FileStorage,
     private readonly staged: StagedFileMover,
-    /** `stored` is the highest status: its write needs no condition, so writes share batches. */
+    /** `stored` ranks above pending and failed (only `deleted` is higher): its write needs no condition, so writes share batches. */
     private readonly statuses: UploadStatusBatcher,
   ) {}
 
   /**
    * @param acceptedAt when the event was created (the packet's `occurred_at`)
+   * @param objectStored told once the object exists, before the status write: the caller may
+   *   let other work start while the (batched, short) status write completes
    * @throws FileEventRejectedError when the bytes can never be stored (permanent)
    * @throws KinesisRetriableException when S3 or DynamoDB is unavailable (retry later)
    */
-  async process(event: FileUploadedV1, acceptedAt: string): Promise<void> {
+  async process(event: FileUploadedV1, acceptedAt: string, objectStored?: () => void): Promise<void> {
     const { body } = event;
     if (body.kind === 'staged') {
       // Large file (claim check): its bytes wait in incoming/ and are moved, not re-sent.
@@ -36,6 +38,7 @@ export class FileUploadProcessor {
       const bytes = decodeFileBody({ ...event, body });
       await callDependency('S3 PutObject', () => this.storage.put(event, bytes));
     }
+    objectStored?.();
     await callDependency('DynamoDB upload status', () =>
       this.statuses.write(uploadFactsFrom(event, acceptedAt), 'stored'),
     );

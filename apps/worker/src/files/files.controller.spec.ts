@@ -69,7 +69,7 @@ describe('FilesController (file.uploaded)', () => {
     logged = [];
     for (const level of ['log', 'warn'] as const) {
       jest.spyOn(Logger.prototype, level).mockImplementation((...args: unknown[]) => {
-        logged.push(String(args[0]));
+        logged.push(JSON.stringify(args[0]));
       });
     }
     s3Mock.reset();
@@ -111,7 +111,7 @@ describe('FilesController (file.uploaded)', () => {
     await handle(eventOf({ sha256: 'f'.repeat(64) })).catch(() => undefined);
     expect(logged).toHaveLength(2);
     for (const line of logged) {
-      expect(line).toContain(`upload=${ID} correlation=c-1 shard=shardId-000000000001 seq=4960001`);
+      expect(JSON.parse(line)).toMatchObject({ uploadId: ID, correlationId: 'c-1', shardId: 'shardId-000000000001', sequenceNumber: '4960001' });
       expect(line).not.toContain(BYTES.toString('base64'));
       expect(line).not.toContain(BYTES.toString());
     }

@@ -9,7 +9,7 @@ import {
   HEADER_PAYLOAD_VERSION,
   parseContract,
 } from '@lib/contracts';
-import { KinesisContext, KinesisExceptionFilter, KinesisPoisonRecordException } from '@lib/kinesis';
+import { KinesisContext, KinesisExceptionFilter, KinesisPoisonRecordException, releaseConcurrencySlot } from '@lib/kinesis';
 import { FileEventRejectedError } from './file-event-rejected.error';
 import { FileUploadProcessor } from './file-upload.processor';
 
@@ -38,12 +38,14 @@ export class FilesController {
         throw new FileEventRejectedError(undefined, `payload-version "${version ?? ''}" is not ${FILE_UPLOADED_VERSION}`);
       }
       const event = parseContract(FILE_UPLOADED, FileUploadedV1Schema, data);
-      await this.processor.process(event, context.getPacket().occurred_at);
-      this.logger.log(`stored ${event.file_key} (${event.size} bytes) ${where}`);
+      // Once the object exists the shard may start its next record; the status write that
+      // follows still holds this record's checkpoint and key (releaseConcurrencySlot).
+      await this.processor.process(event, context.getPacket().occurred_at, () => releaseConcurrencySlot(context));
+      this.logger.log({ msg: `stored ${event.file_key} (${event.size} bytes)`, ...where });
     } catch (error) {
       // The message names the problem, never the file's bytes.
       const { name, message } = error instanceof Error ? error : new Error(String(error));
-      this.logger.warn(`not stored (attempt ${context.getAttempt()}): ${name}: ${message} ${where}`);
+      this.logger.warn({ msg: `not stored (attempt ${context.getAttempt()}): ${name}: ${message}`, ...where });
       // An event that breaks its contract or its checksum fails the same way every time.
       if (error instanceof FileEventRejectedError || error instanceof ContractViolationError) {
         throw new KinesisPoisonRecordException(`${name}: ${message}`, { cause: error });
@@ -52,16 +54,22 @@ export class FilesController {
     }
   }
 
-  /** The ids that let an operator follow one upload through the logs of every app. */
-  private static describe(data: unknown, context: KinesisContext): string {
+  /**
+   * The fields that let an operator follow one upload through the logs of every app: the api's
+   * "upload accepted" line carries the same correlationId.
+   */
+  private static describe(data: unknown, context: KinesisContext): Record<string, string | undefined> {
     const id = typeof data === 'object' && data !== null ? (data as { id?: unknown }).id : undefined;
-    const upload = printable(typeof id === 'string' ? id : undefined);
-    const correlation = printable(context.getHeaders()[HEADER_CORRELATION_ID]);
-    return `upload=${upload} correlation=${correlation} shard=${context.getShardId()} seq=${context.getSequenceNumber()}`;
+    return {
+      uploadId: printable(typeof id === 'string' ? id : undefined),
+      correlationId: printable(context.getHeaders()[HEADER_CORRELATION_ID]),
+      shardId: context.getShardId(),
+      sequenceNumber: context.getSequenceNumber(),
+    };
   }
 }
 
-/** Values from the record are untrusted: one short line, no control characters. */
-function printable(value: string | undefined): string {
-  return value === undefined ? '-' : value.replace(/[^\x21-\x7e]/g, '?').slice(0, 80);
+/** Values from the record are untrusted: short, no control characters. */
+function printable(value: string | undefined): string | undefined {
+  return value?.replace(/[^\x21-\x7e]/g, '?').slice(0, 80);
 }

@@ -16,7 +16,21 @@ export interface StoredLine {
   sequenceNumber: string;
 }
 
-const STORED_LINE = /stored (\S+) \((\d+) bytes\) upload=(\S+) correlation=(\S+) shard=(\S+) seq=(\S+)/;
+const STORED_MESSAGE = /^stored (\S+) \((\d+) bytes\)$/;
+
+/** The worker's JSON log line for a stored file (FilesController), or undefined for any other line. */
+function storedLineOf(line: string): Omit<StoredLine, 'worker'> | undefined {
+  let entry: { msg?: string; uploadId?: string; correlationId?: string; shardId?: string; sequenceNumber?: string };
+  try {
+    entry = JSON.parse(line);
+  } catch {
+    return undefined; // not a log line of pino's (a stack trace, a library's own output)
+  }
+  const stored = STORED_MESSAGE.exec(entry.msg ?? '');
+  if (!stored) return undefined;
+  const { uploadId = '-', correlationId = '-', shardId = '-', sequenceNumber = '-' } = entry;
+  return { fileKey: stored[1], size: Number(stored[2]), uploadId, correlationId, shardId, sequenceNumber };
+}
 
 /** How a process ended: its exit code, or the signal that ended it. */
 export interface ProcessExit {
@@ -54,11 +68,8 @@ export class WorkerProcess {
           this.healthUrl = reading[1];
           markStarted();
         }
-        const stored = STORED_LINE.exec(line);
-        if (stored) {
-          const [, fileKey, size, uploadId, correlationId, shardId, sequenceNumber] = stored;
-          onStored({ worker: name, fileKey, size: Number(size), uploadId, correlationId, shardId, sequenceNumber });
-        }
+        const stored = storedLineOf(line);
+        if (stored) onStored({ worker: name, ...stored });
       });
     }
   }

@@ -1,3 +1,5 @@
+import type { GroupCommitStats } from '@lib/group-commit';
+
 /** One encoded record on its way to a stream. */
 export interface KinesisRecordEntry {
   /** The encoded wire packet. */
@@ -19,6 +21,11 @@ export interface KinesisPutResult {
  */
 export interface KinesisRecordSender {
   send(entry: KinesisRecordEntry): Promise<KinesisPutResult>;
+  /** Counters since start, when the sender keeps them (for metrics). */
+  readonly stats?: Readonly<KinesisSenderStats>;
   /** Resolves once every record handed over so far was delivered or given up (on shutdown). */
   flush?(): Promise<void>;
 }
+
+/** What a sender has done since it started: records (delivered, failed, refused, retried) and calls. */
+export type KinesisSenderStats = Pick<GroupCommitStats, 'delivered' | 'failed' | 'refused' | 'retried' | 'requests' | 'failedRequests'>;

@@ -8,7 +8,7 @@ import { encodePacket } from '../kinesis-packet.codec';
 import { KinesisRecord } from '../kinesis-record.builder';
 import type { ClientKinesisOptions } from './kinesis-client.options';
 import { KinesisPublishError } from './kinesis-publish.error';
-import type { KinesisPutResult, KinesisRecordSender } from './kinesis-record.sender';
+import type { KinesisPutResult, KinesisRecordSender, KinesisSenderStats } from './kinesis-record.sender';
 import { PutRecordSender } from './put-record.sender';
 import { KINESIS_MAX_RECORD_BYTES, RecordTooLargeError } from './record-too-large.error';
 import { RequestResponseUnsupportedError } from './request-response-unsupported.error';
@@ -52,6 +52,11 @@ export class ClientKinesis extends ClientProxy implements OnApplicationShutdown 
     // Without these, ClientProxy has no serializer and every emit fails.
     this.initializeSerializer(options);
     this.initializeDeserializer(options);
+  }
+
+  /** The sender's counters since start (retries, refusals, calls), when it keeps them. */
+  get publishStats(): Readonly<KinesisSenderStats> | undefined {
+    return this.sender.stats;
   }
 
   /** Kinesis is plain HTTPS requests: there is no connection to open. */

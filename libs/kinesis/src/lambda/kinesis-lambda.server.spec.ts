@@ -84,6 +84,19 @@ describe('KinesisLambdaServer', () => {
     ]);
   });
 
+  it('tells its record observer each handled and each failed record, by pattern', async () => {
+    const { server } = serverWith(async (data) => {
+      if (data.n === 2) throw new KinesisRetriableException('S3 is down');
+    });
+    const seen: string[] = [];
+    server.observeRecords({
+      handled: (pattern, handlingMs, occurredAt) => seen.push(`handled ${pattern} ${handlingMs >= 0} ${occurredAt}`),
+      failed: (pattern) => seen.push(`failed ${pattern}`),
+    });
+    await server.handle(event(lambdaRecord(0, '1', packet({ n: 1 })), lambdaRecord(0, '2', packet({ n: 2 }))));
+    expect(seen).toEqual(['handled thing.happened true 2026-11-27T00:00:00Z', 'failed thing.happened']);
+  });
+
   it('fails the record when its dead letter cannot be stored (Lambda retries it)', async () => {
     const { server } = serverWith(async () => undefined, true);
     const result = await server.handle(event(lambdaRecord(0, '1', Buffer.from('not json')), lambdaRecord(0, '2', packet({ n: 2 }))));

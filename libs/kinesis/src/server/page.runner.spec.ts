@@ -8,12 +8,14 @@ const rec = (seq: number, key: string): _Record => ({ SequenceNumber: String(seq
 /** A processor whose records finish only when the test says so. */
 function controlled() {
   const running = new Map<string, (outcome: RecordOutcome) => void>();
+  const releases = new Map<string, () => void>();
   const events: string[] = [];
   let concurrent = 0;
   let maxConcurrent = 0;
-  const process = (record: _Record) =>
+  const process = (record: _Record, _signal: AbortSignal, releaseSlot: () => void) =>
     new Promise<RecordOutcome>((resolve) => {
       const seq = record.SequenceNumber!;
+      releases.set(seq, releaseSlot);
       events.push(`start ${seq}`);
       concurrent++;
       maxConcurrent = Math.max(maxConcurrent, concurrent);
@@ -32,6 +34,8 @@ function controlled() {
       return maxConcurrent;
     },
     finish: (seq: number, outcome: RecordOutcome = 'handled') => running.get(String(seq))!(outcome),
+    /** The handler of `seq` calls releaseConcurrencySlot (its costly part is done). */
+    release: (seq: number) => releases.get(String(seq))!(),
   };
 }
 
@@ -90,6 +94,64 @@ describe('PageRunner', () => {
     await expect(run).resolves.toBe(true);
     const starts = p.events.filter((e) => e.startsWith('start')).map((e) => e.slice(6));
     expect(starts.filter((s) => ['0', '1', '3'].includes(s))).toEqual(['0', '1', '3']);
+  });
+
+  it('starts the next record when one releases its slot, but keeps its key and the checkpoint until it finishes', async () => {
+    const p = controlled();
+    const records = [rec(0, 'a'), rec(1, 'b'), rec(2, 'a'), rec(3, 'c')];
+    const { run, checkpoints } = runner(records, p, { maxConcurrency: 2 });
+    await until(() => p.running.size === 2);
+    p.release(0);
+    // Record 2 has the key of 0, which is still in flight: 3 takes the freed slot.
+    await until(() => p.running.has('3'));
+    expect(p.running.has('2')).toBe(false);
+    p.finish(1);
+    p.finish(3);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(checkpoints).toEqual([]); // record 0 is not done: nothing may be checkpointed
+    p.finish(0);
+    await until(() => p.running.has('2'));
+    p.finish(2);
+    await expect(run).resolves.toBe(true);
+    expect(checkpoints.at(-1)).toBe('3');
+  });
+
+  it('lets at most maxConcurrency records wait with a released slot; a later release waits its turn', async () => {
+    const p = controlled();
+    const records = [rec(0, 'a'), rec(1, 'b'), rec(2, 'c')];
+    const { run } = runner(records, p, { maxConcurrency: 1 });
+    await until(() => p.running.has('0'));
+    p.release(0);
+    await until(() => p.running.has('1'));
+    p.release(1); // 0 still waits released: 1 keeps its slot for now
+    await new Promise((r) => setTimeout(r, 10));
+    expect(p.running.has('2')).toBe(false);
+    expect(p.maxConcurrent).toBe(2);
+    p.finish(0); // 1's release takes effect: 2 may start
+    await until(() => p.running.has('2'));
+    p.release(1); // a second call changes nothing
+    p.finish(2);
+    p.finish(1);
+    await expect(run).resolves.toBe(true);
+  });
+
+  it('on stop, waits for records that released their slot', async () => {
+    const p = controlled();
+    const controller = new AbortController();
+    const { run, checkpoints } = runner([rec(0, 'a'), rec(1, 'b'), rec(2, 'c')], p, { maxConcurrency: 1 }, controller.signal);
+    await until(() => p.running.has('0'));
+    p.release(0);
+    await until(() => p.running.has('1'));
+    controller.abort();
+    p.finish(1);
+    let settled = false;
+    void run.finally(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(settled).toBe(false);
+    p.finish(0);
+    await expect(run).resolves.toBe(false);
+    expect(checkpoints.at(-1)).toBe('1');
+    expect(p.events).not.toContain('start 2');
   });
 
   it('checkpoints only the contiguous prefix of finished records', async () => {

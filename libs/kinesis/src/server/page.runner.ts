@@ -3,8 +3,11 @@ import type { Clock } from './clock';
 import type { RecordOutcome } from './record.processor';
 
 export interface PageRunnerDeps {
-  /** Handles one record (with its failure policy); `signal` interrupts its waits. */
-  process(record: UserRecord, signal: AbortSignal): Promise<RecordOutcome>;
+  /**
+   * Handles one record (with its failure policy); `signal` interrupts its waits. The handler
+   * may call `releaseSlot` once its costly part is done (see `releaseConcurrencySlot`).
+   */
+  process(record: UserRecord, signal: AbortSignal, releaseSlot: () => void): Promise<RecordOutcome>;
   /** Records the position (`<seq>` or `<seq>/<sub>`); throws `LeaseLostError` when the lease is gone. */
   checkpoint(position: string): Promise<void>;
   /** Records in flight at once, across partition keys; records of one key stay in order. */
@@ -24,12 +27,24 @@ export interface PageRunnerDeps {
  * On a stop, no record beyond the furthest one started is begun, but those before it are
  * finished (within `drainTimeoutMs`): the prefix then reaches every record that ran, so a
  * graceful stop or handoff repeats nothing.
+ *
+ * A record whose handler released its slot (its costly part done, an acknowledgement still
+ * under way) stops counting against `maxConcurrency` but is still in flight: its key stays
+ * blocked and the checkpoint waits for it. At most `maxConcurrency` records wait that way;
+ * a release beyond that takes effect when one of them finishes.
  */
 export class PageRunner {
   private readonly done: boolean[];
   private readonly started: boolean[];
   private readonly busyKeys = new Set<string>();
+  /** Records started and not finished that hold a slot. */
   private running = 0;
+  /** Records started and not finished that released their slot. */
+  private released = 0;
+  private readonly slotReleased: boolean[];
+  private readonly finishedAt: boolean[];
+  /** Asked to release while `released` was at its bound, in the order they asked. */
+  private readonly releaseQueue = new Set<number>();
   /** Records [0, prefix) are finished. */
   private prefix = 0;
   private checkpointed = 0;
@@ -48,6 +63,8 @@ export class PageRunner {
   ) {
     this.done = records.map(() => false);
     this.started = records.map(() => false);
+    this.slotReleased = records.map(() => false);
+    this.finishedAt = records.map(() => false);
     this.lastCheckpointAt = deps.clock.now();
   }
 
@@ -92,7 +109,7 @@ export class PageRunner {
         this.start(i, key);
       }
     }
-    if (this.running === 0) this.settle(this.failure);
+    if (this.running === 0 && this.released === 0) this.settle(this.failure);
   }
 
   private start(index: number, key: string): void {
@@ -101,15 +118,41 @@ export class PageRunner {
     this.busyKeys.add(key);
     this.furthestStarted = Math.max(this.furthestStarted, index);
     const signal = this.stopping ? this.drainSignal! : this.signal;
-    this.deps.process(this.records[index], signal).then(
+    this.deps.process(this.records[index], signal, () => this.releaseSlot(index)).then(
       (outcome) => this.finished(index, key, outcome),
       (error: unknown) => this.finished(index, key, 'aborted', error),
     );
   }
 
-  private finished(index: number, key: string, outcome: RecordOutcome, error?: unknown): void {
+  /** The record's handler is past its costly part: free its slot, within the bound. */
+  private releaseSlot(index: number): void {
+    if (this.slotReleased[index] || this.finishedAt[index]) return;
+    if (this.released >= this.deps.maxConcurrency) {
+      this.releaseQueue.add(index);
+      return;
+    }
+    this.markReleased(index);
+    this.schedule();
+  }
+
+  private markReleased(index: number): void {
+    this.slotReleased[index] = true;
     this.running--;
+    this.released++;
+  }
+
+  private finished(index: number, key: string, outcome: RecordOutcome, error?: unknown): void {
+    this.finishedAt[index] = true;
+    this.releaseQueue.delete(index);
+    if (this.slotReleased[index]) this.released--;
+    else this.running--;
     this.busyKeys.delete(key);
+    // A place among the released is free: the longest-waiting release takes effect.
+    const next = this.releaseQueue.values().next();
+    if (!next.done && this.released < this.deps.maxConcurrency) {
+      this.releaseQueue.delete(next.value);
+      this.markReleased(next.value);
+    }
     if (error !== undefined) this.failure ??= error;
     if (outcome === 'aborted') {
       // Not done: it and everything after it are left for the next reader.

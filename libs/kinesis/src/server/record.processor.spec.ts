@@ -6,6 +6,7 @@ import type { KinesisContext } from '../ctx-host/kinesis.context';
 import { encodePacket } from '../kinesis-packet.codec';
 import { Backoff } from '@lib/group-commit';
 import type { Clock } from './clock';
+import { releaseConcurrencySlot } from './concurrency-slot';
 import { RecordProcessor, type RecordProcessorDeps } from './record.processor';
 
 const quietLogger = { log: jest.fn(), warn: jest.fn(), error: jest.fn() };
@@ -73,6 +74,18 @@ describe('RecordProcessor', () => {
     expect(ctx.getArrivalTime()).toEqual(new Date('2026-01-01T00:00:00Z'));
     expect(ctx.getHeaders()).toEqual({ h: 'v' });
     expect(ctx.getPacket()).toEqual({ pattern: 'thing.happened', id: 'e-1', occurred_at: '2026-01-01T00:00:00Z' });
+  });
+
+  it("lets the handler release the record's concurrency slot through its context, on every attempt", async () => {
+    const releaseSlot = jest.fn();
+    let attempts = 0;
+    const dispatch = async (_packet: unknown, context: KinesisContext) => {
+      releaseConcurrencySlot(context);
+      if (++attempts === 1) throw new Error('status write failed');
+    };
+    const { processor } = processorWith({ dispatch });
+    await expect(processor.process(recordOf('7', encodePacket(packet)), running(), releaseSlot)).resolves.toBe('handled');
+    expect(releaseSlot).toHaveBeenCalledTimes(2);
   });
 
   it('dead-letters a record that is not JSON at once, with its bytes', async () => {

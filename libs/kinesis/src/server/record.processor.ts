@@ -7,6 +7,7 @@ import { KinesisRetriableException } from '../errors/kinesis-retriable.exception
 import type { KinesisPacket } from '../kinesis-packet';
 import { decodePacket, MalformedRecordError } from '../kinesis-packet.codec';
 import { describeError } from './aws-errors';
+import { onConcurrencySlotRelease } from './concurrency-slot';
 import type { Backoff } from '@lib/group-commit';
 import type { Clock } from './clock';
 
@@ -45,8 +46,11 @@ export interface RecordProcessorDeps {
 export class RecordProcessor {
   constructor(private readonly deps: RecordProcessorDeps) {}
 
-  /** `signal` interrupts waits between attempts, never a handler already running. */
-  async process(record: UserRecord, signal: AbortSignal): Promise<RecordOutcome> {
+  /**
+   * `signal` interrupts waits between attempts, never a handler already running;
+   * `releaseSlot` is what the handler's `releaseConcurrencySlot(context)` calls.
+   */
+  async process(record: UserRecord, signal: AbortSignal, releaseSlot?: () => void): Promise<RecordOutcome> {
     let packet: KinesisPacket;
     try {
       packet = decodePacket(record.Data ?? new Uint8Array());
@@ -62,10 +66,10 @@ export class RecordProcessor {
       }
       return this.deadLetter(record, signal, { reason: 'no-handler', attempts: 0, error, packet });
     }
-    return this.handle(record, packet, signal);
+    return this.handle(record, packet, signal, releaseSlot);
   }
 
-  private async handle(record: UserRecord, packet: KinesisPacket, signal: AbortSignal): Promise<RecordOutcome> {
+  private async handle(record: UserRecord, packet: KinesisPacket, signal: AbortSignal, releaseSlot?: () => void): Promise<RecordOutcome> {
     let attempt = 0;
     let failures = 0;
     let outageRetries = 0;
@@ -78,7 +82,8 @@ export class RecordProcessor {
       }
       attempt += 1;
       try {
-        await this.deps.dispatch(packet, this.contextOf(record, packet, attempt));
+        const context = this.contextOf(record, packet, attempt);
+        await this.deps.dispatch(packet, releaseSlot ? onConcurrencySlotRelease(context, releaseSlot) : context);
         return 'handled';
       } catch (error) {
         if (error instanceof KinesisRetriableException) {

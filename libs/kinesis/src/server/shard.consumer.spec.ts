@@ -185,6 +185,26 @@ describe('ShardConsumer', () => {
     expect(kinesis.commandCalls(GetRecordsCommand)).toHaveLength(1);
   });
 
+  it('reads the next page while the current one is handled, and handles it only after', async () => {
+    kinesis
+      .on(GetRecordsCommand)
+      .resolvesOnce({ Records: [record('1'), record('2')], NextShardIterator: 'it-1' })
+      .resolvesOnce({ Records: [record('3')], NextShardIterator: undefined });
+    const lease = fakeLease();
+    const readsWhileHandling: number[] = [];
+    const consumer = consumerWith(lease, virtualClock(), async (seq) => {
+      if (seq !== '2') return;
+      // Record 2 is handled while the read-ahead for page 2 goes out (it would never come without).
+      const deadline = Date.now() + 2_000;
+      while (kinesis.commandCalls(GetRecordsCommand).length < 2 && Date.now() < deadline) await new Promise((r) => setImmediate(r));
+      readsWhileHandling.push(kinesis.commandCalls(GetRecordsCommand).length);
+    });
+    await expect(consumer.run(new AbortController().signal)).resolves.toBe('shard-end');
+    expect(readsWhileHandling).toEqual([2]);
+    expect(kinesis.commandCalls(GetRecordsCommand)[1].args[0].input.ShardIterator).toBe('it-1');
+    expect(log.filter((l) => !l.startsWith('handle '))).toEqual(['handled 1', 'checkpoint 1', 'handled 2', 'checkpoint 2', 'handled 3', 'checkpoint 3', `checkpoint ${SHARD_END}`]);
+  });
+
   it('on stop, lets the in-flight handler finish and checkpoint, then reads no more', async () => {
     const controller = new AbortController();
     kinesis.on(GetRecordsCommand).resolves({ Records: [record('1'), record('2')], NextShardIterator: 'it-1' });

@@ -62,19 +62,37 @@ export class ShardConsumer {
   }
 
   async run(signal: AbortSignal): Promise<ShardExit> {
+    // A read-ahead still waiting when the loop ends is called off: no read after the exit.
+    const exited = new AbortController();
+    try {
+      return await this.loop(signal, AbortSignal.any([signal, exited.signal]));
+    } finally {
+      exited.abort();
+    }
+  }
+
+  private async loop(signal: AbortSignal, readAheadSignal: AbortSignal): Promise<ShardExit> {
+    /** The next page, asked for while the current one is handled (read-ahead). */
+    let next: Promise<GetRecordsCommandOutput> | undefined;
     while (!signal.aborted) {
       try {
-        const page = await this.read(signal);
+        const page = await (next ?? this.read(signal));
+        next = undefined;
         this.healthy();
         this.deps.onProgress?.(this.lagOf(page));
+        this.iterator = page.NextShardIterator;
+        // A page with records is likely followed by more: read the next one while this one is
+        // handled (read() keeps the 5 calls/s/shard pace). A stop or a lost lease leaves it
+        // unread, and it is never handled before this page is done and checkpointed.
+        if (page.Records?.length && page.NextShardIterator) next = this.readAhead(readAheadSignal);
         if (!(await this.handleAll(page, signal))) return 'stopped';
         if (!page.NextShardIterator) {
           await this.checkpoint(SHARD_END, signal);
           return 'shard-end';
         }
-        this.iterator = page.NextShardIterator;
         if (!page.Records?.length) await this.deps.clock.sleep(this.deps.idleTimeBetweenReadsMs, signal);
       } catch (error) {
+        next = undefined;
         if (error instanceof LeaseLostError) return 'lease-lost';
         if (signal.aborted) break;
         // Every record handled so far is checkpointed, so a fresh iterator after the
@@ -87,13 +105,21 @@ export class ShardConsumer {
     return 'stopped';
   }
 
+  /** read(), with its failure kept for whoever awaits it (and no unhandled rejection if nobody does). */
+  private readAhead(signal: AbortSignal): Promise<GetRecordsCommandOutput> {
+    const page = this.read(signal);
+    page.catch(() => undefined);
+    return page;
+  }
+
   private async read(signal: AbortSignal): Promise<GetRecordsCommandOutput> {
     this.iterator ??= await this.newIterator(signal);
+    const iterator = this.iterator;
     await this.deps.clock.sleep(this.lastCallAt + MIN_GET_RECORDS_INTERVAL_MS - this.deps.clock.now(), signal);
     if (signal.aborted) throw new Error('stopped');
     this.lastCallAt = this.deps.clock.now();
     return this.deps.kinesis.send(
-      new GetRecordsCommand({ ShardIterator: this.iterator, Limit: this.deps.maxRecordsPerCall }),
+      new GetRecordsCommand({ ShardIterator: iterator, Limit: this.deps.maxRecordsPerCall }),
       { abortSignal: signal },
     );
   }
@@ -110,7 +136,7 @@ export class ShardConsumer {
     return new PageRunner(
       records,
       {
-        process: (record, recordSignal) => this.deps.processor.process(record, recordSignal),
+        process: (record, recordSignal, releaseSlot) => this.deps.processor.process(record, recordSignal, releaseSlot),
         checkpoint: (position) => this.checkpoint(position, signal),
         maxConcurrency: this.deps.maxConcurrentRecords,
         checkpointIntervalMs: this.deps.checkpointIntervalMs,

@@ -9,7 +9,7 @@ export class UploadStatusDto {
   @ApiProperty()
   file_key!: string;
 
-  @ApiProperty({ enum: ['pending', 'stored', 'failed'] })
+  @ApiProperty({ enum: ['pending', 'stored', 'failed', 'deleted'] })
   status!: UploadRecord['status'];
 
   @ApiProperty()

@@ -172,8 +172,8 @@ describe('PresignedUploadsController (api with mocked AWS clients)', () => {
 
   it('documents both endpoints with their real codes in the OpenAPI document', async () => {
     const { body: document } = await api().get('/docs-json').expect(200);
-    expect(Object.keys(document.paths['/uploads/presigned'].post.responses).sort()).toEqual(['201', '400', '401', '413', '503']);
-    expect(Object.keys(document.paths['/uploads/{id}/complete'].post.responses).sort()).toEqual(['202', '401', '404', '409', '503']);
+    expect(Object.keys(document.paths['/uploads/presigned'].post.responses).sort()).toEqual(['201', '400', '401', '413', '429', '503']);
+    expect(Object.keys(document.paths['/uploads/{id}/complete'].post.responses).sort()).toEqual(['202', '401', '404', '409', '429', '503']);
     expect(document.components.schemas.PresignedUploadDto.required).toEqual(
       expect.arrayContaining(['id', 'file_key', 'upload_url', 'method', 'headers', 'expires_at']),
     );

@@ -12,7 +12,7 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiHeader, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiHeader, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentUser, type CognitoPrincipal } from '../../auth';
 import { UploadAcceptedDto } from '../dto/upload-accepted.dto';
@@ -23,14 +23,14 @@ import { PresignedUploadNotFoundError } from './presigned-upload-not-found.error
 import { PresignedUploadRequestDto, PresignedUploadRequestSchema } from './presigned-upload-request.dto';
 import { PresignedUploadDto } from './presigned-upload.dto';
 import { PresignedUploadsService } from './presigned-uploads.service';
+import { ApiUserResponses } from '../../http/api-user-responses.decorator';
 
 /** Unknown and malformed ids are both "no such upload". */
 const uploadId = new ParseUUIDPipe({ exceptionFactory: () => new NotFoundException('Upload not found') });
 
 /** `POST /uploads/presigned` and `POST /uploads/:id/complete`: large files straight to S3. */
 @ApiTags('uploads')
-@ApiBearerAuth()
-@ApiResponse({ status: 401, description: 'Missing or invalid access token' })
+@ApiUserResponses()
 @Controller('uploads')
 export class PresignedUploadsController {
   constructor(private readonly presigned: PresignedUploadsService) {}
@@ -55,7 +55,7 @@ export class PresignedUploadsController {
     try {
       return await this.presigned.create(parsed.data, user);
     } catch (error) {
-      throw uploadHttpException(error, request, response, correlationIdOf(undefined));
+      throw uploadHttpException(error, request, response, correlationIdOf(request));
     }
   }
 
@@ -69,11 +69,10 @@ export class PresignedUploadsController {
   async complete(
     @Param('id', uploadId) id: string,
     @CurrentUser() user: CognitoPrincipal,
-    @Headers('x-request-id') requestId: string | undefined,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<UploadAcceptedDto> {
-    const correlationId = correlationIdOf(requestId);
+    const correlationId = correlationIdOf(request);
     try {
       const accepted = await this.presigned.complete(id, user, correlationId);
       return { message: 'File uploaded and event sent', file_key: accepted.file_key, id: accepted.id };

@@ -1,5 +1,6 @@
 import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
-import { GroupCommitQueue, isTransientAwsError, type GroupCommitOptions, type ItemOutcome } from '@lib/group-commit';
+import { isTransientAwsError } from '@lib/aws';
+import { GroupCommitQueue, type GroupCommitOptions, type ItemOutcome } from '@lib/group-commit';
 import type { KinesisPutResult, KinesisRecordEntry, KinesisRecordSender } from '../kinesis-record.sender';
 import { PUT_RECORDS_MAX_BYTES, PUT_RECORDS_MAX_RECORDS } from './put-records.limits';
 import { RecordRejectedError } from './record-rejected.error';

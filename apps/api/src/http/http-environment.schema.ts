@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { EnvironmentValidationError } from '@lib/config';
+
+/** The api's HTTP-level variables (CORS and server timeouts), spread into its environment schema. */
+export const httpEnvironmentShape = {
+  // Origins a browser client on another origin may call the api from, comma-separated
+  // (e.g. https://app.example.com). Empty: no CORS headers at all (the page at `/` is same-origin).
+  CORS_ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'must be origins like https://app.example.com (scheme and host, no path)'))),
+  // A whole request, body included, must arrive within this (a 100 MiB upload at 1 MB/s takes
+  // 100 s); larger or slower clients use the presigned flow. Node checks it every 30 s.
+  HTTP_REQUEST_TIMEOUT_S: z.coerce.number().int().min(1).max(3600).default(300),
+  // The request head must arrive within this (a slowloris client holds a socket no longer).
+  // Kept above the keep-alive timeout: Node counts it on a kept-alive socket too, and a lower
+  // value makes it close sockets a load balancer still reuses (nodejs/node#27363: 502s).
+  HTTP_HEADERS_TIMEOUT_S: z.coerce.number().int().min(1).max(3601).default(66),
+  // An idle keep-alive connection is closed after this; above a load balancer's idle timeout
+  // (ALB: 60 s) so that the balancer, not the api, closes it and never reuses a closing socket.
+  HTTP_KEEP_ALIVE_TIMEOUT_S: z.coerce.number().int().min(1).max(3600).default(65),
+};
+
+export interface HttpConfig {
+  corsAllowedOrigins: readonly string[];
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+}
+
+/** @throws EnvironmentValidationError when the head timeout is not above the keep-alive timeout */
+export function httpConfigFrom(env: {
+  CORS_ALLOWED_ORIGINS: string[];
+  HTTP_REQUEST_TIMEOUT_S: number;
+  HTTP_HEADERS_TIMEOUT_S: number;
+  HTTP_KEEP_ALIVE_TIMEOUT_S: number;
+}): HttpConfig {
+  if (env.HTTP_HEADERS_TIMEOUT_S <= env.HTTP_KEEP_ALIVE_TIMEOUT_S) {
+    throw new EnvironmentValidationError([
+      `HTTP_HEADERS_TIMEOUT_S is ${env.HTTP_HEADERS_TIMEOUT_S}: must be above HTTP_KEEP_ALIVE_TIMEOUT_S (${env.HTTP_KEEP_ALIVE_TIMEOUT_S}), or kept-alive sockets close under the load balancer`,
+    ]);
+  }
+  return {
+    corsAllowedOrigins: env.CORS_ALLOWED_ORIGINS,
+    requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_S * 1000,
+    headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_S * 1000,
+    keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_S * 1000,
+  };
+}

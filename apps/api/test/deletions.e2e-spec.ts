@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, PutRecordCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import request from 'supertest';
+import { FILE_DELETION_REQUESTED, FILE_UPLOADED } from '@lib/contracts';
+import { decodePacket } from '@lib/kinesis';
+import { bearer, createTestUser, e2eEnvironment, startPipeline, waitFor, type TestPipeline, type TestUser } from '../../../test-kit';
+import { localKinesisClient, localS3Client } from '../../../test-kit/aws';
+import { UploadDeletionProcessor } from '../../worker/src/deletions/upload-deletion.processor';
+import { FileStorage } from '../../worker/src/files/file.storage';
+
+/**
+ * The extension example end to end (README, Extending): DELETE /uploads/:id → a
+ * `file.deletion-requested` event → the worker removes the object and marks the upload
+ * `deleted`. The api and a worker run in-process on a stream of their own (test-kit).
+ */
+describe('deleting an upload (api → Kinesis → worker → S3)', () => {
+  const env = e2eEnvironment();
+  let pipeline: TestPipeline;
+  let owner: TestUser;
+  let stranger: TestUser;
+  let s3: S3Client;
+  let kinesis: KinesisClient;
+  const api = () => request(pipeline.api.getHttpServer());
+
+  beforeAll(async () => {
+    s3 = localS3Client(env);
+    kinesis = localKinesisClient(env);
+    // Owners of their own: no other suite touches these users' uploads.
+    [owner, stranger] = await Promise.all([createTestUser(), createTestUser()]);
+    pipeline = await startPipeline({ stream: { prefix: 'e2e-deletions', shards: 4 } });
+  });
+
+  afterAll(async () => {
+    await pipeline?.close();
+    s3?.destroy();
+    kinesis?.destroy();
+  });
+
+  async function upload(text: string): Promise<{ id: string; file_key: string }> {
+    const res = await api()
+      .post('/uploads')
+      .set('Authorization', bearer(owner))
+      .set('Content-Type', 'text/plain')
+      .set('X-Filename', 'notes.txt')
+      .send(text)
+      .expect(202);
+    return res.body;
+  }
+
+  async function objectExists(key: string): Promise<boolean> {
+    try {
+      await s3.send(new HeadObjectCommand({ Bucket: env.bucket, Key: key }));
+      return true;
+    } catch (error) {
+      if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return false;
+      throw error;
+    }
+  }
+
+  const statusOf = async (id: string) => (await api().get(`/uploads/${id}`).set('Authorization', bearer(owner))).body;
+
+  it('deletes a stored upload: 202 with the event id, then the object is gone and GET says deleted', async () => {
+    const { id, file_key } = await upload(`to be deleted ${randomUUID()}`);
+    await waitFor(async () => (await statusOf(id)).status === 'stored', { timeoutMs: 20_000, description: `upload ${id} stored` });
+    expect(await objectExists(file_key)).toBe(true);
+
+    const res = await api().delete(`/uploads/${id}`).set('Authorization', bearer(owner)).set('X-Request-Id', `delete-${id}`).expect(202);
+    expect(res.body).toEqual({ message: 'Deletion requested', id, event_id: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+
+    await waitFor(async () => !(await objectExists(file_key)), { timeoutMs: 20_000, description: `${file_key} gone from S3` });
+    const status = await waitFor(
+      async () => {
+        const body = await statusOf(id);
+        return body.status === 'deleted' ? body : undefined;
+      },
+      { timeoutMs: 20_000, description: `upload ${id} marked deleted` },
+    );
+    expect(status).toMatchObject({ id, file_key, status: 'deleted' });
+    // The client's file name goes with the file.
+    expect(status).not.toHaveProperty('original_name');
+
+    await api().get(`/uploads/${id}/content`).set('Authorization', bearer(owner)).expect(404);
+    await api().delete(`/uploads/${id}`).set('Authorization', bearer(owner)).expect(409);
+  });
+
+  it("answers 404 for another user's upload and for an unknown id, and leaves the object alone", async () => {
+    const { id, file_key } = await upload('not yours');
+    await waitFor(() => objectExists(file_key), { timeoutMs: 20_000, description: `${file_key} in S3` });
+    await api().delete(`/uploads/${id}`).set('Authorization', bearer(stranger)).expect(404);
+    await api().delete(`/uploads/${randomUUID()}`).set('Authorization', bearer(owner)).expect(404);
+    await api().delete(`/uploads/${id}`).expect(401);
+    expect(await objectExists(file_key)).toBe(true);
+    expect((await statusOf(id)).status).toBe('stored');
+  });
+
+  it('a deletion sent right after the upload lands on its shard, after it, and the file ends deleted', async () => {
+    const { id, file_key } = await upload(`short-lived ${randomUUID()}`);
+    // No waiting for "stored": the deletion may overtake nothing, because of its partition key.
+    const res = await api().delete(`/uploads/${id}`).set('Authorization', bearer(owner)).expect(202);
+
+    const records = await recordsAbout(id);
+    expect(records.map((r) => r.pattern)).toEqual([FILE_UPLOADED, FILE_DELETION_REQUESTED]);
+    const [uploaded, deletion] = records;
+    expect(deletion.eventId).toBe(res.body.event_id);
+    expect(deletion.shardId).toBe(uploaded.shardId);
+    expect(BigInt(deletion.sequenceNumber)).toBeGreaterThan(BigInt(uploaded.sequenceNumber));
+
+    await waitFor(async () => (await statusOf(id)).status === 'deleted', { timeoutMs: 20_000, description: `upload ${id} deleted` });
+    // `deleted` is written after the object is gone, and the worker handled the upload first.
+    expect(await objectExists(file_key)).toBe(false);
+  });
+
+  it('an upload delivered again with its deletion after it (a crash before the checkpoint, a replay) ends deleted again', async () => {
+    const { id, file_key } = await upload(`delivered twice ${randomUUID()}`);
+    await waitFor(async () => (await statusOf(id)).status === 'stored', { timeoutMs: 20_000, description: `upload ${id} stored` });
+    await api().delete(`/uploads/${id}`).set('Authorization', bearer(owner)).expect(202);
+    await waitFor(async () => (await statusOf(id)).status === 'deleted', { timeoutMs: 20_000, description: `upload ${id} deleted` });
+
+    const stored = jest.spyOn(FileStorage.prototype, 'put');
+    const deletions = jest.spyOn(UploadDeletionProcessor.prototype, 'process');
+    try {
+      // The same two records again, in their order, with their partition key.
+      for (const record of await recordsAbout(id)) {
+        await kinesis.send(new PutRecordCommand({ StreamName: pipeline.streamName, PartitionKey: record.partitionKey, Data: record.data }));
+      }
+      await waitFor(() => deletions.mock.results.length > 0, { timeoutMs: 20_000, description: 'the deletion handled again' });
+      expect(await deletions.mock.results[0].value).toBe('deleted');
+      // The upload really was stored again before its deletion removed it once more.
+      expect(stored.mock.calls.map(([event]) => event.file_key)).toEqual([file_key]);
+      expect(await objectExists(file_key)).toBe(false);
+      expect((await statusOf(id)).status).toBe('deleted');
+    } finally {
+      stored.mockRestore();
+      deletions.mockRestore();
+    }
+  });
+
+  /** Every record of the suite's stream about one upload, in stream order per shard. */
+  async function recordsAbout(id: string) {
+    const found: Array<{ pattern: string; eventId: string; shardId: string; sequenceNumber: string; partitionKey: string; data: Uint8Array }> = [];
+    const { Shards = [] } = await kinesis.send(new ListShardsCommand({ StreamName: pipeline.streamName }));
+    for (const shard of Shards) {
+      let { ShardIterator: iterator } = await kinesis.send(
+        new GetShardIteratorCommand({ StreamName: pipeline.streamName, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }),
+      );
+      while (iterator !== undefined) {
+        const page = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator }));
+        for (const record of page.Records ?? []) {
+          const packet = decodePacket(record.Data!);
+          if ((packet.data as { id?: string }).id !== id) continue;
+          found.push({
+            pattern: packet.pattern,
+            eventId: packet.id,
+            shardId: shard.ShardId!,
+            sequenceNumber: record.SequenceNumber!,
+            partitionKey: record.PartitionKey!,
+            data: record.Data!,
+          });
+        }
+        // kinesalite: an empty page means the end of what the shard holds now.
+        iterator = page.Records?.length ? page.NextShardIterator : undefined;
+      }
+    }
+    return found;
+  }
+});

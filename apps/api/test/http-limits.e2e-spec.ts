@@ -1,0 +1,97 @@
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { e2eEnvironment } from '../../../test-kit';
+
+/** This suite's limits: small, so a burst over them is a few requests. */
+const RATE_LIMIT = { RATE_LIMIT_PER_SECOND: '5', RATE_LIMIT_BURST: '10', CORS_ALLOWED_ORIGINS: 'https://app.example.com' };
+
+/**
+ * What the api does before any handler: per-user rate limits, security headers, CORS, and
+ * the OpenAPI document describing it all. The real AppModule on the local cloud.
+ */
+describe('limits and headers (real AppModule)', () => {
+  const env = e2eEnvironment();
+  const demo = `Bearer ${env.users.demo.accessToken}`;
+  const other = `Bearer ${env.users.other.accessToken}`;
+  const saved = Object.fromEntries(Object.keys(RATE_LIMIT).map((name) => [name, process.env[name]]));
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    Object.assign(process.env, RATE_LIMIT);
+    const { AppModule } = await import('../src/app.module');
+    const { configureApp } = await import('../src/configure-app');
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+    app = configureApp(moduleRef.createNestApplication({ logger: ['error'] }));
+    await app.init();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    // The next suite in this jest worker must not inherit this one's limits.
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  });
+
+  const unknownUpload = () => `/uploads/${randomUUID()}`;
+
+  it('answers 429 with Retry-After to the part of a burst over the user’s bucket, and only to that user', async () => {
+    const burst = await Promise.all(Array.from({ length: 15 }, () => request(app.getHttpServer()).get(unknownUpload()).set('Authorization', demo)));
+    const refused = burst.filter((res) => res.status === 429);
+    // 10 fit the bucket; a token or two may refill while the 15 are served (5 per second).
+    expect(burst.filter((res) => res.status === 404).length).toBeGreaterThanOrEqual(10);
+    expect(refused.length).toBeGreaterThanOrEqual(3);
+    expect(refused.length + burst.filter((res) => res.status === 404).length).toBe(15);
+    for (const res of refused) {
+      expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(res.body).toMatchObject({ statusCode: 429, message: expect.stringContaining('Retry-After') });
+    }
+    // Another user is not slowed down by the first one's burst.
+    await request(app.getHttpServer()).get(unknownUpload()).set('Authorization', other).expect(404);
+  });
+
+  it('never limits health probes', async () => {
+    const probes = await Promise.all(Array.from({ length: 30 }, () => request(app.getHttpServer()).get('/health')));
+    expect(probes.map((res) => res.status)).toEqual(Array(30).fill(200));
+  });
+
+  it('sends security headers: a JSON answer may load and be framed by nothing', async () => {
+    const res = await request(app.getHttpServer()).get('/health');
+    expect(res.headers['content-security-policy']).toBe("default-src 'none';frame-ancestors 'none';base-uri 'none';form-action 'none'");
+    expect(res.headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'x-frame-options': 'SAMEORIGIN' });
+    expect(res.headers['strict-transport-security']).toBeDefined();
+    expect(res.headers['x-powered-by']).toBeUndefined();
+    const docs = await request(app.getHttpServer()).get('/docs/').expect(200);
+    expect(docs.headers['content-security-policy']).toContain("script-src 'self'");
+  });
+
+  it('answers CORS preflights for the configured origin only', async () => {
+    const allowed = await request(app.getHttpServer())
+      .options('/uploads')
+      .set('Origin', 'https://app.example.com')
+      .set('Access-Control-Request-Method', 'POST')
+      .set('Access-Control-Request-Headers', 'authorization,content-type')
+      .expect(204);
+    expect(allowed.headers['access-control-allow-origin']).toBe('https://app.example.com');
+    expect(allowed.headers['access-control-allow-headers']).toContain('Authorization');
+    const refused = await request(app.getHttpServer())
+      .options('/uploads')
+      .set('Origin', 'https://evil.example.com')
+      .set('Access-Control-Request-Method', 'POST');
+    expect(refused.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('documents POST /uploads in the OpenAPI document with its real shapes and error codes', async () => {
+    const { body: document } = await request(app.getHttpServer()).get('/docs-json').expect(200);
+    const upload = document.paths['/uploads'].post;
+    expect(upload.security).toEqual([{ bearer: [] }]);
+    expect(Object.keys(upload.requestBody.content)).toEqual(expect.arrayContaining(['application/octet-stream', 'multipart/form-data']));
+    expect(Object.keys(upload.responses)).toEqual(expect.arrayContaining(['202', '400', '401', '413', '429', '503']));
+    expect(upload.responses['429'].headers['Retry-After']).toBeDefined();
+    const accepted = upload.responses['202'].content['application/json'].schema.$ref.split('/').pop();
+    expect(Object.keys(document.components.schemas[accepted].properties)).toEqual(expect.arrayContaining(['message', 'file_key', 'id']));
+  });
+});

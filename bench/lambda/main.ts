@@ -1,0 +1,261 @@
+// `npm run bench:lambda [-- --runs N] [--out DIR] [--skip-build] [--cpu-prof DIR] [--only A,B]
+// [--ablation]`: the cold start (import + first invocation) of the bundled Lambda functions,
+// each in ≥ 15 fresh `node` processes, side by side in one run with the same functions bundled
+// without the optimisations, a bare Express + serverless-express handler bundled the same way,
+// and the api behind a V8 code cache recorded here (not portable: see code-cache-loader.js).
+// The api's first invocation is an authenticated POST /uploads that reaches the local Kinesis;
+// the worker's a Kinesis batch of a record really put into the local stream, ending as an
+// object in the local S3. `--ablation` adds the api without each optimisation in turn.
+// Writes <out>/lambda.json and <out>/lambda.md (default bench/results/).
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, release, tmpdir, totalmem, type } from 'node:os';
+import { join, relative } from 'node:path';
+import { promisify } from 'node:util';
+import { createKinesisClient, createS3Client } from '@lib/aws';
+import { invokeBundle } from '../../test-kit/lambda/invoke-bundle';
+import { buildLambdaBundles, bundleFunction } from '../../tools/lambda/bundle';
+import { OPTIMISATIONS } from '../../tools/lambda/bundle.options';
+import { prepareCodeCacheBundle } from '../../tools/lambda/code-cache';
+import { bundleDir } from '../../tools/lambda/lambda-functions';
+import { localAppEnvironment } from '../../tools/local-cloud/local-app.environment';
+import { startLocalCloud } from '../../tools/local-cloud/local-cloud';
+import { REPO_ROOT } from '../../tools/local-cloud/local-cloud.options';
+import { ensureStream } from '../../tools/local-cloud/local-cloud.seeder';
+import { sourceRevision } from '../upload/source-revision';
+import { commandLine } from '../shared/bench-run';
+import { BARE_EXPRESS_BUNDLE, bundleBareExpress } from './bare-express.bundle';
+import { summarizeTimings } from './cold-start.stats';
+import { ApiRecordsAudit, apiUpload, bareUpload, UPLOAD_BYTES, workerBatch, type FirstInvocation } from './first-invocations';
+import type { ColdStartSeries, ColdStartSubject, LambdaBenchResults } from './lambda-bench.results';
+import { renderLambdaBenchMarkdown } from './lambda-bench.report';
+import { settingsFromArgs } from './lambda-bench.settings';
+
+const API_STREAM = 'bench-lambda-api';
+const WORKER_STREAM = 'bench-lambda-worker';
+
+interface Subject {
+  name: ColdStartSubject;
+  bundle: string;
+  invocation: string;
+  env: Record<string, string>;
+  prepare(): Promise<FirstInvocation>;
+}
+
+interface Sample {
+  importMs: number;
+  invokeMs: number;
+  coldStartMs: number;
+  processMs: number;
+  cpuMs: number;
+  /** The function's own start-up steps, ms since its process started (when it reports them). */
+  startup?: Record<string, number>;
+}
+
+async function nodeStart(): Promise<{ wallMs: number; cpuMs: number }> {
+  const started = process.hrtime.bigint();
+  const { stdout } = await promisify(execFile)(process.execPath, ['-e', 'const u = process.cpuUsage(); console.log((u.user + u.system) / 1e3)']);
+  return { wallMs: Number(process.hrtime.bigint() - started) / 1e6, cpuMs: Number(stdout) };
+}
+
+/** The median time of each start-up step the function reported. */
+function startupMedians(samples: Sample[]): Record<string, number> | undefined {
+  const steps = samples[0]?.startup;
+  if (!steps) return undefined;
+  return Object.fromEntries(Object.keys(steps).map((step) => [step, summarizeTimings(samples.map((s) => s.startup?.[step] ?? NaN)).median]));
+}
+
+function series(subject: Subject, samples: Sample[]): ColdStartSeries {
+  const of = (key: Exclude<keyof Sample, 'startup'>) => summarizeTimings(samples.map((s) => s[key]));
+  return {
+    subject: subject.name,
+    bundle: relative(REPO_ROOT, subject.bundle),
+    // Behind the code-cache loader, the bundle itself is bundle.js.
+    bundleBytes: statSync(subject.name === 'api-code-cache' ? join(CODE_CACHE_DIR, 'bundle.js') : subject.bundle).size,
+    invocation: subject.invocation,
+    runs: samples.length,
+    startupMedians: startupMedians(samples),
+    importMs: of('importMs'),
+    invokeMs: of('invokeMs'),
+    coldStartMs: of('coldStartMs'),
+    processMs: of('processMs'),
+    cpuMs: of('cpuMs'),
+  };
+}
+
+/** The api bundled with every optimisation but one (`--ablation`). */
+const CODE_CACHE_DIR = join(REPO_ROOT, 'dist', 'lambda-codecache', 'api');
+
+function ablationBundle(optimisation: string): string {
+  return join(REPO_ROOT, 'dist', 'lambda-ablation', `without-${optimisation}`, 'api', 'index.js');
+}
+
+async function main(): Promise<void> {
+  // The SDK's notice about Node 22 is noise here (the lock file pins releases that run on Node 20).
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const settings = settingsFromArgs();
+  if (!settings.skipBuild) {
+    console.log('building the bundles (optimised, unoptimised, bare Express)…');
+    await buildLambdaBundles(['optimised', 'unoptimised']);
+    await bundleBareExpress();
+    if (settings.ablation) {
+      for (const optimisation of OPTIMISATIONS) {
+        const others = new Set(OPTIMISATIONS.filter((o) => o !== optimisation));
+        await bundleFunction('api', 'optimised', others, ablationBundle(optimisation), `api-without-${optimisation}`);
+      }
+    }
+  }
+
+  const dir = mkdtempSync(join(tmpdir(), 'bench-lambda-cloud-'));
+  console.log('starting the local cloud…');
+  const cloud = await startLocalCloud({ dir, ports: { kinesis: 0, s3: 0, dynamodb: 0, cognito: 0 } });
+  const { outputs } = cloud;
+  // This process's own clients (preparing records, checking results) use the local credentials too.
+  process.env.AWS_ACCESS_KEY_ID = outputs.credentials.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY = outputs.credentials.secretAccessKey;
+  const aws = { region: outputs.region, endpoints: outputs.endpoints };
+  const kinesis = createKinesisClient(aws);
+  const s3 = createS3Client(aws);
+  try {
+    await ensureStream(kinesis, API_STREAM, 1);
+    await ensureStream(kinesis, WORKER_STREAM, 1);
+    const { accessToken } = await cloud.login(outputs.demoUser.username, outputs.demoUser.password);
+    const appEnv = { ...localAppEnvironment(outputs), NODE_ENV: 'production' };
+    const audit = new ApiRecordsAudit(kinesis, API_STREAM);
+    const apiInvocation = `authenticated POST /uploads (HTTP API event, ${UPLOAD_BYTES}-byte binary body, Cognito access token) → 202, record in the local Kinesis`;
+    const workerInvocation = `Kinesis event of one file.uploaded record put into the local stream (inline ${UPLOAD_BYTES}-byte body) → object in the local S3, no batch item failure`;
+    const api = (name: ColdStartSubject, variant: 'optimised' | 'unoptimised'): Subject => ({
+      name,
+      bundle: join(bundleDir(variant, 'api'), 'index.js'),
+      invocation: apiInvocation,
+      env: { ...appEnv, KINESIS_STREAM_NAME: API_STREAM },
+      prepare: async () => apiUpload(accessToken, audit),
+    });
+    const worker = (name: ColdStartSubject, variant: 'optimised' | 'unoptimised'): Subject => ({
+      name,
+      bundle: join(bundleDir(variant, 'worker'), 'index.js'),
+      invocation: workerInvocation,
+      env: { ...appEnv, KINESIS_STREAM_NAME: WORKER_STREAM },
+      prepare: () => workerBatch(kinesis, s3, WORKER_STREAM, outputs.bucket),
+    });
+    const allSubjects: Subject[] = [
+      api('api', 'optimised'),
+      api('api-unoptimised', 'unoptimised'),
+      worker('worker', 'optimised'),
+      worker('worker-unoptimised', 'unoptimised'),
+      {
+        name: 'bare-express',
+        bundle: BARE_EXPRESS_BUNDLE,
+        invocation: `POST /uploads (HTTP API event, ${UPLOAD_BYTES}-byte body) → 202, nothing else`,
+        env: { NODE_ENV: 'production' },
+        prepare: async () => bareUpload(),
+      },
+      {
+        ...api('api-code-cache', 'optimised'),
+        bundle: join(CODE_CACHE_DIR, 'index.js'),
+        invocation: `${apiInvocation}; the optimised bundle behind a V8 code cache recorded by one earlier invocation on this machine's Node`,
+      },
+      ...(settings.ablation
+        ? OPTIMISATIONS.map((optimisation): Subject => ({
+            ...api(`api-without-${optimisation}`, 'optimised'),
+            bundle: ablationBundle(optimisation),
+          }))
+        : []),
+    ];
+    const subjects = allSubjects.filter((s) => !settings.only || settings.only.includes(s.name));
+
+    if (subjects.some((s) => s.name === 'api-code-cache')) {
+      // Recorded by one invocation of its own (its upload is checked like the others).
+      prepareCodeCacheBundle(join(bundleDir('optimised', 'api'), 'index.js'), CODE_CACHE_DIR);
+      const recording = apiUpload(accessToken, audit);
+      const run = await invokeBundle(join(CODE_CACHE_DIR, 'index.js'), recording.event, { ...appEnv, KINESIS_STREAM_NAME: API_STREAM, LAMBDA_CODE_CACHE_RECORD: '1' });
+      await recording.check(run.result);
+    }
+
+    const loadBefore = loadavg()[0];
+    const nodeStarts: Array<{ wallMs: number; cpuMs: number }> = [];
+    const samples = new Map<ColdStartSubject, Sample[]>(subjects.map((s) => [s.name, []]));
+    const problems: string[] = [];
+    for (let round = 0; round < settings.runs; round++) {
+      nodeStarts.push(await nodeStart());
+      // Turns: each round starts with a different bundle, so none always follows the same one.
+      for (let i = 0; i < subjects.length; i++) {
+        const subject = subjects[(round + i) % subjects.length];
+        const invocation = await subject.prepare();
+        try {
+          const profiling = settings.cpuProfileDir
+            ? ['--cpu-prof', '--cpu-prof-dir', settings.cpuProfileDir, '--cpu-prof-name', `${subject.name}-${round + 1}.cpuprofile`]
+            : [];
+          const run = await invokeBundle(subject.bundle, invocation.event, subject.env, profiling);
+          await invocation.check(run.result);
+          samples.get(subject.name)!.push({ importMs: run.importMs, invokeMs: run.invokeMs, coldStartMs: run.importMs + run.invokeMs, processMs: run.wallMs, cpuMs: run.cpuMs, startup: run.startupTimeline && { ...run.startupTimeline, invoked: run.invokedAt!, answered: run.invokedAt! + run.invokeMs } });
+        } catch (error) {
+          problems.push(`${subject.name}, round ${round + 1}: ${(error as Error).message.slice(0, 2000)}`);
+        }
+      }
+      process.stdout.write(`round ${round + 1}/${settings.runs} done\n`);
+    }
+    const loadAfter = loadavg()[0];
+    let apiRecordsInStream = 0;
+    try {
+      apiRecordsInStream = await audit.verify();
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+
+    const all = subjects.map((subject) => series(subject, samples.get(subject.name)!));
+    const median = (name: ColdStartSubject) => all.find((s) => s.subject === name)?.coldStartMs.median ?? NaN;
+    const cpuMedian = (name: ColdStartSubject) => all.find((s) => s.subject === name)?.cpuMs.median ?? NaN;
+    const results: LambdaBenchResults = {
+      date: new Date().toISOString(),
+      command: commandLine('bench/lambda/main.ts'),
+      machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), os: `${type()} ${release()}` },
+      node: process.version,
+      revision: sourceRevision(REPO_ROOT),
+      runsPerSubject: settings.runs,
+      nodeStartMs: summarizeTimings(nodeStarts.map((n) => n.wallMs)),
+      nodeStartCpuMs: summarizeTimings(nodeStarts.map((n) => n.cpuMs)),
+      loadAverage1m: { before: loadBefore, after: loadAfter },
+      series: all,
+      apiRecordsInStream,
+      comparison: {
+        apiOverBare: median('api') / median('bare-express'),
+        apiOverUnoptimised: median('api') / median('api-unoptimised'),
+        apiCpuOverUnoptimised: cpuMedian('api') / cpuMedian('api-unoptimised'),
+        workerOverUnoptimised: median('worker') / median('worker-unoptimised'),
+        apiCodeCacheOverBare: median('api-code-cache') / median('bare-express'),
+        apiCodeCacheOverUnoptimised: median('api-code-cache') / median('api-unoptimised'),
+      },
+      ablation: settings.ablation
+        ? OPTIMISATIONS.map((optimisation) => {
+            const without = all.find((s) => s.subject === `api-without-${optimisation}`)!;
+            return {
+              optimisation,
+              bundleBytes: without.bundleBytes,
+              coldStartMs: without.coldStartMs.median,
+              cpuMs: without.cpuMs.median,
+              savesMs: without.coldStartMs.median - median('api'),
+              savesCpuMs: without.cpuMs.median - cpuMedian('api'),
+            };
+          })
+        : undefined,
+      problems,
+    };
+    mkdirSync(settings.out, { recursive: true });
+    writeFileSync(join(settings.out, 'lambda.json'), `${JSON.stringify(results, null, 2)}\n`);
+    const markdown = renderLambdaBenchMarkdown(results);
+    writeFileSync(join(settings.out, 'lambda.md'), markdown);
+    console.log(`\n${markdown}\nwritten to ${relative(process.cwd(), settings.out) || '.'}/lambda.{json,md}`);
+    if (problems.length > 0) process.exitCode = 1;
+  } finally {
+    kinesis.destroy();
+    s3.destroy();
+    await cloud.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});

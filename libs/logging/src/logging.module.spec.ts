@@ -1,0 +1,78 @@
+import { Controller, Get, Logger, type INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { Writable } from 'node:stream';
+import { Logger as PinoLogger } from 'nestjs-pino';
+import request from 'supertest';
+import { LOG_DESTINATION } from './log-destination';
+import { LoggingModule } from './logging.module';
+
+@Controller('things')
+class ThingsController {
+  private readonly logger = new Logger('Things');
+
+  @Get()
+  list(): string[] {
+    this.logger.log({ msg: 'listing things', count: 0 });
+    return [];
+  }
+}
+
+describe('LoggingModule', () => {
+  let lines: Array<Record<string, unknown>>;
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+      done();
+    },
+  });
+
+  async function appWith(httpRequests: boolean): Promise<INestApplication> {
+    const moduleRef = await Test.createTestingModule({
+      imports: [LoggingModule.forRoot({ service: 'test', environment: { LOG_LEVEL: 'info', LOG_FORMAT: 'json' }, httpRequests })],
+      controllers: [ThingsController],
+    })
+      .overrideProvider(LOG_DESTINATION)
+      .useValue(destination)
+      .compile();
+    const app = moduleRef.createNestApplication({ bufferLogs: true });
+    app.useLogger(app.get(PinoLogger));
+    await app.init();
+    return app;
+  }
+
+  beforeEach(() => {
+    lines = [];
+  });
+
+  it('writes one JSON line per request and per app log, tied by the request id, with no headers', async () => {
+    const app = await appWith(true);
+    try {
+      const res = await request(app.getHttpServer()).get('/things?token=secret').set('Authorization', 'Bearer very-secret').set('X-Request-Id', 'req-42').expect(200);
+      expect(res.headers['x-request-id']).toBe('req-42');
+      expect(lines).toContainEqual(expect.objectContaining({ service: 'test', requestId: 'req-42', context: 'Things', msg: 'listing things', count: 0 }));
+      expect(lines).toContainEqual(
+        expect.objectContaining({ requestId: 'req-42', msg: 'request completed', req: expect.objectContaining({ method: 'GET', path: '/things' }), res: { statusCode: 200 } }),
+      );
+      expect(JSON.stringify(lines)).not.toMatch(/secret/);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('leaves HTTP requests alone when asked to (the worker), while app logs still go out', async () => {
+    const app = await appWith(false);
+    try {
+      const res = await request(app.getHttpServer()).get('/things').expect(200);
+      expect(res.headers['x-request-id']).toBeUndefined();
+      expect(lines.filter((line) => line.msg === 'request completed')).toEqual([]);
+      expect(lines).toContainEqual(expect.objectContaining({ service: 'test', msg: 'listing things' }));
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('refuses an unknown LOG_LEVEL at start-up, naming it', async () => {
+    const moduleRef = Test.createTestingModule({ imports: [LoggingModule.forRoot({ service: 'test', environment: { LOG_LEVEL: 'loud' } })] });
+    await expect(moduleRef.compile()).rejects.toThrow(/LOG_LEVEL is "loud"/);
+  });
+});
