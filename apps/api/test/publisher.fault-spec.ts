@@ -44,7 +44,8 @@ describe('Kinesis publisher under faults (api → faulty proxy → kinesalite)',
   let api: INestApplication | undefined;
 
   async function startApi(streamName: string, overrides: Record<string, string> = {}): Promise<{ app: INestApplication; url: string }> {
-    process.env = { ...savedEnv, KINESIS_STREAM_NAME: streamName, AWS_ENDPOINT_URL_KINESIS: proxy.endpoint, ...overrides };
+    // One user sends thousands of uploads at once: the per-user limit is not what is tested here.
+    process.env = { ...savedEnv, KINESIS_STREAM_NAME: streamName, AWS_ENDPOINT_URL_KINESIS: proxy.endpoint, RATE_LIMIT_PER_SECOND: '0', ...overrides };
     // Imported after the environment is set: the api reads it when the module compiles.
     const { AppModule } = await import('../src/app.module');
     const { configureApp } = await import('../src/configure-app');
