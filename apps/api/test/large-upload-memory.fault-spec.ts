@@ -87,14 +87,16 @@ describe('a 50 MiB upload through the api (memory)', () => {
     const { id, file_key } = JSON.parse(res.body) as { id: string; file_key: string };
     const expected = createHash('sha256');
     for (const chunk of uploadPattern(FILE_BYTES)) expected.update(chunk);
-    const stored = await waitFor(
-      () =>
-        s3.send(new GetObjectCommand({ Bucket: env.bucket, Key: file_key })).then(
-          (object) => object,
-          () => undefined,
-        ),
-      { timeoutMs: 60_000, description: `upload ${id} stored at ${file_key}` },
+    // The status says stored only once the worker's move is complete: s3rver's CopyObject is
+    // not atomic, and a GetObject during it reads a partial file.
+    await waitFor(
+      async () => {
+        const res = await fetch(`${api.url}/uploads/${id}`, { headers: { Authorization: demo } });
+        return res.ok && ((await res.json()) as { status: string }).status === 'stored';
+      },
+      { timeoutMs: 60_000, description: `upload ${id} stored` },
     );
+    const stored = await s3.send(new GetObjectCommand({ Bucket: env.bucket, Key: file_key }));
     const actual = createHash('sha256');
     let size = 0;
     for await (const chunk of stored.Body as AsyncIterable<Buffer>) {

@@ -273,13 +273,12 @@ describe('uploads (api → Kinesis → worker → S3)', () => {
         .set('Content-Type', 'application/octet-stream')
         .send(bytes)
         .expect(202);
-      const stored = await waitFor(() => storedBytes(res.body.file_key), {
-        timeoutMs: 20_000,
-        description: `object ${res.body.file_key} in S3`,
-      });
+      // The status first: a staged file is moved by CopyObject, which s3rver does not do
+      // atomically, so the object may be read half-written before the status says stored.
+      expect(await storedStatus(res.body.id)).toMatchObject({ size });
+      const stored = await storedBytes(res.body.file_key);
       expect(stored.body.equals(bytes)).toBe(true);
       expect(stored.metadata?.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
-      expect(await storedStatus(res.body.id)).toMatchObject({ size });
       // A staged file's bytes leave incoming/ once moved (an inline one never went there).
       await waitFor(async () => !(await exists(`incoming/${res.body.id}`)), {
         timeoutMs: 10_000,

@@ -5,11 +5,11 @@ import {
   FILE_DELETION_REQUESTED,
   FILE_DELETION_REQUESTED_VERSION,
   FileDeletionRequestedV1Schema,
-  HEADER_CORRELATION_ID,
   HEADER_PAYLOAD_VERSION,
   parseContract,
 } from '@lib/contracts';
 import { KinesisContext, KinesisExceptionFilter, KinesisPoisonRecordException } from '@lib/kinesis';
+import { recordLogFields } from '../logging/record-log-fields';
 import { DeletionRejectedError } from './deletion-rejected.error';
 import { UploadDeletionProcessor } from './upload-deletion.processor';
 
@@ -30,7 +30,7 @@ export class DeletionsController {
    */
   @EventPattern(FILE_DELETION_REQUESTED)
   async onDeletionRequested(@Payload() data: unknown, @Ctx() context: KinesisContext): Promise<void> {
-    const where = describe(data, context);
+    const where = recordLogFields(data, context);
     try {
       const version = context.getHeaders()[HEADER_PAYLOAD_VERSION];
       if (version !== FILE_DELETION_REQUESTED_VERSION) {
@@ -48,20 +48,4 @@ export class DeletionsController {
       throw error;
     }
   }
-}
-
-/**
- * The log fields that let an operator follow one deletion from the api's request to here (the
- * same names as the `file.uploaded` handler's). Values from the record are untrusted: short,
- * no control characters.
- */
-function describe(data: unknown, context: KinesisContext): Record<string, string | undefined> {
-  const id = typeof data === 'object' && data !== null ? (data as { id?: unknown }).id : undefined;
-  const printable = (value: unknown) => (typeof value === 'string' ? value.replace(/[^\x21-\x7e]/g, '?').slice(0, 80) : undefined);
-  return {
-    uploadId: printable(id),
-    correlationId: printable(context.getHeaders()[HEADER_CORRELATION_ID]),
-    shardId: context.getShardId(),
-    sequenceNumber: context.getSequenceNumber(),
-  };
 }

@@ -5,11 +5,11 @@ import {
   FILE_UPLOADED,
   FILE_UPLOADED_VERSION,
   FileUploadedV1Schema,
-  HEADER_CORRELATION_ID,
   HEADER_PAYLOAD_VERSION,
   parseContract,
 } from '@lib/contracts';
 import { KinesisContext, KinesisExceptionFilter, KinesisPoisonRecordException, releaseConcurrencySlot } from '@lib/kinesis';
+import { recordLogFields } from '../logging/record-log-fields';
 import { FileEventRejectedError } from './file-event-rejected.error';
 import { FileUploadProcessor } from './file-upload.processor';
 
@@ -31,7 +31,7 @@ export class FilesController {
    */
   @EventPattern(FILE_UPLOADED)
   async onFileUploaded(@Payload() data: unknown, @Ctx() context: KinesisContext): Promise<void> {
-    const where = FilesController.describe(data, context);
+    const where = recordLogFields(data, context);
     try {
       const version = context.getHeaders()[HEADER_PAYLOAD_VERSION];
       if (version !== FILE_UPLOADED_VERSION) {
@@ -53,23 +53,4 @@ export class FilesController {
       throw error;
     }
   }
-
-  /**
-   * The fields that let an operator follow one upload through the logs of every app: the api's
-   * "upload accepted" line carries the same correlationId.
-   */
-  private static describe(data: unknown, context: KinesisContext): Record<string, string | undefined> {
-    const id = typeof data === 'object' && data !== null ? (data as { id?: unknown }).id : undefined;
-    return {
-      uploadId: printable(typeof id === 'string' ? id : undefined),
-      correlationId: printable(context.getHeaders()[HEADER_CORRELATION_ID]),
-      shardId: context.getShardId(),
-      sequenceNumber: context.getSequenceNumber(),
-    };
-  }
-}
-
-/** Values from the record are untrusted: short, no control characters. */
-function printable(value: string | undefined): string | undefined {
-  return value?.replace(/[^\x21-\x7e]/g, '?').slice(0, 80);
 }
