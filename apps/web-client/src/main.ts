@@ -4,7 +4,8 @@ import { AuthSession } from './auth-session';
 import { formatBytes } from './http-problems';
 import { UploadItem } from './upload-item';
 import { UploadsApi } from './uploads-api';
-import { loadWebConfig, redirectUriFor, type WebConfig } from './web-config';
+import type { WebPageConfig } from '../../../libs/contracts/src/web-page-config';
+import { loadWebConfig, redirectUriFor } from './web-config';
 
 /** Uploads at once: enough to keep the connection busy, few enough to show steady progress. */
 const PARALLEL_UPLOADS = 3;
@@ -64,7 +65,7 @@ function showSignedIn(user: string | undefined): void {
 }
 
 async function main(): Promise<void> {
-  let config: WebConfig;
+  let config: WebPageConfig;
   try {
     config = await loadWebConfig();
   } catch (error) {

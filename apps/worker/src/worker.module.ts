@@ -47,9 +47,11 @@ export class WorkerModule {
   }
 
   private static core(options: WorkerModuleOptions): DynamicModule[] {
+    // What the logger and the metrics read (WorkerConfigModule validates the rest the same way).
+    const environment = { ...process.env, ...options.environment };
     return [
-      LoggingModule.forRoot({ service: 'worker', environment: { ...process.env, ...options.environment }, httpRequests: false }),
-      MetricsModule.forRoot({ service: 'worker', environment: { ...process.env, ...options.environment } }),
+      LoggingModule.forRoot({ service: 'worker', environment, httpRequests: false }),
+      MetricsModule.forRoot({ service: 'worker', environment }),
       WorkerConfigModule.forRoot(options.environment),
       AwsClientsModule.forRootAsync({
         inject: [ConfigService],

@@ -3,3 +3,4 @@ export * from './file-deletion-requested.event';
 export * from './contract-violation.error';
 export * from './headers';
 export * from './validate';
+export * from './web-page-config';

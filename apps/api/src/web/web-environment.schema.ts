@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { env, EnvironmentValidationError } from '@lib/config';
+import type { WebPageConfig } from '@lib/contracts';
 
 /**
  * The upload page's variables (spread into the api's schema, like the publisher's). Only
@@ -27,20 +28,6 @@ type WebEnvironment = z.infer<ReturnType<typeof z.object<typeof webEnvironmentSh
 
 /** The scopes the page asks for: enough for an ID token (who is signed in) and the api. */
 export const WEB_SCOPES = ['openid', 'email', 'profile'];
-
-/** What the browser needs to sign in, as served at `/web-config.json`. */
-export interface WebPageConfig {
-  auth: {
-    authorizeUrl: string;
-    tokenUrl: string;
-    clientId: string;
-    scopes: string[];
-    redirectUri: string | null;
-    logoutUrl: string | null;
-    signOutRedirectUri: string | null;
-  } | null;
-  uploadMaxBytes: number;
-}
 
 export interface WebConfig {
   assetsDir: string;
