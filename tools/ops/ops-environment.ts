@@ -9,6 +9,7 @@ const opsEnvironmentSchema = awsEnvironmentSchema.extend({
   KINESIS_STREAM_NAME: env.name('file-events'),
   S3_BUCKET: env.name('file-store'),
   LEASE_TABLE: env.name('file-worker-leases'),
+  UPLOADS_TABLE: env.name('file-uploads'),
 });
 
 export interface OpsConfig {
@@ -16,6 +17,7 @@ export interface OpsConfig {
   streamName: string;
   bucket: string;
   leaseTable: string;
+  uploadsTable: string;
   /** Where the values came from, for the first line of output. */
   target: string;
 }
@@ -40,6 +42,7 @@ export function opsConfig(local: boolean, user: NodeJS.ProcessEnv = process.env)
     streamName: parsed.KINESIS_STREAM_NAME,
     bucket: parsed.S3_BUCKET,
     leaseTable: parsed.LEASE_TABLE,
+    uploadsTable: parsed.UPLOADS_TABLE,
     target: local ? 'the local cloud' : `AWS (${parsed.AWS_REGION})`,
   };
 }

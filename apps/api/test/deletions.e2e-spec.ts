@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, PutRecordCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
-import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { createDynamoDbDocumentClient } from '@lib/aws';
 import request from 'supertest';
 import { FILE_DELETION_REQUESTED, FILE_UPLOADED } from '@lib/contracts';
-import { decodePacket } from '@lib/kinesis';
+import { BatchingRecordSender, decodePacket, S3DeadLetterRedrive, S3DeadLetterSink } from '@lib/kinesis';
+import { UploadStatusRepository } from '@lib/upload-status';
 import { bearer, createTestUser, e2eEnvironment, startPipeline, waitFor, type TestPipeline, type TestUser } from '../../../test-kit';
-import { localKinesisClient, localS3Client } from '../../../test-kit/aws';
+import { localAwsOptions, localKinesisClient, localS3Client } from '../../../test-kit/aws';
+import { skipDeletedUploads } from '../../../tools/ops/deleted-uploads.redrive-policy';
 import { UploadDeletionProcessor } from '../../worker/src/deletions/upload-deletion.processor';
 import { FileStorage } from '../../worker/src/files/file.storage';
 
@@ -133,6 +136,58 @@ describe('deleting an upload (api → Kinesis → worker → S3)', () => {
     } finally {
       stored.mockRestore();
       deletions.mockRestore();
+    }
+  });
+
+  it('npm run redrive discards an old dead letter of an upload deleted since, and redrives the others', async () => {
+    const gone = await upload(`dead-lettered, then deleted ${randomUUID()}`);
+    const alive = await upload(`dead-lettered, still here ${randomUUID()}`);
+    for (const { id } of [gone, alive]) {
+      await waitFor(async () => (await statusOf(id)).status === 'stored', { timeoutMs: 20_000, description: `upload ${id} stored` });
+    }
+    await api().delete(`/uploads/${gone.id}`).set('Authorization', bearer(owner)).expect(202);
+    await waitFor(async () => (await statusOf(gone.id)).status === 'deleted', { timeoutMs: 20_000, description: `upload ${gone.id} deleted` });
+
+    // Both uploads' records, as the worker would have dead-lettered them during an earlier outage.
+    const prefix = `dead-letter-e2e-${randomUUID().slice(0, 8)}`;
+    const sink = new S3DeadLetterSink(s3, env.bucket, prefix);
+    for (const { id } of [gone, alive]) {
+      const [record] = await recordsAbout(id);
+      await sink.send({
+        stream: pipeline.streamName,
+        shard_id: record.shardId,
+        sequence_number: record.sequenceNumber,
+        partition_key: record.partitionKey,
+        arrival_time: new Date().toISOString(),
+        attempts: 5,
+        reason: 'handler-failed',
+        last_error: 'Error: S3 was down',
+        data_base64: Buffer.from(record.data).toString('base64'),
+        packet: decodePacket(record.data),
+        dead_lettered_at: new Date().toISOString(),
+      });
+    }
+
+    const dynamodb = createDynamoDbDocumentClient(localAwsOptions(env));
+    const stored = jest.spyOn(FileStorage.prototype, 'put');
+    try {
+      const redrive = new S3DeadLetterRedrive(s3, env.bucket, new BatchingRecordSender(kinesis, pipeline.streamName), prefix);
+      const summary = await redrive.run({ policy: skipDeletedUploads(new UploadStatusRepository(dynamodb, env.uploadsTable)) });
+      expect(summary.discarded).toEqual([{ key: expect.stringContaining(`${prefix}/`), why: expect.stringContaining(`upload ${gone.id} was deleted`) }]);
+      expect(summary.redriven).toHaveLength(1);
+      expect(summary.failed).toEqual([]);
+      const letters = await s3.send(new ListObjectsV2Command({ Bucket: env.bucket, Prefix: `${prefix}/` }));
+      expect(letters.Contents ?? []).toEqual([]);
+
+      // The redriven upload is handled again (idempotently); the deleted one never comes back.
+      await waitFor(() => stored.mock.calls.some(([event]) => event.id === alive.id), { timeoutMs: 20_000, description: 'the redriven upload handled' });
+      expect(stored.mock.calls.map(([event]) => event.id)).not.toContain(gone.id);
+      expect(await objectExists(gone.file_key)).toBe(false);
+      expect((await statusOf(gone.id)).status).toBe('deleted');
+      expect((await statusOf(alive.id)).status).toBe('stored');
+    } finally {
+      stored.mockRestore();
+      dynamodb.destroy();
     }
   });
 

@@ -56,6 +56,18 @@ describe('S3DeadLetterRedrive against the local S3 and Kinesis', () => {
     expect(await readWholeStream(kinesis, streamName)).toEqual([]);
   });
 
+  it("follows the application's policy: a dry run lists what it would discard, and letters it leaves stay", async () => {
+    const redrive = new S3DeadLetterRedrive(s3, env.bucket, new BatchingRecordSender(kinesis, streamName), prefix);
+    const summary = await redrive.run({
+      dryRun: true,
+      policy: async (l) => (l.sequence_number === '100' ? { action: 'discard', why: 'subject gone' } : { action: 'leave', why: 'not yet' }),
+    });
+    expect(summary.discarded).toEqual([{ key: `${prefix}/shardId-000000000000/100.json`, why: 'subject gone' }]);
+    expect(summary.skipped).toContainEqual({ key: `${prefix}/shardId-000000000000/101.json`, why: 'not yet' });
+    expect(summary.redriven).toEqual([]);
+    expect(await remaining()).toHaveLength(3);
+  });
+
   it('publishes the original bytes again under their partition key, then deletes the letters; malformed ones stay', async () => {
     const redrive = new S3DeadLetterRedrive(s3, env.bucket, new BatchingRecordSender(kinesis, streamName), prefix);
     const summary = await redrive.run();

@@ -15,10 +15,26 @@ export interface RedriveOptions {
   limit?: number;
   /** Letters handled at once (their records share PutRecords calls). Default 16. */
   concurrency?: number;
+  /**
+   * Asked for every letter the other options select, before it is published: what the
+   * application knows that the transport does not (e.g. that the event's subject is gone).
+   * Default: redrive every one.
+   */
+  policy?: RedrivePolicy;
 }
+
+/**
+ * What to do with one dead letter: publish it again; discard it (delete it unpublished: its
+ * event must never be handled, and its bytes must not outlive that); or leave it for later.
+ */
+export type RedriveVerdict = { action: 'redrive' } | { action: 'discard'; why: string } | { action: 'leave'; why: string };
+
+export type RedrivePolicy = (letter: DeadLetter) => Promise<RedriveVerdict>;
 
 export interface RedriveSummary {
   redriven: string[];
+  /** Deleted without being published, on the policy's word (listed, not deleted, in a dry run). */
+  discarded: Array<{ key: string; why: string }>;
   skipped: Array<{ key: string; why: string }>;
   failed: Array<{ key: string; error: string }>;
 }
@@ -29,7 +45,8 @@ export interface RedriveSummary {
  * event, same id, so idempotent handlers make a repeat harmless), and only then is the
  * letter deleted. A letter whose record cannot be put stays where it is. Records that were
  * not even valid packets (`malformed-record`) are left out unless asked for: sending the
- * same bytes again can only fail again.
+ * same bytes again can only fail again. An application policy may discard letters whose
+ * event must no longer happen, or leave others.
  */
 export class S3DeadLetterRedrive {
   constructor(
@@ -43,7 +60,7 @@ export class S3DeadLetterRedrive {
     const reasons = new Set<DeadLetterReason>(
       options.reasons ?? ['no-handler', 'handler-rejected', 'handler-failed', 'record-too-old'],
     );
-    const summary: RedriveSummary = { redriven: [], skipped: [], failed: [] };
+    const summary: RedriveSummary = { redriven: [], discarded: [], skipped: [], failed: [] };
     const keys = await this.listKeys(options.shardId);
     let next = 0;
     const worker = async () => {
@@ -53,6 +70,16 @@ export class S3DeadLetterRedrive {
           const letter = await this.read(key);
           if (!reasons.has(letter.reason)) {
             summary.skipped.push({ key, why: `reason ${letter.reason}` });
+            continue;
+          }
+          const verdict = options.policy ? await options.policy(letter) : ({ action: 'redrive' } as const);
+          if (verdict.action === 'leave') {
+            summary.skipped.push({ key, why: verdict.why });
+            continue;
+          }
+          if (verdict.action === 'discard') {
+            if (!options.dryRun) await this.delete(key);
+            summary.discarded.push({ key, why: verdict.why });
             continue;
           }
           if (!options.dryRun) await this.redrive(key, letter);
@@ -95,6 +122,10 @@ export class S3DeadLetterRedrive {
       // An empty key is refused by Kinesis; the sequence number spreads such records.
       partitionKey: letter.partition_key || letter.sequence_number,
     });
+    await this.delete(key);
+  }
+
+  private async delete(key: string): Promise<void> {
     await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
   }
 }
