@@ -11,7 +11,18 @@ import { UploadServerProcess } from './upload-server.process';
 export const API_ENTRY = join(REPO_ROOT, 'dist', 'apps', 'api', 'apps', 'api', 'src', 'main.js');
 export const BASELINE_SOURCE = join(__dirname, 'baseline-server.main.ts');
 /** One stream per server, so each stream can be audited against that server's receipts. */
-export const STREAMS: Readonly<Record<UploadVariant, string>> = { ours: 'bench-uploads-ours', baseline: 'bench-uploads-baseline' };
+export const STREAMS: Readonly<Record<UploadVariant, string>> = {
+  ours: 'bench-uploads-ours',
+  'ours-default-heap': 'bench-uploads-ours-default-heap',
+  baseline: 'bench-uploads-baseline',
+};
+
+/**
+ * The api's production flag (README, Large files): a 2 MiB young generation, which keeps a
+ * large upload's memory low. `ours-default-heap` runs the same build without it, so the run
+ * shows what the flag costs in CPU per upload.
+ */
+export const API_PRODUCTION_FLAGS: readonly string[] = ['--max-semi-space-size=2'];
 
 /** Everything the children inherit: this environment without tsx's hooks (the servers run plain JS). */
 export function baseEnvironment(): NodeJS.ProcessEnv {
@@ -21,7 +32,7 @@ export function baseEnvironment(): NodeJS.ProcessEnv {
 }
 
 /**
- * Starts both servers on free ports with the api's environment for this local cloud
+ * Starts the servers on free ports with the api's environment for this local cloud
  * (production settings, each with its own stream) and waits until each is ready.
  */
 export async function startServers(
@@ -29,31 +40,30 @@ export async function startServers(
   logDir: string,
   profile: boolean,
 ): Promise<Record<UploadVariant, UploadServerProcess>> {
-  const execArgv = profile ? ['--cpu-prof', `--cpu-prof-dir=${logDir}`] : [];
+  const profiling = profile ? ['--cpu-prof', `--cpu-prof-dir=${logDir}`] : [];
   const common = { ...baseEnvironment(), ...localAppEnvironment(cloud.outputs), NODE_ENV: 'production' };
-  const oursPort = await freePort();
-  const ours = await UploadServerProcess.start({
-    // The api's production flag (README, Large files): what it costs in throughput is measured too.
-    execArgv: ['--max-semi-space-size=2', ...execArgv],
-    entry: API_ENTRY,
-    // Production logging (JSON request lines, metrics) stays on. The per-user limit does not:
-    // the load comes from one user at many times 100 requests/s, and a 429 is no upload.
-    env: { ...common, PORT: String(oursPort), KINESIS_STREAM_NAME: STREAMS.ours, RATE_LIMIT_PER_SECOND: '0' },
-    port: oursPort,
-    readinessPath: '/health/ready',
-    logFile: join(logDir, 'ours.log'),
-  });
-  const baselinePort = await freePort();
-  const baseline = await UploadServerProcess.start({
-    execArgv,
-    entry: buildBaseline(BASELINE_SOURCE),
-    env: { ...common, PORT: String(baselinePort), KINESIS_STREAM_NAME: STREAMS.baseline },
-    port: baselinePort,
-    readinessPath: '/health',
-    logFile: join(logDir, 'baseline.log'),
-  }).catch(async (error: unknown) => {
-    await ours.stop();
+  // Production logging (JSON request lines, metrics) stays on. The per-user limit does not:
+  // the load comes from one user at many times 100 requests/s, and a 429 is no upload.
+  const api = { entry: API_ENTRY, env: { ...common, RATE_LIMIT_PER_SECOND: '0' }, readinessPath: '/health/ready' };
+  const specs: Record<UploadVariant, { execArgv: string[]; entry: string; env: NodeJS.ProcessEnv; readinessPath: string }> = {
+    ours: { ...api, execArgv: [...API_PRODUCTION_FLAGS, ...profiling] },
+    'ours-default-heap': { ...api, execArgv: profiling },
+    baseline: { entry: buildBaseline(BASELINE_SOURCE), env: common, readinessPath: '/health', execArgv: profiling },
+  };
+  const started: Partial<Record<UploadVariant, UploadServerProcess>> = {};
+  try {
+    for (const [variant, spec] of Object.entries(specs) as Array<[UploadVariant, (typeof specs)[UploadVariant]]>) {
+      const port = await freePort();
+      started[variant] = await UploadServerProcess.start({
+        ...spec,
+        env: { ...spec.env, PORT: String(port), KINESIS_STREAM_NAME: STREAMS[variant] },
+        port,
+        logFile: join(logDir, `${variant}.log`),
+      });
+    }
+  } catch (error) {
+    await Promise.all(Object.values(started).map((server) => server.stop()));
     throw error;
-  });
-  return { ours, baseline };
+  }
+  return started as Record<UploadVariant, UploadServerProcess>;
 }

@@ -9,18 +9,18 @@ import { cpus, release, tmpdir, totalmem, type } from 'node:os';
 import { join, relative } from 'node:path';
 import { createLocalAwsClients } from '../../tools/local-cloud/local-aws.clients';
 import { BenchCloudProcess } from './bench-cloud.process';
-import { API_ENTRY, BASELINE_SOURCE, baseEnvironment, startServers, STREAMS } from './bench-servers';
+import { API_ENTRY, API_PRODUCTION_FLAGS, BASELINE_SOURCE, baseEnvironment, startServers, STREAMS } from './bench-servers';
 import { REPO_ROOT, settingsFromArgs, type UploadBenchSettings } from './bench-settings';
 import { medianRound } from './median-round';
 import { preflight } from './preflight';
 import { sourceRevision } from './source-revision';
 import { auditStream, type StreamAudit } from './stream-audit';
-import type { UploadBenchResults, UploadVariant } from './upload-bench.results';
+import { UPLOAD_VARIANTS, type UploadBenchResults, type UploadRound, type UploadVariant } from './upload-bench.results';
 import { renderUploadBenchMarkdown } from './upload-bench.report';
 import { runRounds, type RoundsOutcome, type ServerLedger } from './upload-rounds';
 import type { UploadServerProcess } from './upload-server.process';
 
-const VARIANTS: readonly UploadVariant[] = ['ours', 'baseline'];
+const VARIANTS = UPLOAD_VARIANTS;
 const BODY_BYTES = 1024;
 
 /** Reads each server's stream and holds it against the receipts that server gave. */
@@ -58,10 +58,9 @@ function resultsOf(
   outcome: RoundsOutcome,
   audit: { streamAudit: Record<UploadVariant, StreamAudit>; problems: string[] },
 ): UploadBenchResults {
-  const median = {
-    ours: medianRound(outcome.rounds.filter((r) => r.variant === 'ours')),
-    baseline: medianRound(outcome.rounds.filter((r) => r.variant === 'baseline')),
-  };
+  const median = Object.fromEntries(
+    VARIANTS.map((variant) => [variant, medianRound(outcome.rounds.filter((r) => r.variant === variant))]),
+  ) as Record<UploadVariant, UploadRound>;
   return {
     date: new Date().toISOString(),
     command: commandLine('bench/upload/main.ts'),
@@ -82,7 +81,8 @@ function resultsOf(
       nodeEnv: 'production',
     },
     servers: {
-      ours: `the api as built (${relative(REPO_ROOT, API_ENTRY)}): AppModule: Cognito guard, ClientKinesis publisher, upload status in DynamoDB`,
+      ours: `the api as built (${relative(REPO_ROOT, API_ENTRY)}, node ${API_PRODUCTION_FLAGS.join(' ')}): AppModule: Cognito guard, ClientKinesis publisher, upload status in DynamoDB`,
+      'ours-default-heap': `the same api without ${API_PRODUCTION_FLAGS.join(' ')} (Node's default young generation)`,
       baseline: `${relative(REPO_ROOT, BASELINE_SOURCE)} (compiled to dist/bench/upload/): Express 5, jwks-rsa + jsonwebtoken (PEM) per request, one PutRecord per request`,
     },
     loadAverage1m: outcome.loadAverage1m,
@@ -91,6 +91,7 @@ function resultsOf(
     comparison: {
       throughputRatio: median.ours.requestsPerSecond / median.baseline.requestsPerSecond,
       p99Ratio: median.ours.latencyMs.p99 / median.baseline.latencyMs.p99,
+      defaultHeapThroughputRatio: median['ours-default-heap'].requestsPerSecond / median.baseline.requestsPerSecond,
     },
     streamAudit: audit.streamAudit,
     problems: [...outcome.problems, ...audit.problems],

@@ -1,7 +1,8 @@
-import type { UploadBenchResults, UploadRound, UploadVariant } from './upload-bench.results';
+import { UPLOAD_VARIANTS, type UploadBenchResults, type UploadRound, type UploadVariant } from './upload-bench.results';
 
 const LABEL: Record<UploadVariant, string> = {
-  ours: 'ours (the api, dist/)',
+  ours: 'ours (the api, dist/, production flag)',
+  'ours-default-heap': 'ours, Node\'s default young generation',
   baseline: 'baseline (Express 5 + jwks-rsa + PutRecord)',
 };
 
@@ -23,12 +24,13 @@ export function renderUploadBenchMarkdown(results: UploadBenchResults): string {
     `- load: autocannon, ${settings.connections} keep-alive connections, ${settings.bodyBytes}-byte body, ` +
       `one valid Cognito access token, ${settings.warmupSeconds} s warm-up then ${settings.durationSeconds} s timed, ` +
       `${settings.rounds} round(s) with the variants alternating; loopback, everything on this machine`,
-    `- servers: one process each, NODE_ENV=${settings.nodeEnv}, normal logging to a file; both publish to streams ` +
+    `- servers: one process each, NODE_ENV=${settings.nodeEnv}, normal logging to a file; each publishes to a stream ` +
       'of 4 shards on one local cloud (kinesalite, dynalite, s3rver, cognito-local) in a process of its own',
     `- ours: ${results.servers.ours}` +
       (results.revision
         ? `; commit ${results.revision.commit}${results.revision.uncommittedChanges ? ' plus uncommitted changes under apps/ or libs/' : ''}`
         : ''),
+    `- ours-default-heap: ${results.servers['ours-default-heap']}`,
     `- baseline: ${results.servers.baseline}`,
     `- 1-minute load average: ${results.loadAverage1m.before} before, ${results.loadAverage1m.after} after`,
     '',
@@ -40,9 +42,10 @@ export function renderUploadBenchMarkdown(results: UploadBenchResults): string {
     '',
     '| server | requests/s | p50 ms | p99 ms | non-2xx | peak RSS MiB (timed) | VmHWM MiB | server CPU | server CPU µs/request | local cloud CPU |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...(['ours', 'baseline'] as const).map((v) => medianRow(v, results.median[v])),
+    ...UPLOAD_VARIANTS.map((v) => medianRow(v, results.median[v])),
     '',
-    `ours ÷ baseline: **${comparison.throughputRatio.toFixed(2)}×** the throughput, p99 ${comparison.p99Ratio.toFixed(2)}× the baseline's.`,
+    `ours ÷ baseline: **${comparison.throughputRatio.toFixed(2)}×** the throughput, p99 ${comparison.p99Ratio.toFixed(2)}× the baseline's; ` +
+      `without the production flag: ${comparison.defaultHeapThroughputRatio.toFixed(2)}× the throughput.`,
     '',
     '## Every round',
     '',
@@ -63,7 +66,7 @@ export function renderUploadBenchMarkdown(results: UploadBenchResults): string {
     '',
     '| server | stream | 202 receipts | records | receipts missing from the stream | records without receipt (≤ abandoned in flight) | duplicates | unreadable |',
     '|---|---|---:|---:|---:|---:|---:|---:|',
-    ...(['ours', 'baseline'] as const).map((v) => {
+    ...UPLOAD_VARIANTS.map((v) => {
       const a = results.streamAudit[v];
       return `| ${v} | ${a.stream} | ${int(a.receipts)} | ${int(a.records)} | ${a.receiptsMissingFromStream} | ${a.recordsWithoutReceipt} (≤ ${a.abandonedBound}) | ${a.duplicateRecords} | ${a.unreadableRecords} |`;
     }),

@@ -1,8 +1,13 @@
 import type { SourceRevision } from './source-revision';
 import type { StreamAudit } from './stream-audit';
 
-/** `ours`: the api as built (dist/); `baseline`: bench/upload/baseline-server.main.ts. */
-export type UploadVariant = 'ours' | 'baseline';
+/**
+ * `ours`: the api as built (dist/), with its production flag; `ours-default-heap`: the same
+ * without it (Node's default young generation); `baseline`: bench/upload/baseline-server.main.ts.
+ */
+export type UploadVariant = 'ours' | 'ours-default-heap' | 'baseline';
+
+export const UPLOAD_VARIANTS: readonly UploadVariant[] = ['ours', 'ours-default-heap', 'baseline'];
 
 /** Latency of one timed run, in milliseconds (request written → response read). */
 export interface LatencyMillis {
@@ -74,6 +79,8 @@ export interface UploadBenchResults {
     throughputRatio: number;
     /** ours ÷ baseline p99, median rounds. */
     p99Ratio: number;
+    /** ours with Node's default young generation ÷ baseline requests/s, median rounds. */
+    defaultHeapThroughputRatio: number;
   };
   streamAudit: Record<UploadVariant, StreamAudit>;
   /** Empty when the run is valid: no refusals, no errors, every receipt in the stream. */
