@@ -8,6 +8,7 @@ import { Agent } from 'node:http';
 import { cpus, loadavg, release, tmpdir, totalmem, type } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { wholeNumberOption } from '../shared/bench-args';
 import type { AuthBenchResults, AuthCost, RoundMeasurement, VariantMeasurement, Workload } from './auth-bench.results';
 import { renderAuthBenchMarkdown } from './auth-bench.report';
 import { BENCH_PATH, type BenchVariant } from './bench-server.messages';
@@ -39,16 +40,11 @@ function settingsFromArgs(): Settings {
       out: { type: 'string', default: join(REPO_ROOT, 'bench', 'results') },
     },
   });
-  const positive = (name: 'requests' | 'warmup' | 'concurrency' | 'rounds') => {
-    const value = Number(values[name]);
-    if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
-    return value;
-  };
   return {
-    requests: positive('requests'),
-    warmup: positive('warmup'),
-    concurrency: positive('concurrency'),
-    rounds: positive('rounds'),
+    requests: wholeNumberOption(values, 'requests'),
+    warmup: wholeNumberOption(values, 'warmup'),
+    concurrency: wholeNumberOption(values, 'concurrency'),
+    rounds: wholeNumberOption(values, 'rounds'),
     out: resolve(values.out!),
   };
 }

@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { wholeNumberOption } from '../shared/bench-args';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
 
@@ -26,16 +27,11 @@ export function settingsFromArgs(args: string[] = process.argv.slice(2)): Upload
       out: { type: 'string', default: join(REPO_ROOT, 'bench', 'results') },
     },
   });
-  const positive = (name: 'duration' | 'warmup' | 'connections' | 'rounds') => {
-    const value = Number(values[name]);
-    if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
-    return value;
-  };
   return {
-    durationSeconds: positive('duration'),
-    warmupSeconds: positive('warmup'),
-    connections: positive('connections'),
-    rounds: positive('rounds'),
+    durationSeconds: wholeNumberOption(values, 'duration'),
+    warmupSeconds: wholeNumberOption(values, 'warmup'),
+    connections: wholeNumberOption(values, 'connections'),
+    rounds: wholeNumberOption(values, 'rounds'),
     profile: values.profile ?? false,
     out: resolve(values.out!),
   };
