@@ -12,7 +12,7 @@ class ThingsController {
 
   @Get()
   list(): string[] {
-    this.logger.log({ msg: 'listing things', count: 0 });
+    this.logger.log({ msg: 'listing things', count: 0, session: { accessToken: 'secret-token', user: 'u1' } });
     return [];
   }
 }
@@ -49,7 +49,9 @@ describe('LoggingModule', () => {
     try {
       const res = await request(app.getHttpServer()).get('/things?token=secret').set('Authorization', 'Bearer very-secret').set('X-Request-Id', 'req-42').expect(200);
       expect(res.headers['x-request-id']).toBe('req-42');
-      expect(lines).toContainEqual(expect.objectContaining({ service: 'test', requestId: 'req-42', context: 'Things', msg: 'listing things', count: 0 }));
+      expect(lines).toContainEqual(
+        expect.objectContaining({ service: 'test', requestId: 'req-42', context: 'Things', msg: 'listing things', count: 0, session: { accessToken: '[redacted]', user: 'u1' } }),
+      );
       expect(lines).toContainEqual(
         expect.objectContaining({ requestId: 'req-42', msg: 'request completed', req: expect.objectContaining({ method: 'GET', path: '/things' }), res: { statusCode: 200 } }),
       );

@@ -8,6 +8,7 @@ import { serializeRequest, serializeResponse } from './http-log.serializers';
 import { LOG_DESTINATION, type LogDestination } from './log-destination';
 import { loggingEnvironmentSchema, type LoggingEnvironment } from './logging-environment.schema';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
+import { redactSecrets } from './secret-redaction';
 
 export interface LoggingModuleOptions {
   /** Written on every line as `service`, so the api's and the worker's lines can share a log group. */
@@ -21,9 +22,6 @@ export interface LoggingModuleOptions {
    */
   httpRequests?: boolean;
 }
-
-/** Never printed, whatever a serializer or a careless `logger.info(obj)` lets through. */
-const REDACTED_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.authorization', '*.accessToken', '*.refreshToken', '*.idToken'];
 
 /**
  * Structured logs for an app, through nestjs-pino: JSON, one line per event, or pretty for a
@@ -61,7 +59,8 @@ function httpLogOptions(service: string, { LOG_LEVEL, LOG_FORMAT }: LoggingEnvir
     level: LOG_LEVEL,
     base: { service },
     timestamp: stdTimeFunctions.isoTime,
-    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    // Tokens and cookies are never printed, whatever a careless `logger.info(obj)` passes.
+    formatters: { log: redactSecrets },
     ...(LOG_FORMAT === 'pretty' && {
       transport: { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' } },
     }),
