@@ -1,9 +1,11 @@
 import type { AppResources } from './app-resources';
 
 /**
- * `--max-semi-space-size=2`: V8 frees the 64 KiB socket chunks of a streamed upload at its
- * next young-generation collection, so a small young generation keeps a 50 MiB upload's RSS
- * growth near 20 MiB instead of 30 (README "Large files").
+ * The api container's V8 flag, `--max-semi-space-size=2`: V8 frees the 64 KiB socket chunks
+ * of a streamed upload at its next young-generation collection, so a small young generation
+ * keeps a 50 MiB upload's RSS growth near 20 MiB instead of 30 (README "Large files"). It
+ * costs CPU on every small upload (bench:upload measures both), so the Lambda function,
+ * whose request bodies API Gateway caps at 10 MB (large files go presigned), runs without it.
  */
 export const API_NODE_OPTIONS = '--max-semi-space-size=2';
 
@@ -36,7 +38,7 @@ export function apiEnvironment(shared: AppResources, auth: CognitoIds, mode: 'la
     COGNITO_CLIENT_IDS: auth.clientId,
     ...(mode === 'lambda'
       ? {
-          NODE_OPTIONS: `--enable-source-maps ${API_NODE_OPTIONS}`,
+          NODE_OPTIONS: '--enable-source-maps',
           // The HTTP API's JWT authorizer already verified the token (README "Behind API Gateway").
           COGNITO_TRUST_API_GATEWAY_AUTHORIZER: 'true',
         }

@@ -38,7 +38,7 @@ describe('LambdaStack', () => {
       Environment: {
         Variables: Match.objectLike({
           COGNITO_TRUST_API_GATEWAY_AUTHORIZER: 'true',
-          NODE_OPTIONS: Match.stringLikeRegexp('--max-semi-space-size=2'),
+          NODE_OPTIONS: '--enable-source-maps',
           COGNITO_USER_POOL_ID: Match.anyValue(),
           COGNITO_CLIENT_IDS: Match.anyValue(),
           KINESIS_STREAM_NAME: Match.anyValue(),
