@@ -11,7 +11,7 @@ export const httpEnvironmentShape = {
     .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
     .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'must be origins like https://app.example.com (scheme and host, no path)'))),
   // A whole request, body included, must arrive within this (a 100 MiB upload at 1 MB/s takes
-  // 100 s); larger or slower clients use the presigned flow. Node checks it every 30 s.
+  // 100 s); larger or slower clients use the presigned flow. Checked every second.
   HTTP_REQUEST_TIMEOUT_S: z.coerce.number().int().min(1).max(3600).default(300),
   // The request head must arrive within this (a slowloris client holds a socket no longer).
   // Kept above the keep-alive timeout: Node counts it on a kept-alive socket too, and a lower

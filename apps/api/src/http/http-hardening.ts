@@ -54,11 +54,20 @@ export function applyHttpHardening(app: INestApplication, config: HttpConfig): v
 }
 
 /**
+ * How often Node looks for requests over their head or request timeout. Its default, 30 s,
+ * lets a slow client hold a socket up to 30 s past the limit; a check walks the open
+ * connections once, which is cheap at this rate.
+ */
+export const CONNECTIONS_CHECK_INTERVAL_MS = 1_000;
+
+/**
  * Server timeouts (Node's defaults: 300 s per request, 60 s for the head, 5 s keep-alive,
  * which is shorter than a load balancer's idle timeout and causes sporadic 502s there).
+ * Must run before `listen()`: Node starts its timeout checker when the server starts listening.
  */
 export function applyServerTimeouts(server: Server, config: HttpConfig): void {
   server.requestTimeout = config.requestTimeoutMs;
   server.headersTimeout = config.headersTimeoutMs;
   server.keepAliveTimeout = config.keepAliveTimeoutMs;
+  (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = CONNECTIONS_CHECK_INTERVAL_MS;
 }
