@@ -40,7 +40,8 @@ function groupOf({ functionName, url }: ProfileNode['callFrame']): string | unde
   if (functionName === '(garbage collector)') return 'GC';
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg) return pkg[1];
-  const own = /\/dist\/apps\/worker\/(libs\/[^/]+|apps\/worker\/src\/[^/]+)/.exec(url);
+  // The built worker, wherever it runs from (dist/apps/worker, or a copy under dist/bench/).
+  const own = /\/dist\/(?:[^/]+\/)*?(libs\/[^/]+|apps\/worker\/src\/[^/]+)/.exec(url);
   if (own) return own[1];
   if (url.startsWith('node:')) return `${url} ${functionName}`.trim();
   return url === '' ? `(native) ${functionName}` : url;

@@ -32,6 +32,7 @@ import type { WorkerBenchResults } from './worker-bench.results';
 import { renderWorkerBenchMarkdown } from './worker-bench.report';
 import { settingsFromArgs } from './worker-bench.settings';
 import { WorkerBenchCloud } from './worker-bench.cloud';
+import { createFileStorageS3Client } from '../../apps/worker/src/files/file-storage.s3-client';
 
 /** Where `nest build worker` puts the worker's entry point (the file a container runs). */
 export const WORKER_ENTRY = join(REPO_ROOT, 'dist', 'apps', 'worker', 'apps', 'worker', 'src', 'main.js');
@@ -48,10 +49,11 @@ const drainTimeoutMs = (events: number) => 60_000 + events * 20;
 async function main(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const settings = settingsFromArgs();
-  for (const entry of [WORKER_ENTRY, API_ENTRY]) {
+  // The api runs only in the latency part: a drain-only run needs no api build.
+  for (const entry of settings.drainOnly ? [WORKER_ENTRY] : [WORKER_ENTRY, API_ENTRY]) {
     if (!existsSync(entry)) throw new Error(`${relative(REPO_ROOT, entry)} is missing: run npm run build (npm run bench:worker builds it)`);
   }
-  const { workerEntry, apiEntry } = snapshotBuilds();
+  const { workerEntry, apiEntry } = snapshotBuilds(!settings.drainOnly);
   const naiveEntry = buildBaseline(NAIVE_SOURCE);
   const logDir = mkdtempSync(join(tmpdir(), 'bench-worker-'));
   console.log(`starting the local cloud (logs in ${logDir})…`);
@@ -63,6 +65,8 @@ async function main(): Promise<void> {
   const common: NodeJS.ProcessEnv = { ...baseEnvironment(), ...appEnv, NODE_ENV: 'production', HOST: '127.0.0.1' };
   const awsOptions = { region: cloud.outputs.region, endpoints: cloud.outputs.endpoints };
   const s3 = createS3Client(awsOptions);
+  // The ceiling puts with the client the worker's FileStorage puts with (one bucket, so its cached middleware is sound).
+  const ceilingS3 = createFileStorageS3Client(awsOptions);
   const dynamodb = createDynamoDbDocumentClient(awsOptions);
   const local = createLocalAwsClients(cloud.outputs.endpoints);
   const problems: string[] = [];
@@ -78,7 +82,7 @@ async function main(): Promise<void> {
 
     const ceiling: CeilingLevel[] = [];
     for (const concurrency of CONCURRENCIES) {
-      const level = await measureCeiling(s3, BUCKETS.ceiling, concurrency, settings.ceilingObjects, BODY_BYTES, cloud);
+      const level = await measureCeiling(ceilingS3, BUCKETS.ceiling, concurrency, settings.ceilingObjects, BODY_BYTES, cloud);
       console.log(`S3 ceiling at ${concurrency} in flight: ${level.objectsPerSecond.toFixed(0)} objects/s`);
       ceiling.push(level);
     }
@@ -120,7 +124,7 @@ async function main(): Promise<void> {
     const cpuProfile = settings.profileWorker ? summarizeProfile(cpuProfileFile) : undefined;
     const ours = { ...oursTiming, bucket: await checkBucket(s3, BUCKETS.ours, files.ours), ...(calls ? { calls } : {}), ...(cpuProfile ? { cpuProfile } : {}) };
 
-    const ceilingAfter = await measureCeiling(s3, BUCKETS.ceiling, bestBefore.concurrency, settings.ceilingObjects, BODY_BYTES, cloud);
+    const ceilingAfter = await measureCeiling(ceilingS3, BUCKETS.ceiling, bestBefore.concurrency, settings.ceilingObjects, BODY_BYTES, cloud);
     console.log(`S3 ceiling again at ${ceilingAfter.concurrency} in flight: ${ceilingAfter.objectsPerSecond.toFixed(0)} objects/s`);
     console.log('measuring what status writes and GetRecords cost the local cloud…');
     const cloudCosts = await measureCloudCosts({
@@ -207,6 +211,7 @@ async function main(): Promise<void> {
     throw error;
   } finally {
     (s3 as S3Client).destroy();
+    ceilingS3.destroy();
     dynamodb.destroy();
     local.destroy();
     await cloud.stop();
@@ -218,7 +223,7 @@ async function main(): Promise<void> {
  * tree is shared, and a \`nest build\` started elsewhere empties dist/apps/<app> while the
  * benchmark runs. Under <repo>/dist the copies still resolve packages from node_modules.
  */
-function snapshotBuilds(): { workerEntry: string; apiEntry: string } {
+function snapshotBuilds(withApi: boolean): { workerEntry: string; apiEntry: string } {
   const snapshot = join(REPO_ROOT, 'dist', 'bench', 'worker');
   const copy = (app: 'worker' | 'api', entry: string) => {
     const from = join(REPO_ROOT, 'dist', 'apps', app);
@@ -226,7 +231,7 @@ function snapshotBuilds(): { workerEntry: string; apiEntry: string } {
     cpSync(from, join(snapshot, app), { recursive: true });
     return join(snapshot, app, relative(from, entry));
   };
-  return { workerEntry: copy('worker', WORKER_ENTRY), apiEntry: copy('api', API_ENTRY) };
+  return { workerEntry: copy('worker', WORKER_ENTRY), apiEntry: withApi ? copy('api', API_ENTRY) : API_ENTRY };
 }
 
 main().catch((error: unknown) => {

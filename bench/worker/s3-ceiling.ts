@@ -27,9 +27,9 @@ export interface CeilingLevel {
 
 /**
  * PutObject of fresh 1 KiB objects (keys shaped like the worker's) with `concurrency` calls
- * always in flight, through the same S3 client the worker builds (libs/aws: keep-alive, 64
- * sockets): the most this local S3 can store, with nothing else in the way. A short untimed
- * warm-up opens the connections first.
+ * always in flight, through the same S3 client the worker's FileStorage puts with
+ * (createFileStorageS3Client: keep-alive, 64 sockets, its per-call tuning): the most this local
+ * S3 can store, with nothing else in the way. A short untimed warm-up opens the connections first.
  */
 export async function measureCeiling(
   s3: S3Client,

@@ -28,9 +28,30 @@ export function createKinesisClient(options: AwsClientsOptions): KinesisClient {
   });
 }
 
-export function createS3Client(options: AwsClientsOptions): S3Client {
+/** Opt-in settings of an S3 client on a hot path; without them a client suits every caller. */
+export interface S3ClientTuning {
+  /**
+   * The SDK's `cacheMiddleware`: the middleware stack is resolved once per command class, not
+   * on every call (measured: about a quarter less client CPU per 1 KiB PutObject). The calls
+   * of a command class then share one handler context, which the middlewares fill on each call
+   * (resolved endpoint, auth scheme): only for a client whose calls all go to one bucket, and to
+   * which no middleware is added after its first call.
+   */
+  cacheMiddleware?: boolean;
+  /**
+   * Build the request signer once per auth scheme, not on every call: the SDK constructs a new
+   * signer for each request from a copy of the whole client configuration (measured: about a
+   * tenth of a PutObject's client CPU). Signing is unchanged: the signer keeps no per-request
+   * state and asks the client's (refreshing) credential provider on every signature. Only
+   * credentials assigned to `client.config` after its first call would go unseen.
+   */
+  reuseSigner?: boolean;
+}
+
+export function createS3Client(options: AwsClientsOptions, tuning: S3ClientTuning = {}): S3Client {
   const local = options.endpoints.s3 !== undefined;
-  return new S3Client({
+  const client = new S3Client({
+    ...(tuning.cacheMiddleware ? { cacheMiddleware: true } : {}),
     region: options.region,
     endpoint: options.endpoints.s3,
     requestHandler: httpHandler(),
@@ -42,6 +63,25 @@ export function createS3Client(options: AwsClientsOptions): S3Client {
       ? { requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }
       : {}),
   });
+  if (tuning.reuseSigner) reuseSigner(client);
+  return client;
+}
+
+/** Makes the client's signer factory hand out one signer per auth scheme (S3ClientTuning.reuseSigner). */
+function reuseSigner(client: S3Client): void {
+  const signerFor = client.config.signer;
+  const signers = new Map<string, ReturnType<typeof signerFor>>();
+  client.config.signer = (authScheme) => {
+    const key = [authScheme?.name, authScheme?.signingName, authScheme?.signingRegion, authScheme?.signingRegionSet?.join()].join('|');
+    let signer = signers.get(key);
+    if (signer === undefined) {
+      signer = signerFor(authScheme);
+      signers.set(key, signer);
+      // A signer that could not be built is tried again on the next call.
+      signer.catch(() => signers.delete(key));
+    }
+    return signer;
+  };
 }
 
 export function createDynamoDbDocumentClient(options: AwsClientsOptions): DynamoDBDocumentClient {

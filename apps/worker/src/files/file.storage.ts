@@ -1,6 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { FileUploadedV1 } from '@lib/contracts';
+import { FILE_STORAGE_S3 } from './file-storage.s3-client';
 
 /** Token of the bucket files are stored in (`S3_BUCKET`). */
 export const FILE_BUCKET = Symbol('FILE_BUCKET');
@@ -14,9 +15,10 @@ const HEADER_SAFE = /^[\x20-\x7e]*$/;
  * object.
  */
 @Injectable()
-export class FileStorage {
+export class FileStorage implements OnApplicationShutdown {
   constructor(
-    private readonly s3: S3Client,
+    /** Its own client (file-storage.s3-client.ts), closed with the app. */
+    @Inject(FILE_STORAGE_S3) private readonly s3: S3Client,
     @Inject(FILE_BUCKET) private readonly bucket: string,
   ) {}
 
@@ -31,6 +33,11 @@ export class FileStorage {
         Metadata: FileStorage.metadataOf(event),
       }),
     );
+  }
+
+  /** The transport has stopped and finished its records by now: no put is under way. */
+  onApplicationShutdown(): void {
+    this.s3.destroy();
   }
 
   /**
