@@ -227,8 +227,10 @@ async function main(): Promise<void> {
         apiCodeCacheOverUnoptimised: median('api-code-cache') / median('api-unoptimised'),
       },
       ablation: settings.ablation
-        ? OPTIMISATIONS.map((optimisation) => {
-            const without = all.find((s) => s.subject === `api-without-${optimisation}`)!;
+        ? OPTIMISATIONS.flatMap((optimisation) => {
+            // With --only, some optimisations may not have been measured.
+            const without = all.find((s) => s.subject === `api-without-${optimisation}`);
+            if (!without) return [];
             return {
               optimisation,
               bundleBytes: without.bundleBytes,

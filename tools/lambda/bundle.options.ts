@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { BuildOptions, Plugin } from 'esbuild';
+import { lazyBarrelsPlugin } from './lazy-barrels';
+import { lazyMimeMaps } from './lazy-mime-maps';
 import { lazyFacadePlugin, type LazyPackage } from './lazy-facade';
 import { bundleDir, compiledAppDir, LAMBDA_FUNCTIONS, type BundleVariant, type LambdaFunctionName } from './lambda-functions';
 
@@ -99,7 +101,12 @@ export function lazyChunkFile(name: string): string {
  * - `semver` → stubs/semver.ts (jsonwebtoken's three version checks at import);
  * - the api: `@aws-sdk/client-s3` and the S3 presigner behind facades (lazy-facade.ts) that
  *   load them from lazy chunks when a request first needs S3 (staged or presigned uploads,
- *   downloads; an inline upload never does), and an S3Client built only when first used.
+ *   downloads; an inline upload never does), and an S3Client built only when first used;
+ * - one tslib instead of one per @nestjs package;
+ * - barrels (index.js files re-exporting others) of rxjs, @nestjs/* and our own compiled code
+ *   that require each re-exported file on first use (lazy-barrels.ts, LAZY_BARRELS);
+ * - zod without its JIT (ZOD_GLOBAL_CONFIG);
+ * - mime-types' extension maps built on first use (lazy-mime-maps).
  */
 export const OPTIMISATIONS = [
   'zod-lazy-locales',
@@ -112,6 +119,10 @@ export const OPTIMISATIONS = [
   'lazy-credential-chunks',
   'lazy-s3',
   'semver-stub',
+  'single-tslib',
+  'lazy-barrels',
+  'zod-jitless',
+  'lazy-mime-maps',
 ] as const;
 export type Optimisation = (typeof OPTIMISATIONS)[number];
 
@@ -205,6 +216,53 @@ const unusedTransportsStub: Plugin = {
   },
 };
 
+/**
+ * Barrels whose re-exports are required on first use (lazy-barrels.ts): rxjs and its operators
+ * (Nest uses a handful of ~200 modules), the @nestjs packages (core's REPL and inspector
+ * exports, terminus's health indicators for ORMs and transports this project does not have…),
+ * and our own compiled libraries and app folders (the api needs the Kinesis client, not the
+ * server, leases and dead-letter redrive the same barrel exports).
+ */
+const LAZY_BARRELS = [
+  /[\\/]node_modules[\\/]rxjs[\\/]dist[\\/]cjs[\\/](operators[\\/])?index\.js$/,
+  /[\\/]node_modules[\\/]@nestjs[\\/]\w[\w-]*[\\/](.+[\\/])?index\.js$/,
+  /[\\/]dist[\\/]lambda-build[\\/]\w+[\\/](libs|apps)[\\/].+[\\/]index\.js$/,
+];
+
+/**
+ * One tslib for the whole bundle: each @nestjs package has its own copy (2.8) next to the
+ * root one (2.9, same helpers), ~12 KiB each to parse.
+ */
+const singleTslib: Plugin = {
+  name: 'single-tslib',
+  setup(build) {
+    // The ES module build, which esbuild picks for each copy anyway (tslib's `module` condition).
+    const tslib = join(dirname(require.resolve('tslib/package.json')), 'tslib.es6.mjs');
+    build.onResolve({ filter: /^tslib$/ }, () => ({ path: tslib }));
+  },
+};
+
+/** zod's global configuration as first created, in zod/v4/core/core.cjs. */
+const ZOD_GLOBAL_CONFIG = '(_a.__zod_globalConfig = {})';
+
+/**
+ * zod 4 compiles a fast parser for each object schema (`new Function`) the first time it
+ * parses: ~2–4 ms per schema, paid again by every cold start (the environment, the token
+ * claims, the event contract…), for about 1 µs less per warm parse. On Lambda, zod runs
+ * jitless: its global configuration starts as `{ jitless: true }` (z.config can still change it).
+ */
+export const zodJitless: Plugin = {
+  name: 'zod-jitless',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]core[\\/]core\.cjs$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      // Fails the build if zod changed the line, rather than shipping the JIT silently.
+      if (!source.includes(ZOD_GLOBAL_CONFIG)) throw new Error(`zod-jitless: ${ZOD_GLOBAL_CONFIG} not found in ${args.path}`);
+      return { contents: source.replace(ZOD_GLOBAL_CONFIG, '(_a.__zod_globalConfig = { jitless: true })'), loader: 'js' };
+    });
+  },
+};
+
 function optimisationPlugins(fn: LambdaFunctionName, enabled: ReadonlySet<Optimisation>): Plugin[] {
   const plugins: Plugin[] = [];
   if (enabled.has('zod-lazy-locales')) plugins.push(zodLazyLocales);
@@ -223,6 +281,10 @@ function optimisationPlugins(fn: LambdaFunctionName, enabled: ReadonlySet<Optimi
   }
   if (enabled.has('lazy-credential-chunks')) plugins.push(lazyCredentialChunks);
   if (enabled.has('lazy-s3') && fn === 'api') plugins.push(lazyFacadePlugin(API_LAZY_PACKAGES, lazyChunkFile));
+  if (enabled.has('single-tslib')) plugins.push(singleTslib);
+  if (enabled.has('zod-jitless')) plugins.push(zodJitless);
+  if (enabled.has('lazy-mime-maps')) plugins.push(lazyMimeMaps);
+  if (enabled.has('lazy-barrels')) plugins.push(lazyBarrelsPlugin((path) => LAZY_BARRELS.some((barrel) => barrel.test(path))));
   return plugins;
 }
 
