@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { Global, Inject, Module, RequestMethod, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { LoggerModule, type Params } from 'nestjs-pino';
 import { stdTimeFunctions, type LoggerOptions } from 'pino';
 import type { Options as HttpLogOptions } from 'pino-http';
@@ -7,6 +7,7 @@ import { validateEnvironment } from '@lib/config';
 import { serializeRequest, serializeResponse } from './http-log.serializers';
 import { LOG_DESTINATION, type LogDestination } from './log-destination';
 import { loggingEnvironmentSchema, type LoggingEnvironment } from './logging-environment.schema';
+import { HTTP_LOG_OPTIONS, RequestLogMiddleware } from './request-log.middleware';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
 import { redactSecrets } from './secret-redaction';
 
@@ -15,27 +16,30 @@ export interface LoggingModuleOptions {
   service: string;
   /** Variables to read LOG_LEVEL / LOG_FORMAT from; `process.env` by default. */
   environment?: Record<string, string | undefined>;
-  /**
-   * Log HTTP requests and give them ids (default true). The worker's only HTTP is health
-   * probes: without the request middleware, no AsyncLocalStorage context is ever entered, so
-   * Node keeps its promise hooks off (3-4 % of a busy worker's CPU).
-   */
+  /** Log HTTP requests and give them ids (default true). The worker's only HTTP is health probes. */
   httpRequests?: boolean;
 }
+
+const LOG_HTTP_REQUESTS = Symbol('LOG_HTTP_REQUESTS');
 
 /**
  * Structured logs for an app, through nestjs-pino: JSON, one line per event, or pretty for a
  * terminal (LOG_FORMAT). HTTP requests get an id (the caller's sane `X-Request-Id`, else a
- * UUID), echoed in the response's `X-Request-Id`; every line logged while serving the request
- * carries it as `requestId`, and the completion line adds the user's `sub` once the guard
- * set it. Health probes are not logged.
+ * UUID), echoed in the response's `X-Request-Id` and written on the request's completion line
+ * with the user's `sub` once the guard set it (`RequestLogMiddleware`, pino-http). Health
+ * probes are not logged.
+ *
+ * App lines written while serving a request do not get its id by themselves: nestjs-pino's
+ * own middleware would bind it through an AsyncLocalStorage, which on Node 20 runs hooks on
+ * every promise of the process and cost the api about a tenth of its CPU per upload. Lines
+ * about a request name it (`correlationId`, `requestId`), as the upload's lines do.
  *
  * The app must then log through it: `NestFactory.create(Module, { bufferLogs: true })` and
  * `app.useLogger(app.get(Logger))` (Logger from nestjs-pino).
  */
 @Global()
 @Module({})
-export class LoggingModule {
+export class LoggingModule implements NestModule {
   static forRoot({ service, environment, httpRequests = true }: LoggingModuleOptions): DynamicModule {
     return {
       module: LoggingModule,
@@ -46,11 +50,23 @@ export class LoggingModule {
           // Read when the app is created, not when its module file is imported.
           useFactory: (destination: LogDestination): Params => {
             const options = httpLogOptions(service, validateEnvironment(loggingEnvironmentSchema)(environment ?? process.env));
-            return { pinoHttp: destination === undefined ? options : [options, destination], ...(!httpRequests && { forRoutes: [] }) };
+            // Builds the root logger (PinoLogger.root); its request middleware is never applied.
+            return { pinoHttp: destination === undefined ? options : [options, destination], forRoutes: [] };
           },
         }),
       ],
+      providers: [
+        { provide: LOG_HTTP_REQUESTS, useValue: httpRequests },
+        { provide: HTTP_LOG_OPTIONS, useFactory: () => httpRequestOptions() },
+        RequestLogMiddleware,
+      ],
     };
+  }
+
+  constructor(@Inject(LOG_HTTP_REQUESTS) private readonly httpRequests: boolean) {}
+
+  configure(consumer: MiddlewareConsumer): void {
+    if (this.httpRequests) consumer.apply(RequestLogMiddleware).forRoutes({ path: '*', method: RequestMethod.ALL });
   }
 }
 
@@ -65,15 +81,19 @@ function httpLogOptions(service: string, { LOG_LEVEL, LOG_FORMAT }: LoggingEnvir
       transport: { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' } },
     }),
   };
+  return { ...base, ...httpRequestOptions() };
+}
+
+/** How pino-http names, describes and levels a request's completion line. */
+function httpRequestOptions(): HttpLogOptions {
   return {
-    ...base,
     genReqId: (request: IncomingMessage, response: ServerResponse) => {
       const id = requestIdOf(request.headers[REQUEST_ID_HEADER]);
       response.setHeader('X-Request-Id', id);
       return id;
     },
     customAttributeKeys: { reqId: 'requestId' },
-    // App lines inside a request carry only the request id; the completion line has the rest.
+    // `req.log` lines carry only the request id; the completion line has the rest.
     quietReqLogger: true,
     serializers: { req: serializeRequest, res: serializeResponse },
     customProps: (request: IncomingMessage & { user?: { sub?: unknown } }) =>

@@ -52,8 +52,9 @@ export class UploadEventPublisher {
       await this.withdrawPending(event.id);
       throw error;
     }
-    // The line an operator starts from: the worker's "stored" line carries the same correlationId.
-    this.logger.log({ msg: 'upload accepted', uploadId: event.id, fileKey: event.file_key, size: event.size, body: event.body.kind, correlationId });
+    // The line an operator starts from: the worker's "stored" line carries the same correlationId,
+    // the api's request line the same requestId (the correlation id is the request's id).
+    this.logger.log({ msg: 'upload accepted', requestId: correlationId, uploadId: event.id, fileKey: event.file_key, size: event.size, body: event.body.kind, correlationId });
     return { id: event.id, file_key: event.file_key };
   }
 
