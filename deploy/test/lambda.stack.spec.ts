@@ -38,7 +38,8 @@ describe('LambdaStack', () => {
       Environment: {
         Variables: Match.objectLike({
           COGNITO_TRUST_API_GATEWAY_AUTHORIZER: 'true',
-          NODE_OPTIONS: '--enable-source-maps',
+          // Neither a small young generation nor source maps at start-up (cold start).
+          NODE_OPTIONS: Match.absent(),
           COGNITO_USER_POOL_ID: Match.anyValue(),
           COGNITO_CLIENT_IDS: Match.anyValue(),
           KINESIS_STREAM_NAME: Match.anyValue(),
