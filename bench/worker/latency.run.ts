@@ -87,6 +87,7 @@ export async function measureLatency(spec: {
         measured: measured.length,
         storedInTime: endToEnd.length,
         achievedRatePerSecond: load.sent / load.sendingSeconds,
+        generatorMaxStallMs: load.generatorMaxStallMs,
         endToEndMs: summarizeMs(endToEnd),
         endToEndP50By5sMs: [...windows.entries()].sort(([a], [b]) => a - b).map(([, values]) => Math.round(summarizeMs(values).p50)),
         acceptMs: summarizeMs(measured.map((u) => u.acceptedAtMs - u.sentAtMs)),

@@ -1,4 +1,5 @@
 import { Agent, request } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 /** One upload of the steady load: when it was sent and when its 202 arrived (wall clock, ms). */
 export interface AcceptedUpload {
@@ -17,6 +18,11 @@ export interface SteadyLoadResult {
   seconds: number;
   /** First request sent → last request sent: the rate actually offered is sent / sendingSeconds. */
   sendingSeconds: number;
+  /**
+   * The load generator's own longest event-loop stall, ms: a response it read late counts as a
+   * slow 202, so request → 202 is only the api's when this stays small.
+   */
+  generatorMaxStallMs: number;
 }
 
 const RECEIPT_ID = /"id":"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"/;
@@ -37,7 +43,7 @@ export async function runSteadyUploads(spec: {
   ratePerSecond: number;
   seconds: number;
 }): Promise<SteadyLoadResult> {
-  // Idle keep-alive sockets are dropped after 4 s, before the api's 5 s keep-alive timeout:
+  // Idle keep-alive sockets are dropped after 4 s, well before the api's keep-alive timeout:
   // otherwise a socket the server is closing gets reused and the upload fails with ECONNRESET.
   const agent = new Agent({ keepAlive: true, maxSockets: 256, timeout: 4_000 });
   const total = Math.round(spec.ratePerSecond * spec.seconds);
@@ -49,6 +55,8 @@ export async function runSteadyUploads(spec: {
     failures += 1;
     firstFailure ??= reason;
   };
+  const stalls = monitorEventLoopDelay({ resolution: 10 });
+  stalls.enable();
   const started = performance.now();
   for (let i = 0; i < total; i += 1) {
     const due = started + (i * 1000) / spec.ratePerSecond;
@@ -68,8 +76,10 @@ export async function runSteadyUploads(spec: {
   }
   const sendingSeconds = (performance.now() - started) / 1000;
   await Promise.all(inFlight);
+  stalls.disable();
   agent.destroy();
-  return { sent: total, accepted, failures, firstFailure, seconds: (performance.now() - started) / 1000, sendingSeconds };
+  const generatorMaxStallMs = stalls.max / 1e6;
+  return { sent: total, accepted, failures, firstFailure, seconds: (performance.now() - started) / 1000, sendingSeconds, generatorMaxStallMs };
 }
 
 function post(agent: Agent, spec: { port: number; accessToken: string; body: Buffer }): Promise<{ status: number; body: string }> {

@@ -81,6 +81,7 @@ export function renderWorkerBenchMarkdown(results: WorkerBenchResults, target: n
       `- sent ${int(latency.sent)} at ${latency.achievedRatePerSecond.toFixed(0)}/s; accepted ${int(latency.accepted)}; failures ${latency.failures}; ` +
         `measured ${int(latency.measured)}, stored ${int(latency.storedInTime)}`,
       `- p50 of 202 → stored per 5 s of sending (flat: a fixed delay; rising: the pipeline falls behind): ${latency.endToEndP50By5sMs.join(', ')} ms`,
+      `- the load generator's longest event-loop stall: ${int(latency.generatorMaxStallMs ?? 0)} ms (a stall makes the 202s it read late look slow, and their 202 → stored look shorter)`,
       `- CPU (% of one core) during the load: api ${int(latency.apiCpuPercent)} %, worker ${int(latency.workerCpuPercent)} %, local cloud ${int(latency.cloudCpuPercent)} % (s3rver ${int(latency.s3CpuPercent ?? 0)} %)`,
       `- p99 ≤ 1 s: ${latency.endToEndMs.p99 <= 1000 ? 'met' : '**missed**'}`,
       '',

@@ -51,6 +51,8 @@ export interface WorkerBenchResults {
     measured: number;
     storedInTime: number;
     achievedRatePerSecond: number;
+    /** The load generator's longest event-loop stall during the load, ms (see SteadyLoadResult). */
+    generatorMaxStallMs: number;
     /** 202 → object stored, ms. */
     endToEndMs: LatencySummaryMs;
     /** p50 of 202 → stored for each 5 s of the measured window, in order. */
