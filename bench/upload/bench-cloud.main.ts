@@ -1,14 +1,13 @@
 // The local cloud of `npm run bench:upload`, in a process of its own (forked by
 // bench-cloud.process.ts with `-r ../auth/swc-register.js`): kinesalite and dynalite answer
 // thousands of calls per second during the run, and in the load generator's process they
-// would add their work to every latency it measures. Fresh data in a temp folder, free ports,
-// the streams the parent asks for, and a demo-user login; exits when the parent goes away.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// would add their work to every latency it measures. Fresh data in the folder the parent made
+// (and removes), free ports, the streams the parent asks for, and a demo-user login; exits when
+// the parent goes away.
 import { createLocalAwsClients } from '../../tools/local-cloud/local-aws.clients';
 import { startLocalCloud, type LocalCloud } from '../../tools/local-cloud/local-cloud';
 import { ensureStream } from '../../tools/local-cloud/local-cloud.seeder';
+import { dataDirFromParent } from '../shared/scratch-dir';
 import type { BenchCloudMessage } from './bench-cloud.messages';
 
 const SHARDS_PER_STREAM = 4;
@@ -19,11 +18,10 @@ function send(message: BenchCloudMessage): void {
 
 async function main(): Promise<void> {
   const streams = process.argv.slice(2);
-  const dir = await mkdtemp(join(tmpdir(), 'bench-upload-cloud-'));
+  const dir = dataDirFromParent();
   let cloud: LocalCloud | undefined;
   const stop = async () => {
     await cloud?.stop();
-    await rm(dir, { recursive: true, force: true });
     process.exit(0);
   };
   process.on('disconnect', () => void stop());

@@ -2,12 +2,10 @@
 // with `-r ../auth/swc-register.js`. s3rver is the stand-in that limits a drain; in the shared
 // local-cloud process it would also pay for kinesalite's reads and dynalite's status and lease
 // writes on the same core. Here the raw PutObject ceiling and both consumers face this one
-// s3rver and nothing else runs on its event loop. Fresh data in a temp folder, a free port,
-// the buckets the parent names; exits when the parent goes away.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// s3rver and nothing else runs on its event loop. Fresh data in the folder the parent made (and
+// removes), a free port, the buckets the parent names; exits when the parent goes away.
 import S3rver from 's3rver';
+import { dataDirFromParent } from '../shared/scratch-dir';
 import type { S3ServerMessage } from './s3-server.messages';
 
 const HOST = '127.0.0.1';
@@ -18,14 +16,14 @@ function send(message: S3ServerMessage): void {
 
 async function main(): Promise<void> {
   const buckets = process.argv.slice(2);
-  const directory = await mkdtemp(join(tmpdir(), 'bench-worker-s3-'));
+  const directory = dataDirFromParent();
   const s3 = new S3rver({ address: HOST, port: 0, silent: true, directory, configureBuckets: buckets.map((name) => ({ name })) });
   const { port } = await s3.run();
   process.on('disconnect', () => {
     const closing = s3.close();
     // Keep-alive sockets of the apps would hold close() open.
     s3.httpServer?.closeAllConnections();
-    void closing.finally(() => rm(directory, { recursive: true, force: true })).finally(() => process.exit(0));
+    void closing.finally(() => process.exit(0));
   });
   send({ type: 'ready', endpoint: `http://${HOST}:${port}` });
 }
