@@ -1,11 +1,12 @@
 import type { LocalCloudOutputs } from '../../tools/local-cloud/local-cloud.outputs';
+import type { StandInMessage } from '../shared/stand-in.process';
 
-/** Child → parent messages of the local cloud process (bench-cloud.main.ts). */
-export type BenchCloudMessage =
-  | {
-      type: 'ready';
-      outputs: LocalCloudOutputs;
-      /** A valid access token of the demo user, from a real password login. */
-      accessToken: string;
-    }
-  | { type: 'failed'; message: string };
+/** What the local cloud process (bench-cloud.main.ts) tells once it is seeded. */
+export interface BenchCloudReady {
+  outputs: LocalCloudOutputs;
+  /** A valid access token of the demo user, from a real password login. */
+  accessToken: string;
+}
+
+/** Child → parent messages of the local cloud process. */
+export type BenchCloudMessage = StandInMessage<BenchCloudReady>;
