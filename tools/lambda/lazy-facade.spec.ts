@@ -1,27 +1,17 @@
 import 'reflect-metadata';
-import { build } from 'esbuild';
 import { lazyFacadePlugin } from './lazy-facade';
+import { bundledPackage } from './testing/bundled-package';
 
 /** The facade the api bundle gets for @aws-sdk/client-s3, evaluated with a require that records chunk loads. */
 async function s3Facade(): Promise<{ facade: Record<string, any>; chunkLoads: () => number }> {
-  const result = await build({
-    stdin: { contents: "module.exports = require('@aws-sdk/client-s3');", resolveDir: process.cwd(), loader: 'js' },
-    bundle: true,
-    write: false,
-    platform: 'node',
-    format: 'cjs',
-    logLevel: 'silent',
-    plugins: [lazyFacadePlugin([{ name: '@aws-sdk/client-s3', lazyInstances: ['S3Client'] }], () => './lazy/s3.js')],
-  });
   let loads = 0;
   const fakeRequire = (id: string) => {
     if (id !== './lazy/s3.js') throw new Error(`unexpected require ${id}`);
     loads++;
     return require('@aws-sdk/client-s3');
   };
-  const module = { exports: {} as Record<string, any> };
-  new Function('module', 'exports', 'require', result.outputFiles[0].text)(module, module.exports, fakeRequire);
-  return { facade: module.exports, chunkLoads: () => loads };
+  const plugin = lazyFacadePlugin([{ name: '@aws-sdk/client-s3', lazyInstances: ['S3Client'] }], () => './lazy/s3.js');
+  return { facade: (await bundledPackage('@aws-sdk/client-s3', [plugin], fakeRequire)).exports, chunkLoads: () => loads };
 }
 
 describe('the lazy facade of a package in the api bundle', () => {

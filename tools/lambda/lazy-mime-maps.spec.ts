@@ -1,25 +1,9 @@
-import { build } from 'esbuild';
 import { lazyMimeMaps } from './lazy-mime-maps';
-
-/** mime-types as the bundles get it (with the plugin), evaluated on its own. */
-async function bundledMimeTypes(): Promise<Record<string, any>> {
-  const result = await build({
-    stdin: { contents: "module.exports = require('mime-types');", resolveDir: process.cwd(), loader: 'js' },
-    bundle: true,
-    write: false,
-    platform: 'node',
-    format: 'cjs',
-    logLevel: 'silent',
-    plugins: [lazyMimeMaps],
-  });
-  const module = { exports: {} as Record<string, any> };
-  new Function('module', 'exports', 'require', result.outputFiles[0].text)(module, module.exports, require);
-  return module.exports;
-}
+import { bundledPackage } from './testing/bundled-package';
 
 describe('mime-types with lazy maps', () => {
   it('builds its maps only when they are first used, and answers as mime-types does', async () => {
-    const lazy = await bundledMimeTypes();
+    const lazy = (await bundledPackage('mime-types', [lazyMimeMaps])).exports;
     const real = require('mime-types') as Record<string, any>;
     // Not built yet: the maps are getters now.
     expect(typeof Object.getOwnPropertyDescriptor(lazy, 'types')?.get).toBe('function');
