@@ -49,7 +49,7 @@ export class LoggingModule implements NestModule {
           inject: [LOG_DESTINATION],
           // Read when the app is created, not when its module file is imported.
           useFactory: (destination: LogDestination): Params => {
-            const options = httpLogOptions(service, validateEnvironment(loggingEnvironmentSchema)(environment ?? process.env));
+            const options = loggerOptions(service, validateEnvironment(loggingEnvironmentSchema)(environment ?? process.env));
             // Builds the root logger (PinoLogger.root); its request middleware is never applied.
             return { pinoHttp: destination === undefined ? options : [options, destination], forRoutes: [] };
           },
@@ -57,7 +57,7 @@ export class LoggingModule implements NestModule {
       ],
       providers: [
         { provide: LOG_HTTP_REQUESTS, useValue: httpRequests },
-        { provide: HTTP_LOG_OPTIONS, useFactory: () => httpRequestOptions() },
+        { provide: HTTP_LOG_OPTIONS, useValue: httpRequestOptions() },
         RequestLogMiddleware,
       ],
     };
@@ -70,8 +70,9 @@ export class LoggingModule implements NestModule {
   }
 }
 
-function httpLogOptions(service: string, { LOG_LEVEL, LOG_FORMAT }: LoggingEnvironment): HttpLogOptions {
-  const base: LoggerOptions = {
+/** The app's root logger: level, format, the `service` field and secret redaction. */
+function loggerOptions(service: string, { LOG_LEVEL, LOG_FORMAT }: LoggingEnvironment): LoggerOptions {
+  return {
     level: LOG_LEVEL,
     base: { service },
     timestamp: stdTimeFunctions.isoTime,
@@ -81,7 +82,6 @@ function httpLogOptions(service: string, { LOG_LEVEL, LOG_FORMAT }: LoggingEnvir
       transport: { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' } },
     }),
   };
-  return { ...base, ...httpRequestOptions() };
 }
 
 /** How pino-http names, describes and levels a request's completion line. */
