@@ -4,7 +4,7 @@ import { HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk
 import { createDynamoDbDocumentClient } from '@lib/aws';
 import request from 'supertest';
 import { FILE_DELETION_REQUESTED, FILE_UPLOADED } from '@lib/contracts';
-import { BatchingRecordSender, decodePacket, S3DeadLetterRedrive, S3DeadLetterSink } from '@lib/kinesis';
+import { BatchingRecordSender, deadLetterOf, decodePacket, S3DeadLetterRedrive, S3DeadLetterSink } from '@lib/kinesis';
 import { UploadStatusRepository } from '@lib/upload-status';
 import { bearer, createTestUser, e2eEnvironment, startPipeline, waitFor, type TestPipeline, type TestUser } from '../../../test-kit';
 import { localAwsOptions, localKinesisClient, localS3Client } from '../../../test-kit/aws';
@@ -153,19 +153,18 @@ describe('deleting an upload (api → Kinesis → worker → S3)', () => {
     const sink = new S3DeadLetterSink(s3, env.bucket, prefix);
     for (const { id } of [gone, alive]) {
       const [record] = await recordsAbout(id);
-      await sink.send({
-        stream: pipeline.streamName,
-        shard_id: record.shardId,
-        sequence_number: record.sequenceNumber,
-        partition_key: record.partitionKey,
-        arrival_time: new Date().toISOString(),
-        attempts: 5,
-        reason: 'handler-failed',
-        last_error: 'Error: S3 was down',
-        data_base64: Buffer.from(record.data).toString('base64'),
-        packet: decodePacket(record.data),
-        dead_lettered_at: new Date().toISOString(),
-      });
+      await sink.send(
+        deadLetterOf({
+          streamName: pipeline.streamName,
+          shardId: record.shardId,
+          record: { SequenceNumber: record.sequenceNumber, PartitionKey: record.partitionKey, Data: record.data },
+          reason: 'handler-failed',
+          attempts: 5,
+          error: new Error('S3 was down'),
+          packet: decodePacket(record.data),
+          at: Date.now(),
+        }),
+      );
     }
 
     const dynamodb = createDynamoDbDocumentClient(localAwsOptions(env));
