@@ -2,6 +2,7 @@ export { e2eEnvironment, E2E_USERS, type E2eEnvironment } from './e2e-environmen
 export { waitFor, WaitForTimeoutError, type WaitForOptions } from './wait-for';
 export { createTestUser, bearer, type TestUser, type CreateTestUserOptions } from './test-users';
 export { withCognitoWriteLock, type CognitoWriteLockOptions } from './cognito-write.lock';
+export { registerCallbackUrl } from './cognito-callback-url';
 export {
   createTestStream,
   startApi,

@@ -1,17 +1,13 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import {
-  DescribeUserPoolClientCommand,
-  UpdateUserPoolClientCommand,
-  type CognitoIdentityProviderClient,
-} from '@aws-sdk/client-cognito-identity-provider';
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { e2eEnvironment } from '../../../test-kit';
+import { e2eEnvironment, registerCallbackUrl } from '../../../test-kit';
 import { createLocalCognitoClient } from '../../../tools/local-cloud';
 import {
   decodeJwtClaims,
@@ -44,30 +40,6 @@ describe('login (authorization code + PKCE against the local cloud)', () => {
     const { port } = server.address() as { port: number };
     await new Promise((resolve) => server.close(resolve));
     return port;
-  }
-
-  /**
-   * The seeded app client lists only http://localhost:3000/; `npm run login` needs its loopback
-   * callback registered as a real Cognito admin would. One write, never concurrent with another
-   * of this suite (cognito-local's store breaks on concurrent writes). Left in place afterwards:
-   * the local cloud is this run's own, and a second write would only add risk.
-   */
-  async function registerCallback(redirectUri: string): Promise<void> {
-    const { UserPoolClient: current } = await cognito.send(
-      new DescribeUserPoolClientCommand({ UserPoolId: env.userPoolId, ClientId: clientId }),
-    );
-    await cognito.send(
-      new UpdateUserPoolClientCommand({
-        UserPoolId: env.userPoolId,
-        ClientId: clientId,
-        ExplicitAuthFlows: current?.ExplicitAuthFlows,
-        AllowedOAuthFlowsUserPoolClient: true,
-        AllowedOAuthFlows: current?.AllowedOAuthFlows ?? ['code'],
-        AllowedOAuthScopes: current?.AllowedOAuthScopes ?? ['openid', 'email', 'profile'],
-        SupportedIdentityProviders: current?.SupportedIdentityProviders ?? ['COGNITO'],
-        CallbackURLs: [...new Set([...(current?.CallbackURLs ?? []), redirectUri])],
-      }),
-    );
   }
 
   function login(credentials = demo, fetchFn: typeof fetch = fetch) {
@@ -103,7 +75,8 @@ describe('login (authorization code + PKCE against the local cloud)', () => {
   beforeAll(async () => {
     cognito = createLocalCognitoClient(authServer);
     callbackPort = await freePort();
-    await registerCallback(`http://localhost:${callbackPort}/callback`);
+    // Left in place afterwards: the local cloud is this run's own, and a second write would only add risk.
+    await registerCallbackUrl(cognito, env.userPoolId, clientId, `http://localhost:${callbackPort}/callback`);
     dir = await mkdtemp(join(tmpdir(), 'login-e2e-'));
     api = await createApi();
   });

@@ -7,14 +7,13 @@ import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { e2eEnvironment, waitFor } from '../../../../test-kit';
+import { e2eEnvironment, registerCallbackUrl, waitFor } from '../../../../test-kit';
 import { createStream, localS3Client } from '../../../../test-kit/aws';
 import { createLocalCognitoClient } from '../../../../tools/local-cloud';
 import { HEADLESS_CHROMIUM_ARGS, planBrowserTest } from '../../../../tools/browser/chromium';
 import { buildWebClient } from '../../../web-client/build-web-client';
 import { createWorkerApp } from '../../../worker/src/create-worker-app';
 import { WorkerModule } from '../../../worker/src/worker.module';
-import { registerCallbackUrl } from './support/callback-registration';
 
 const MiB = 1024 * 1024;
 /**

@@ -5,8 +5,8 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 
 /**
- * Adds a callback URL to the app client, as a Cognito admin would for a page on a new address
- * (the seeded client lists http://localhost:3000/ only; the test's api listens on a free port).
+ * Adds a callback URL to the app client, as a Cognito admin would for a page or a login tool on
+ * a new address (the seeded client lists http://localhost:3000/ only; a test listens on a free port).
  * UpdateUserPoolClient replaces every setting it is given, so the current ones are passed back.
  * One write, never concurrent with another (cognito-local's store breaks on concurrent writes).
  */
