@@ -15,8 +15,6 @@ export const LOCAL_CLOUD_GLOBAL = '__E2E_LOCAL_CLOUD__';
  * which the jest workers inherit; `e2eEnvironment()` reads it back, typed.
  */
 export default async function globalSetup(): Promise<void> {
-  // Test output is no place for the SDK's notice about Node 22 (the lock file pins the SDK).
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const dir = await mkdtemp(join(tmpdir(), 'e2e-local-cloud-'));
   const cloud = await startLocalCloud({ dir, ports: { kinesis: 0, s3: 0, dynamodb: 0, cognito: 0 } });
   (globalThis as Record<string, unknown>)[LOCAL_CLOUD_GLOBAL] = cloud;

@@ -21,7 +21,6 @@ import { WorkerBenchCloud } from './worker-bench.cloud';
 const WORKER_MAIN = join('apps', 'worker', 'src', 'main.js');
 
 async function main(): Promise<void> {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const { values } = parseArgs({
     options: {
       variant: { type: 'string', multiple: true, default: [] },

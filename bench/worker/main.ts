@@ -47,7 +47,6 @@ const STATUS_COST_ITEMS = 5000;
 const drainTimeoutMs = (events: number) => 60_000 + events * 20;
 
 async function main(): Promise<void> {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const settings = settingsFromArgs();
   // The api runs only in the latency part: a drain-only run needs no api build.
   for (const entry of settings.drainOnly ? [WORKER_ENTRY] : [WORKER_ENTRY, API_ENTRY]) {

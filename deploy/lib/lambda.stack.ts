@@ -112,8 +112,9 @@ export class LambdaStack extends Stack {
     const fn = new lambda.Function(this, name, {
       code,
       handler: 'index.handler',
-      // The bundles target Node 22 (tools/lambda); the same code runs on Node 20 locally.
-      runtime: lambda.Runtime.NODEJS_22_X,
+      // The Node line the project ships on and is tested on (.node-version); the bundles target
+      // it too (tools/lambda). deploy/test checks that the two agree.
+      runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       environment,
       logGroup,
@@ -121,7 +122,7 @@ export class LambdaStack extends Stack {
       tracing: lambda.Tracing.DISABLED,
       ...sizing,
     });
-    acknowledgeRule(fn, 'AwsSolutions-L1', 'Node 22 on purpose: the bundles and the container image are built and tested for Node 22 (and 20), not 24.');
+    acknowledgeRule(fn, 'AwsSolutions-L1', 'Node 24 LTS on purpose: the functions run the Node line the project is built and tested on (.node-version); nodejs26.x is a Current release, not LTS.');
     if (fn.role) {
       acknowledgeLambdaBasicExecutionRole(fn.role);
       acknowledgeBucketGrantWildcards(fn.role, this.shared, `The ${name.toLowerCase()} function`);

@@ -1,5 +1,5 @@
 // `npm run test:dockerfile`: the Dockerfile checked without a Docker engine. Lints it
-// (dockerfilelint), checks what a reviewer requires (multi-stage, Node 22, npm ci, build,
+// (dockerfile-utils), checks what a reviewer requires (multi-stage, the pinned Node, npm ci, build,
 // prune, non-root user, HEALTHCHECK, the commands the ECS stack runs), then executes its own
 // RUN and COPY steps in a clean copy of the build context (.dockerignore applied as CDK
 // stages it), starts the final stage's CMD (the api) and the worker's command against a
@@ -15,12 +15,11 @@ import { WORKER_COMMAND } from '../lib/container-commands';
 import { REPO_ROOT } from '../lib/repo-artifacts';
 import { AppProcess, runToExit, waitForHttpOk } from './dockerfile/app-process';
 import { copyBuildContext } from './dockerfile/build-context';
+import { lintDockerfile } from './dockerfile/dockerfile.lint';
 import { parseDockerfile } from './dockerfile/dockerfile.parser';
 import { checkImage, checkStructure, demand } from './dockerfile/dockerfile.rules';
 import { simulateImageBuild, type SimulatedImage } from './dockerfile/image-build.simulation';
 
-// The local cloud runs in this process: its SDK clients need no notice about Node 22 here.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const DOCKERFILE = join(REPO_ROOT, 'Dockerfile');
 const START_DEADLINE_MS = 30_000;
@@ -39,8 +38,8 @@ async function timed<T>(label: string, step: () => T | Promise<T>): Promise<T> {
 }
 
 function lint(): void {
-  const result = spawnSync(join(REPO_ROOT, 'node_modules', '.bin', 'dockerfilelint'), [DOCKERFILE], { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`dockerfilelint found issues:\n${result.stdout}${result.stderr}`);
+  const problems = lintDockerfile(readFileSync(DOCKERFILE, 'utf8'));
+  if (problems.length > 0) throw new Error(`the Dockerfile has lint problems:\n${problems.join('\n')}`);
 }
 
 function freePort(): Promise<number> {
@@ -76,10 +75,15 @@ async function stopAndConfirm(app: AppProcess, image: SimulatedImage, env: Recor
 
 async function main(): Promise<void> {
   const started = Date.now();
-  log(`node ${process.version} here; the image runs Node 22 (the steps run with this machine's node and npm)`);
-  await timed('lint (dockerfilelint)', lint);
   const stages = parseDockerfile(readFileSync(DOCKERFILE, 'utf8'));
-  checkStructure(stages);
+  // The image's steps and commands run here with the `node` and `npm` on PATH: they prove
+  // something about the image only when that is the image's Node.
+  const imageNode = checkStructure(stages);
+  demand(process.version === `v${imageNode}`, `the image runs Node ${imageNode} but this is Node ${process.version}: put Node ${imageNode} first on PATH (tools/node/pinned-node.sh prints its folder)`);
+  const pathNode = spawnSync('node', ['--version'], { encoding: 'utf8' }).stdout.trim();
+  demand(pathNode === `v${imageNode}`, `the image runs Node ${imageNode} but the node on PATH is ${pathNode}`);
+  log(`node ${process.version}, as in the image`);
+  await timed('lint (dockerfile-utils)', lint);
 
   const work = mkdtempSync(join(tmpdir(), 'dockerfile-check-'));
   const apps: AppProcess[] = [];

@@ -1,5 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { actionsOf, policyStatements, resourceRefs, templates } from './test-app';
+import { pinnedNodeMajor } from '../../tools/node/pinned-node.version';
 
 describe('LambdaStack', () => {
   const { lambda } = templates();
@@ -31,9 +32,9 @@ describe('LambdaStack', () => {
     });
   });
 
-  it('runs both functions on Node 22 with the bundles handler and the api settings from the README', () => {
+  it('runs both functions on the pinned Node line (.node-version) with the bundles handler and the api settings from the README', () => {
     lambda.hasResourceProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs22.x',
+      Runtime: `nodejs${pinnedNodeMajor()}.x`,
       Handler: 'index.handler',
       Environment: {
         Variables: Match.objectLike({
@@ -51,7 +52,7 @@ describe('LambdaStack', () => {
     const functions = Object.values(lambda.findResources('AWS::Lambda::Function')).map((f) => f.Properties);
     const app = functions.filter((f) => f.Handler === 'index.handler');
     expect(app).toHaveLength(2);
-    for (const fn of app) expect(fn.Runtime).toBe('nodejs22.x');
+    for (const fn of app) expect(fn.Runtime).toBe(`nodejs${pinnedNodeMajor()}.x`);
   });
 
   it('feeds the worker from the stream with the event source settings the worker relies on', () => {

@@ -21,7 +21,7 @@ export function buildTestApp(context: Record<string, unknown> = {}): { app: App;
   const stacks = buildUploadsApp(app, {
     apiCode: lambda.Code.fromInline('exports.handler = async () => ({ statusCode: 200 });'),
     workerCode: lambda.Code.fromInline('exports.handler = async () => ({ batchItemFailures: [] });'),
-    image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/node:22-slim'),
+    image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/node:24-slim'),
   }, TEST_ENV);
   return { app, stacks };
 }

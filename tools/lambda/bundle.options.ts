@@ -5,6 +5,7 @@ import { lazyBarrelsPlugin } from './lazy-barrels';
 import { lazyMimeMaps } from './lazy-mime-maps';
 import { lazyFacadePlugin, type LazyPackage } from './lazy-facade';
 import { bundleDir, compiledAppDir, LAMBDA_FUNCTIONS, type BundleVariant, type LambdaFunctionName } from './lambda-functions';
+import { pinnedNodeMajor } from '../node/pinned-node.version';
 
 /**
  * Packages Nest and its modules `require` only when an app uses the matching feature (other
@@ -294,8 +295,8 @@ export const COMMON_BUILD_OPTIONS = {
   minify: true,
   sourcemap: true,
   platform: 'node',
-  // The functions run on Node 22; the code also runs on the Node 20 used here.
-  target: 'node20',
+  // The Node line the functions run on (.node-version, as the Lambda runtime in deploy/).
+  target: `node${pinnedNodeMajor()}`,
   format: 'cjs',
   // Minified class names would change what Nest logs (controller and provider names).
   keepNames: true,

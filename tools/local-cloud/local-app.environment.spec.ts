@@ -35,7 +35,6 @@ describe('localAppEnvironment', () => {
       AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:4569',
       AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
       AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       KINESIS_STREAM_NAME: 'file-events',
       S3_BUCKET: 'file-store',
       UPLOADS_TABLE: 'file-uploads',

@@ -18,9 +18,6 @@ export function localAppEnvironment(outputs: LocalCloudOutputs): Record<string, 
     // S3 clients built outside libs/aws (tests, scripts).
     AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
     AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
-    // The SDK warns at every start that releases after January 2027 need Node 22; the lock
-    // file pins releases that run on Node 20, so locally the warning is only noise.
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     KINESIS_STREAM_NAME: outputs.streamName,
     S3_BUCKET: outputs.bucket,
     UPLOADS_TABLE: outputs.uploadsTable,

@@ -5,9 +5,6 @@ import { LocalCloudConfigError } from './local-cloud-config.error';
 import { resetLocalCloud, startLocalCloud, type LocalCloud } from './local-cloud';
 import { formatLocalCloudSummary, LOCAL_CLOUD_READY_LINE } from './local-cloud.summary';
 
-// The tools are fine on Node 20 with the locked SDK; the apps still show this warning.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 const USAGE = 'usage: tsx tools/local-cloud/main.ts [--reset | --reset-only]';
 
 async function main(args: string[]): Promise<number> {

@@ -5,8 +5,6 @@ import { createLocalCognitoClient } from './local-aws.clients';
 import { localCloudDir } from './local-cloud.options';
 import { outputsPath, readOutputs } from './local-cloud.outputs';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 const NOT_RUNNING = /ECONNREFUSED|ECONNRESET|socket hang up|EHOSTUNREACH/;
 
 async function main(): Promise<number> {

@@ -6,28 +6,36 @@ import { checkImage, checkStructure } from './dockerfile.rules';
 import type { SimulatedImage } from './image-build.simulation';
 
 const GOOD = `
-FROM node:22-slim AS build
+FROM node:24.1.0-slim AS build
 WORKDIR /app
 RUN npm ci
 RUN npm run build
 RUN npm prune --omit=dev
-FROM node:22-slim
+FROM node:24.1.0
 COPY --from=build /app ./
 `;
+const check = (dockerfile: string) => checkStructure(parseDockerfile(dockerfile), '24.1.0');
 
 describe('checkStructure', () => {
-  it('accepts the repository Dockerfile', () => {
-    expect(() => checkStructure(parseDockerfile(readFileSync(join(REPO_ROOT, 'Dockerfile'), 'utf8')))).not.toThrow();
+  it('accepts the repository Dockerfile, on the Node of .node-version', () => {
+    const pinned = readFileSync(join(REPO_ROOT, '.node-version'), 'utf8').trim();
+    expect(checkStructure(parseDockerfile(readFileSync(join(REPO_ROOT, 'Dockerfile'), 'utf8')))).toBe(pinned);
+  });
+
+  it('returns the Node version every stage runs', () => {
+    expect(check(GOOD)).toBe('24.1.0');
   });
 
   it.each([
-    ['a single stage', 'FROM node:22-slim\nRUN npm ci && npm run build && npm prune --omit=dev', 'multi-stage'],
-    ['another Node', GOOD.replace('FROM node:22-slim\nCOPY', 'FROM node:20-slim\nCOPY'), 'every stage must run Node 22, not node:20-slim'],
+    ['a single stage', 'FROM node:24.1.0-slim\nRUN npm ci && npm run build && npm prune --omit=dev', 'multi-stage'],
+    ['another Node', GOOD.replace('FROM node:24.1.0\nCOPY', 'FROM node:22-slim\nCOPY'), 'every stage must run Node 24.1.0 (.node-version), not node:22-slim'],
+    ['a floating tag of the same line', GOOD.replace('FROM node:24.1.0-slim AS', 'FROM node:24-slim AS'), 'not node:24-slim'],
+    ['another patch release', GOOD.replace('FROM node:24.1.0-slim AS', 'FROM node:24.1.01-slim AS'), 'not node:24.1.01-slim'],
     ['no prune', GOOD.replace('RUN npm prune --omit=dev\n', ''), 'npm prune --omit=dev'],
     ['npm install instead of npm ci', GOOD.replace('npm ci', 'npm install'), 'npm ci'],
     ['a RUN in the runtime stage', `${GOOD}RUN npm ci\n`, 'the runtime stage must not RUN'],
   ])('rejects %s', (_label, dockerfile, message) => {
-    expect(() => checkStructure(parseDockerfile(dockerfile))).toThrow(message);
+    expect(() => check(dockerfile)).toThrow(message);
   });
 });
 

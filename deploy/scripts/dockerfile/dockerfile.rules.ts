@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { pinnedNodeVersion } from '../../../tools/node/pinned-node.version';
 import { join } from 'node:path';
 import { API_COMMAND, HEALTHCHECK_COMMAND, WORKER_COMMAND } from '../../lib/container-commands';
 import type { DockerStage } from './dockerfile.parser';
@@ -15,16 +16,23 @@ export function demand(condition: unknown, message: string): asserts condition {
 }
 const sameWords = (a: readonly string[] | undefined, b: readonly string[]) => JSON.stringify(a) === JSON.stringify(b);
 
-/** What can be checked by reading the file, before the slow part. */
-export function checkStructure(stages: readonly DockerStage[]): void {
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * What can be checked by reading the file, before the slow part. Every stage must be the
+ * official image of exactly the pinned Node (`.node-version`), whose version it returns.
+ */
+export function checkStructure(stages: readonly DockerStage[], nodeVersion: string = pinnedNodeVersion()): string {
   demand(stages.length >= 2, 'the Dockerfile must be multi-stage (a build stage and a runtime stage)');
-  for (const stage of stages) demand(/^node:22[.\-\w]*$/.test(stage.image), `every stage must run Node 22, not ${stage.image}`);
+  const pinned = new RegExp(`^node:${escapeRegExp(nodeVersion)}(-[\\w.-]+)?$`);
+  for (const stage of stages) demand(pinned.test(stage.image), `every stage must run Node ${nodeVersion} (.node-version), not ${stage.image}`);
   const runs = stages.flatMap((s) => s.instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args));
   demand(runs.some((r) => /\bnpm ci\b/.test(r)), 'a RUN must install with npm ci');
   demand(runs.some((r) => /\bnpm run build\b/.test(r)), 'a RUN must build (npm run build)');
   demand(runs.some((r) => /\bnpm prune\b.*--omit=dev/.test(r)), 'a RUN must prune to production dependencies (npm prune --omit=dev)');
   const final = stages[stages.length - 1];
   demand(!final.instructions.some((i) => i.keyword === 'RUN'), 'the runtime stage must not RUN anything (it only copies the build)');
+  return nodeVersion;
 }
 
 export function checkImage(image: SimulatedImage): void {

@@ -24,7 +24,7 @@ export function createKinesisClient(options: AwsClientsOptions): KinesisClient {
     region: options.region,
     endpoint: options.endpoints.kinesis,
     requestHandler: httpHandler(),
-    maxAttempts: 3,
+    maxAttempts: options.kinesisMaxAttempts ?? 3,
   });
 }
 

@@ -12,6 +12,13 @@ export interface AwsClientsOptions {
     s3?: string;
     dynamodb?: string;
   };
+  /**
+   * Attempts the Kinesis client makes per call, its first try included (the SDK's own
+   * retries; default 3). An app whose publisher retries by itself (batching, with backoff and
+   * a deadline) sets 1: with both, one upload could cost the SDK's attempts times the
+   * publisher's.
+   */
+  kinesisMaxAttempts?: number;
 }
 
 /** The environment variables behind {@link AwsClientsOptions} (the SDK's own names). */

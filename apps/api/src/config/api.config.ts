@@ -15,7 +15,9 @@ export function apiConfigFrom(env: ApiEnvironment) {
   return {
     host: env.HOST,
     port: env.PORT,
-    aws: awsClientsOptionsFrom(env),
+    // The publisher retries whole PutRecords calls itself, with backoff, within the upload's
+    // deadline: the SDK's own retries on top would multiply the calls per upload.
+    aws: { ...awsClientsOptionsFrom(env), kinesisMaxAttempts: 1 },
     streamName: env.KINESIS_STREAM_NAME,
     publisher: publisherConfigFrom(env),
     rateLimit: rateLimitConfigFrom(env),
