@@ -53,6 +53,8 @@ export function apiEnvironment(shared: AppResources, auth: CognitoIds, mode: 'la
 export function workerEnvironment(shared: AppResources, mode: 'lambda' | 'container'): Record<string, string> {
   return {
     ...resourceEnvironment(shared),
-    ...(mode === 'lambda' ? {} : { LEASE_TABLE: shared.leaseTable.tableName, WORKER_HEALTH_PORT: String(WORKER_HEALTH_PORT) }),
+    // On Lambda a shard's batch (up to 100 records) is one invocation: records of different
+    // partition keys overlap their S3 waits, 16 at a time (about 30 ms each on S3).
+    ...(mode === 'lambda' ? { KINESIS_MAX_CONCURRENCY: '16' } : { LEASE_TABLE: shared.leaseTable.tableName, WORKER_HEALTH_PORT: String(WORKER_HEALTH_PORT) }),
   };
 }

@@ -1,6 +1,7 @@
 // The worker as an AWS Lambda function on a Kinesis event source mapping (with
 // ReportBatchItemFailures): each batch goes to the same @EventPattern handlers as in a
 // container, through KinesisLambdaServer, which answers batchItemFailures.
+import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
@@ -8,6 +9,7 @@ import { KinesisLambdaServer } from '@lib/kinesis';
 import { Metrics } from '@lib/metrics';
 import { WorkerDeadLetterSink } from './dead-letters/worker-dead-letter.sink';
 import { RecordMetricsObserver } from './metrics/record-metrics.observer';
+import type { WorkerEnvironment } from './config/worker-environment.schema';
 import { WorkerModule } from './worker.module';
 
 /** When each start-up step ended (ms since the process started), for bench/lambda. */
@@ -19,7 +21,12 @@ async function bootstrap(): Promise<{ strategy: KinesisLambdaServer; metrics: Me
   const app = await NestFactory.createMicroservice(WorkerModule.forLambda(), { strategy, abortOnError: false, bufferLogs: true });
   app.useLogger(app.get(PinoLogger));
   startupTimeline.created = performance.now();
-  strategy.configure({ deadLetters: app.get(WorkerDeadLetterSink) });
+  const config = app.get<ConfigService<WorkerEnvironment, true>>(ConfigService);
+  strategy.configure({
+    deadLetters: app.get(WorkerDeadLetterSink),
+    // The same knob as the container's: records of one shard at once, across partition keys.
+    maxConcurrentRecordsPerShard: config.get('KINESIS_MAX_CONCURRENCY', { infer: true }),
+  });
   strategy.observeRecords(app.get(RecordMetricsObserver));
   // Registers the handlers; the strategy itself reads nothing (Lambda delivers the records).
   await app.listen();

@@ -30,9 +30,10 @@ function lambdaRecord(shard: number, seq: string, data: Uint8Array, partitionKey
   };
 }
 
-function serverWith(handler: (data: { n: number }, context: KinesisContext) => Promise<void>, sinkFails = false) {
+function serverWith(handler: (data: { n: number }, context: KinesisContext) => Promise<void>, sinkFails = false, maxConcurrentRecordsPerShard?: number) {
   const letters: DeadLetter[] = [];
   const server = new KinesisLambdaServer({
+    maxConcurrentRecordsPerShard,
     deadLetters: {
       send: async (letter) => {
         if (sinkFails) throw new Error('S3 down');
@@ -59,29 +60,61 @@ describe('KinesisLambdaServer', () => {
     expect(seen).toEqual(['shardId-000000000000/1/1', 'shardId-000000000000/2/2']);
   });
 
-  it('reports a failing record and every later one of its shard; poison is dead-lettered and handled; other shards go on', async () => {
-    const handled: number[] = [];
-    const { server, letters } = serverWith(async (data) => {
-      if (data.n === 2) throw new KinesisRetriableException('S3 is down');
-      if (data.n === 5) throw new KinesisPoisonRecordException('sha256 mismatch');
-      handled.push(data.n);
-    });
-    const result = await server.handle(
-      event(
-        lambdaRecord(0, '1', packet({ n: 1 })),
-        lambdaRecord(1, '10', Buffer.from('not json')),
-        lambdaRecord(0, '2', packet({ n: 2 })),
-        lambdaRecord(1, '11', packet({ n: 5 })),
-        lambdaRecord(0, '3', packet({ n: 3 })),
-        lambdaRecord(1, '12', packet({ n: 6 })),
-      ),
+  const mixedBatch = () =>
+    event(
+      lambdaRecord(0, '1', packet({ n: 1 })),
+      lambdaRecord(1, '10', Buffer.from('not json')),
+      lambdaRecord(0, '2', packet({ n: 2 })),
+      lambdaRecord(1, '11', packet({ n: 5 })),
+      lambdaRecord(0, '3', packet({ n: 3 })),
+      lambdaRecord(1, '12', packet({ n: 6 })),
     );
-    expect(result.batchItemFailures).toEqual([{ itemIdentifier: '2' }, { itemIdentifier: '3' }]);
-    expect(handled.sort()).toEqual([1, 6]);
+  const mixedHandler = (handled: number[]) => async (data: { n: number }) => {
+    if (data.n === 2) throw new KinesisRetriableException('S3 is down');
+    if (data.n === 5) throw new KinesisPoisonRecordException('sha256 mismatch');
+    handled.push(data.n);
+  };
+
+  it('reports the lowest failed record of a shard; poison is dead-lettered and handled; other shards go on', async () => {
+    const handled: number[] = [];
+    const { server, letters } = serverWith(mixedHandler(handled));
+    const result = await server.handle(mixedBatch());
+    // Lambda retries shard 0 from sequence number 2; 3 ran beside 2 (another key) and runs again then.
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: '2' }]);
+    expect(handled.sort()).toEqual([1, 3, 6]);
     expect(letters.map((l) => [l.shard_id, l.sequence_number, l.reason])).toEqual([
       ['shardId-000000000001', '10', 'malformed-record'],
       ['shardId-000000000001', '11', 'handler-rejected'],
     ]);
+  });
+
+  it('one record at a time (maxConcurrentRecordsPerShard 1) begins nothing after a failure', async () => {
+    const handled: number[] = [];
+    const { server } = serverWith(mixedHandler(handled), false, 1);
+    const result = await server.handle(mixedBatch());
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: '2' }]);
+    expect(handled.sort()).toEqual([1, 6]);
+  });
+
+  it('handles different partition keys side by side and one key in order', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const order: number[] = [];
+    const { server } = serverWith(async (data) => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      order.push(data.n);
+      inFlight--;
+    }, false, 4);
+    const records = [1, 2, 3, 4, 5, 6, 7, 8].map((n) => lambdaRecord(0, String(n), packet({ n }), n % 2 === 0 ? 'even' : `odd-${n}`));
+    expect(await server.handle(event(...records))).toEqual({ batchItemFailures: [] });
+    expect(most).toBe(4);
+    // The key "even" went 2, 4, 6, 8, one after another and in order.
+    expect(order.filter((n) => n % 2 === 0)).toEqual([2, 4, 6, 8]);
+  });
+
+  it('refuses a concurrency that is not a whole number ≥ 1', () => {
+    expect(() => serverWith(async () => undefined, false, 0)).toThrow(/maxConcurrentRecordsPerShard/);
   });
 
   it('tells its record observer each handled and each failed record, by pattern', async () => {
@@ -94,13 +127,13 @@ describe('KinesisLambdaServer', () => {
       failed: (pattern) => seen.push(`failed ${pattern}`),
     });
     await server.handle(event(lambdaRecord(0, '1', packet({ n: 1 })), lambdaRecord(0, '2', packet({ n: 2 }))));
-    expect(seen).toEqual(['handled thing.happened true 2026-11-27T00:00:00Z', 'failed thing.happened']);
+    expect(seen.sort()).toEqual(['failed thing.happened', 'handled thing.happened true 2026-11-27T00:00:00Z']);
   });
 
   it('fails the record when its dead letter cannot be stored (Lambda retries it)', async () => {
     const { server } = serverWith(async () => undefined, true);
     const result = await server.handle(event(lambdaRecord(0, '1', Buffer.from('not json')), lambdaRecord(0, '2', packet({ n: 2 }))));
-    expect(result.batchItemFailures).toEqual([{ itemIdentifier: '1' }, { itemIdentifier: '2' }]);
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: '1' }]);
   });
 
   it('opens KPL aggregates; a failure inside one reports the aggregate record', async () => {
@@ -114,8 +147,9 @@ describe('KinesisLambdaServer', () => {
       { partitionKey: 'b', data: packet({ n: 22 }) },
     ]);
     const result = await server.handle(event(lambdaRecord(0, '7', agg), lambdaRecord(0, '8', packet({ n: 30 }))));
-    expect(handled).toEqual([[21, 0]]);
-    expect(result.batchItemFailures).toEqual([{ itemIdentifier: '7' }, { itemIdentifier: '8' }]);
+    // 21, 22 and 30 have different partition keys and run side by side; 8 runs again on the retry from 7.
+    expect(handled.sort()).toEqual([[21, 0], [30, undefined]]);
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: '7' }]);
   });
 
   it('dead-letters or skips a pattern nobody handles, as configured', async () => {
@@ -125,6 +159,16 @@ describe('KinesisLambdaServer', () => {
     expect(letters[0]).toMatchObject({ reason: 'no-handler' });
     server.configure({ deadLetters: { send: async () => Promise.reject(new Error('unused')) }, unknownPatternPolicy: 'skip' });
     expect(await server.handle(event(orphan))).toEqual({ batchItemFailures: [] });
+  });
+
+  it('dead-letters a record past maxRecordAgeMs instead of handling it, as the container transport does', async () => {
+    const handled: number[] = [];
+    const { server, letters } = serverWith(async (data) => void handled.push(data.n));
+    server.configure({ deadLetters: { send: async (letter) => void letters.push(letter) }, maxRecordAgeMs: 60 * 60 * 1000 });
+    // The test records arrived on 2026-11-27, days before now.
+    expect(await server.handle(event(lambdaRecord(0, '1', packet({ n: 1 }))))).toEqual({ batchItemFailures: [] });
+    expect(handled).toEqual([]);
+    expect(letters).toEqual([expect.objectContaining({ reason: 'record-too-old', sequence_number: '1' })]);
   });
 
   it('says what is missing when used before configure()', async () => {

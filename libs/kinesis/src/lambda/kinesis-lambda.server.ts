@@ -1,15 +1,12 @@
 import { Logger } from '@nestjs/common';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { userRecordsOf, type UserRecord } from '../aggregation/user-records';
-import { KinesisContext } from '../ctx-host/kinesis.context';
-import { deadLetterOf, type DeadLetterReason, type DeadLetterSink } from '../dead-letter/dead-letter';
-import { KinesisPoisonRecordException } from '../errors/kinesis-poison-record.exception';
-import type { KinesisPacket } from '../kinesis-packet';
-import { decodePacket, MalformedRecordError } from '../kinesis-packet.codec';
+import type { DeadLetterSink } from '../dead-letter/dead-letter';
+import { RecordPipeline, type DeadLetterWhy, type RecordOrigin, type UnknownPatternPolicy } from '../pipeline/record.pipeline';
 import { describeError } from '../server/aws-errors';
 import { KinesisStatus } from '../server/kinesis.events';
 import { KinesisHandlersServer } from '../server/kinesis-handlers.server';
-import type { UnknownPatternPolicy } from '../server/record.processor';
+import { runInKeyOrder } from './key-ordered.runner';
 import { fromLambdaRecord, groupByShard, type LambdaShardRecord } from './lambda-kinesis.records';
 
 /** Options of {@link KinesisLambdaServer}. */
@@ -18,7 +15,21 @@ export interface KinesisLambdaServerOptions {
   deadLetters: DeadLetterSink;
   /** A record whose pattern no handler serves: `dead-letter` (default) or `skip`. */
   unknownPatternPolicy?: UnknownPatternPolicy;
+  /**
+   * Records of one shard handled at once, across partition keys (one key's records stay in
+   * order). Default 16: a handler that waits ~30 ms on S3 then handles a shard's batch of 100
+   * about as fast as a shard can be written. 1 handles a batch one record after another.
+   */
+  maxConcurrentRecordsPerShard?: number;
+  /**
+   * A record older than this (since it reached the stream) is dead-lettered instead of
+   * failed again. Default: no limit (the event source mapping's own maximum record age
+   * applies, and a record it skips is not dead-lettered).
+   */
+  maxRecordAgeMs?: number;
 }
+
+type ResolvedLambdaOptions = Required<KinesisLambdaServerOptions>;
 
 /**
  * The Kinesis transport for AWS Lambda: the event source mapping reads the stream and keeps
@@ -26,13 +37,16 @@ export interface KinesisLambdaServerOptions {
  * handlers through the same dispatch path as `ServerKinesis`, and answers with
  * `batchItemFailures` (partial batch responses):
  *
- * - records of one shard are handled in order; shards side by side;
+ * - records of one shard run up to `maxConcurrentRecordsPerShard` at once across partition
+ *   keys, the records of one key in shard order; shards side by side;
  * - KPL-aggregated records are opened up (checksum verified);
+ * - the record path (decoding, unknown patterns, maximum age, context, dead letters, logs) is
+ *   `ServerKinesis`'s own {@link RecordPipeline}; only the retry loop is Lambda's;
  * - a record that can never succeed (not a packet, no handler, `KinesisPoisonRecordException`)
  *   is dead-lettered and counts as handled, so it never blocks its shard;
- * - on the first failure in a shard (any other error, an outage included), that record and
- *   every later one of the shard are reported, so Lambda retries from there and order holds.
- *   Retries, bisecting and the maximum record age are the event source mapping's settings.
+ * - on a failure (any other error, an outage included) the lowest failed sequence number of
+ *   the shard is reported, so Lambda retries from there and per-key order holds; records after
+ *   it are not begun. Retries and bisecting are the event source mapping's settings.
  *
  * ```ts
  * const strategy = new KinesisLambdaServer();
@@ -44,7 +58,8 @@ export interface KinesisLambdaServerOptions {
  */
 export class KinesisLambdaServer extends KinesisHandlersServer {
   protected override readonly logger = new Logger(KinesisLambdaServer.name);
-  private options?: Required<KinesisLambdaServerOptions>;
+  private options?: ResolvedLambdaOptions;
+  private pipeline?: RecordPipeline;
 
   constructor(options?: KinesisLambdaServerOptions) {
     super();
@@ -54,7 +69,25 @@ export class KinesisLambdaServer extends KinesisHandlersServer {
 
   /** Sets the options; for a dead-letter sink that comes from the app's own container. */
   configure(options: KinesisLambdaServerOptions): void {
-    this.options = { unknownPatternPolicy: 'dead-letter', ...options };
+    const resolved: ResolvedLambdaOptions = {
+      deadLetters: options.deadLetters,
+      unknownPatternPolicy: options.unknownPatternPolicy ?? 'dead-letter',
+      maxConcurrentRecordsPerShard: options.maxConcurrentRecordsPerShard ?? 16,
+      maxRecordAgeMs: options.maxRecordAgeMs ?? Number.POSITIVE_INFINITY,
+    };
+    if (!Number.isInteger(resolved.maxConcurrentRecordsPerShard) || resolved.maxConcurrentRecordsPerShard < 1) {
+      throw new Error('KinesisLambdaServer: maxConcurrentRecordsPerShard must be a whole number ≥ 1');
+    }
+    this.options = resolved;
+    this.pipeline = new RecordPipeline({
+      hasHandler: (pattern) => this.hasHandler(pattern),
+      dispatch: (packet, context) => this.dispatch(packet, context),
+      deadLetters: resolved.deadLetters,
+      unknownPatternPolicy: resolved.unknownPatternPolicy,
+      maxRecordAgeMs: resolved.maxRecordAgeMs,
+      now: () => Date.now(),
+      logger: this.logger,
+    });
   }
 
   /** Nothing to start: Lambda delivers the records. */
@@ -82,78 +115,56 @@ export class KinesisLambdaServer extends KinesisHandlersServer {
     return { batchItemFailures: failures.flat().map((itemIdentifier) => ({ itemIdentifier })) };
   }
 
-  /** @returns the sequence numbers to report: the failed record's and every later one's. */
+  /** @returns the sequence number to report: the lowest of the shard's failed records, if any. */
   private async handleShard(records: LambdaShardRecord[]): Promise<string[]> {
-    for (let i = 0; i < records.length; i++) {
-      const { streamName, shardId, record } = records[i];
-      for (const user of userRecordsOf([record])) {
-        const ok = await this.handleRecord(streamName, shardId, user);
-        if (!ok) return [...new Set(records.slice(i).map((later) => later.record.SequenceNumber!))];
-      }
-    }
-    return [];
+    const { pipeline, options } = this.require();
+    const { streamName, shardId } = records[0];
+    const origin: RecordOrigin = { streamName, shardId };
+    // A KPL-aggregated record holds several user records, each with its own partition key;
+    // a failure of any of them is reported as its Kinesis record's.
+    const users = records.flatMap(({ record }) => userRecordsOf([record]).map((user) => ({ user, sequenceNumber: record.SequenceNumber! })));
+    const lowest = await runInKeyOrder(
+      users,
+      ({ user }) => user.PartitionKey ?? '',
+      options.maxConcurrentRecordsPerShard,
+      ({ user }) => this.handleRecord(pipeline, origin, user),
+    );
+    return lowest === undefined ? [] : [users[lowest].sequenceNumber];
   }
 
-  /** @returns false when the record must be retried by Lambda. */
-  private async handleRecord(streamName: string, shardId: string, record: UserRecord): Promise<boolean> {
-    const options = this.requireOptions();
-    let packet: KinesisPacket;
-    try {
-      packet = decodePacket(record.Data ?? new Uint8Array());
-    } catch (error) {
-      if (!(error instanceof MalformedRecordError)) throw error;
-      return this.deadLetter({ streamName, shardId, record }, 'malformed-record', error);
-    }
-    if (!this.hasHandler(packet.pattern)) {
-      const error = `no handler for pattern "${packet.pattern}"`;
-      if (options.unknownPatternPolicy === 'skip') return true;
-      return this.deadLetter({ streamName, shardId, record, packet }, 'no-handler', error);
-    }
-    try {
-      await this.dispatch(packet, this.contextOf(streamName, shardId, record, packet));
-      return true;
-    } catch (error) {
-      if (error instanceof KinesisPoisonRecordException) {
-        return this.deadLetter({ streamName, shardId, record, packet, attempts: 1 }, 'handler-rejected', error);
-      }
-      this.logger.warn(`${shardId}/${record.SequenceNumber}: handler failed, Lambda will retry: ${describeError(error)}`);
-      return false;
+  /** One delivery of a record; false when Lambda must deliver it again. */
+  private async handleRecord(pipeline: RecordPipeline, origin: RecordOrigin, record: UserRecord): Promise<boolean> {
+    const opened = pipeline.open(origin, record);
+    if (opened.kind === 'skip') return true;
+    if (opened.kind === 'dead-letter') return this.deadLetter(pipeline, origin, record, opened.why);
+    const { packet } = opened;
+    const tooOld = pipeline.tooOld(record, packet, 0);
+    if (tooOld) return this.deadLetter(pipeline, origin, record, tooOld);
+    const result = await pipeline.attempt(origin, record, packet, 1);
+    switch (result.kind) {
+      case 'handled':
+        return true;
+      case 'poison':
+        return this.deadLetter(pipeline, origin, record, { reason: 'handler-rejected', attempts: 1, error: result.error, packet });
+      default:
+        pipeline.log('warn', origin, record, `handler failed, Lambda will retry: ${describeError(result.error)}`);
+        return false;
     }
   }
 
   /** A dead letter that could not be stored makes the record fail: Lambda retries it. */
-  private async deadLetter(
-    where: { streamName: string; shardId: string; record: UserRecord; packet?: KinesisPacket; attempts?: number },
-    reason: DeadLetterReason,
-    error: unknown,
-  ): Promise<boolean> {
-    const { record } = where;
-    const letter = deadLetterOf({ ...where, attempts: where.attempts ?? 0, reason, error, at: Date.now() });
+  private async deadLetter(pipeline: RecordPipeline, origin: RecordOrigin, record: UserRecord, why: DeadLetterWhy): Promise<boolean> {
     try {
-      await this.requireOptions().deadLetters.send(letter);
-      this.logger.error(`${where.shardId}/${record.SequenceNumber}: dead-lettered (${reason}): ${letter.last_error}`);
+      await pipeline.deadLetter(origin, record, why);
       return true;
     } catch (sinkError) {
-      this.logger.warn(`${where.shardId}/${record.SequenceNumber}: dead letter not stored, Lambda will retry: ${describeError(sinkError)}`);
+      pipeline.log('warn', origin, record, `dead letter not stored, Lambda will retry: ${describeError(sinkError)}`);
       return false;
     }
   }
 
-  private contextOf(streamName: string, shardId: string, record: UserRecord, packet: KinesisPacket): KinesisContext {
-    return new KinesisContext([
-      streamName,
-      shardId,
-      record.SequenceNumber ?? '',
-      record.PartitionKey ?? '',
-      record.ApproximateArrivalTimestamp ?? new Date(0),
-      packet,
-      1,
-      record.subSequenceNumber,
-    ]);
-  }
-
-  private requireOptions(): Required<KinesisLambdaServerOptions> {
-    if (!this.options) throw new Error('KinesisLambdaServer: call configure({ deadLetters }) before handling events');
-    return this.options;
+  private require(): { options: ResolvedLambdaOptions; pipeline: RecordPipeline } {
+    if (!this.options || !this.pipeline) throw new Error('KinesisLambdaServer: call configure({ deadLetters }) before handling events');
+    return { options: this.options, pipeline: this.pipeline };
   }
 }

@@ -1,25 +1,17 @@
-import type { UserRecord } from '../aggregation/user-records';
 import type { LoggerService } from '@nestjs/common';
-import { KinesisContext } from '../ctx-host/kinesis.context';
-import { deadLetterOf, type DeadLetter, type DeadLetterReason, type DeadLetterSink } from '../dead-letter/dead-letter';
-import { KinesisPoisonRecordException } from '../errors/kinesis-poison-record.exception';
-import { KinesisRetriableException } from '../errors/kinesis-retriable.exception';
+import type { UserRecord } from '../aggregation/user-records';
+import type { KinesisContext } from '../ctx-host/kinesis.context';
+import type { DeadLetter, DeadLetterSink } from '../dead-letter/dead-letter';
 import type { KinesisPacket } from '../kinesis-packet';
-import { decodePacket, MalformedRecordError } from '../kinesis-packet.codec';
+import { RecordPipeline, type DeadLetterWhy, type RecordOrigin, type UnknownPatternPolicy } from '../pipeline/record.pipeline';
 import { describeError } from './aws-errors';
-import { onConcurrencySlotRelease } from './concurrency-slot';
 import type { Backoff } from '@lib/group-commit';
 import type { Clock } from './clock';
 
+export type { UnknownPatternPolicy } from '../pipeline/record.pipeline';
+
 /** How a record left the processor: handled, skipped or dead-lettered (checkpoint it), or not (stop). */
 export type RecordOutcome = 'handled' | 'skipped' | 'dead-lettered' | 'aborted';
-
-/**
- * A record nobody handles: `dead-letter` keeps it (with reason `no-handler`) for a redrive
- * once a handler exists; `skip` logs and checkpoints past it (a stream shared with events
- * this worker does not care about). Neither blocks the shard.
- */
-export type UnknownPatternPolicy = 'dead-letter' | 'skip';
 
 export interface RecordProcessorDeps {
   streamName: string;
@@ -40,33 +32,30 @@ export interface RecordProcessorDeps {
 }
 
 /**
- * The failure policy for one record. It returns only when the record is done with (handled,
- * or durably dead-lettered) or when asked to stop; it never skips a record otherwise.
+ * The container transport's failure policy for one record, over the shared
+ * {@link RecordPipeline}: failures are retried in process with backoff up to `maxAttempts`,
+ * outages (`KinesisRetriableException`) for as long as they last, and a dead letter that
+ * cannot be stored is tried again until it is. It returns only when the record is done with
+ * (handled, or durably dead-lettered) or when asked to stop; it never skips a record otherwise.
  */
 export class RecordProcessor {
-  constructor(private readonly deps: RecordProcessorDeps) {}
+  private readonly pipeline: RecordPipeline;
+  private readonly origin: RecordOrigin;
+
+  constructor(private readonly deps: RecordProcessorDeps) {
+    this.pipeline = new RecordPipeline({ ...deps, now: () => deps.clock.now() });
+    this.origin = { streamName: deps.streamName, shardId: deps.shardId };
+  }
 
   /**
    * `signal` interrupts waits between attempts, never a handler already running;
    * `releaseSlot` is what the handler's `releaseConcurrencySlot(context)` calls.
    */
   async process(record: UserRecord, signal: AbortSignal, releaseSlot?: () => void): Promise<RecordOutcome> {
-    let packet: KinesisPacket;
-    try {
-      packet = decodePacket(record.Data ?? new Uint8Array());
-    } catch (error) {
-      if (!(error instanceof MalformedRecordError)) throw error;
-      return this.deadLetter(record, signal, { reason: 'malformed-record', attempts: 0, error });
-    }
-    if (!this.deps.hasHandler(packet.pattern)) {
-      const error = `no handler for pattern "${packet.pattern}"`;
-      if (this.deps.unknownPatternPolicy === 'skip') {
-        this.log('warn', record, `${error}: skipped`);
-        return 'skipped';
-      }
-      return this.deadLetter(record, signal, { reason: 'no-handler', attempts: 0, error, packet });
-    }
-    return this.handle(record, packet, signal, releaseSlot);
+    const opened = this.pipeline.open(this.origin, record);
+    if (opened.kind === 'skip') return 'skipped';
+    if (opened.kind === 'dead-letter') return this.deadLetter(record, signal, opened.why);
+    return this.handle(record, opened.packet, signal, releaseSlot);
   }
 
   private async handle(record: UserRecord, packet: KinesisPacket, signal: AbortSignal, releaseSlot?: () => void): Promise<RecordOutcome> {
@@ -75,85 +64,43 @@ export class RecordProcessor {
     let outageRetries = 0;
     for (;;) {
       if (signal.aborted) return 'aborted';
-      const age = this.ageOf(record);
-      if (age > this.deps.maxRecordAgeMs) {
-        const error = `record is ${Math.round(age / 1000)} s old, over the maximum of ${Math.round(this.deps.maxRecordAgeMs / 1000)} s`;
-        return this.deadLetter(record, signal, { reason: 'record-too-old', attempts: attempt, error, packet });
-      }
+      const tooOld = this.pipeline.tooOld(record, packet, attempt);
+      if (tooOld) return this.deadLetter(record, signal, tooOld);
       attempt += 1;
-      try {
-        const context = this.contextOf(record, packet, attempt);
-        await this.deps.dispatch(packet, releaseSlot ? onConcurrencySlotRelease(context, releaseSlot) : context);
-        return 'handled';
-      } catch (error) {
-        if (error instanceof KinesisRetriableException) {
+      const result = await this.pipeline.attempt(this.origin, record, packet, attempt, releaseSlot);
+      switch (result.kind) {
+        case 'handled':
+          return 'handled';
+        case 'retriable':
           outageRetries += 1;
-          this.log('warn', record, `handler asked for a retry (attempt ${attempt}): ${describeError(error)}`);
+          this.pipeline.log('warn', this.origin, record, `handler asked for a retry (attempt ${attempt}): ${describeError(result.error)}`);
           await this.deps.clock.sleep(this.deps.backoff.delay(outageRetries), signal);
           continue;
-        }
-        if (error instanceof KinesisPoisonRecordException) {
-          return this.deadLetter(record, signal, { reason: 'handler-rejected', attempts: attempt, error, packet });
-        }
-        failures += 1;
-        this.log('warn', record, `handler failed (${failures}/${this.deps.maxAttempts}): ${describeError(error)}`);
-        if (failures >= this.deps.maxAttempts) {
-          return this.deadLetter(record, signal, { reason: 'handler-failed', attempts: attempt, error, packet });
-        }
-        await this.deps.clock.sleep(this.deps.backoff.delay(failures), signal);
+        case 'poison':
+          return this.deadLetter(record, signal, { reason: 'handler-rejected', attempts: attempt, error: result.error, packet });
+        case 'failed':
+          failures += 1;
+          this.pipeline.log('warn', this.origin, record, `handler failed (${failures}/${this.deps.maxAttempts}): ${describeError(result.error)}`);
+          if (failures >= this.deps.maxAttempts) {
+            return this.deadLetter(record, signal, { reason: 'handler-failed', attempts: attempt, error: result.error, packet });
+          }
+          await this.deps.clock.sleep(this.deps.backoff.delay(failures), signal);
       }
     }
   }
 
-  private async deadLetter(
-    record: UserRecord,
-    signal: AbortSignal,
-    why: { reason: DeadLetterReason; attempts: number; error: unknown; packet?: KinesisPacket },
-  ): Promise<RecordOutcome> {
-    const letter = this.letterOf(record, why);
+  private async deadLetter(record: UserRecord, signal: AbortSignal, why: DeadLetterWhy): Promise<RecordOutcome> {
     // Skipping the record is only allowed once its letter is stored, so this retries for
     // as long as the sink is down; a stop leaves the record unchecked for the next reader.
     for (let retry = 1; ; retry++) {
       if (signal.aborted) return 'aborted';
       try {
-        await this.deps.deadLetters.send(letter);
-        this.log('error', record, `dead-lettered (${letter.reason}): ${letter.last_error}`);
-        this.deps.onDeadLetter?.(letter);
+        await this.pipeline.deadLetter(this.origin, record, why);
         return 'dead-lettered';
       } catch (error) {
-        this.log('warn', record, `dead letter not stored, retrying: ${describeError(error)}`);
+        this.pipeline.log('warn', this.origin, record, `dead letter not stored, retrying: ${describeError(error)}`);
         await this.deps.clock.sleep(this.deps.backoff.delay(retry), signal);
       }
     }
-  }
-
-  private letterOf(
-    record: UserRecord,
-    why: { reason: DeadLetterReason; attempts: number; error: unknown; packet?: KinesisPacket },
-  ): DeadLetter {
-    return deadLetterOf({ streamName: this.deps.streamName, shardId: this.deps.shardId, record, ...why, at: this.deps.clock.now() });
-  }
-
-  private ageOf(record: UserRecord): number {
-    const arrival = record.ApproximateArrivalTimestamp;
-    return arrival ? this.deps.clock.now() - arrival.getTime() : 0;
-  }
-
-  private contextOf(record: UserRecord, packet: KinesisPacket, attempt: number): KinesisContext {
-    return new KinesisContext([
-      this.deps.streamName,
-      this.deps.shardId,
-      record.SequenceNumber ?? '',
-      record.PartitionKey ?? '',
-      record.ApproximateArrivalTimestamp ?? new Date(0),
-      packet,
-      attempt,
-      record.subSequenceNumber,
-    ]);
-  }
-
-  private log(level: 'warn' | 'error', record: UserRecord, message: string): void {
-    const sub = record.subSequenceNumber === undefined ? '' : `/${record.subSequenceNumber}`;
-    this.deps.logger[level](`${this.deps.shardId}/${record.SequenceNumber}${sub}: ${message}`);
   }
 }
