@@ -31,6 +31,20 @@ export function baseEnvironment(): NodeJS.ProcessEnv {
   return env;
 }
 
+/** What every benchmarked server runs with: production settings against this local cloud. */
+function serverEnvironment(cloud: BenchCloudProcess): NodeJS.ProcessEnv {
+  return { ...baseEnvironment(), ...localAppEnvironment(cloud.outputs), NODE_ENV: 'production' };
+}
+
+/**
+ * The api's environment under the upload load. Production logging (JSON request lines,
+ * metrics) stays on. The per-user limit does not: the load comes from one user at many times
+ * 100 requests/s, and a 429 is no upload.
+ */
+export function apiEnvironment(cloud: BenchCloudProcess): NodeJS.ProcessEnv {
+  return { ...serverEnvironment(cloud), RATE_LIMIT_PER_SECOND: '0' };
+}
+
 /**
  * Starts the servers on free ports with the api's environment for this local cloud
  * (production settings, each with its own stream) and waits until each is ready.
@@ -41,10 +55,8 @@ export async function startServers(
   profile: boolean,
 ): Promise<Record<UploadVariant, UploadServerProcess>> {
   const profiling = profile ? ['--cpu-prof', `--cpu-prof-dir=${logDir}`] : [];
-  const common = { ...baseEnvironment(), ...localAppEnvironment(cloud.outputs), NODE_ENV: 'production' };
-  // Production logging (JSON request lines, metrics) stays on. The per-user limit does not:
-  // the load comes from one user at many times 100 requests/s, and a 429 is no upload.
-  const api = { entry: API_ENTRY, env: { ...common, RATE_LIMIT_PER_SECOND: '0' }, readinessPath: '/health/ready' };
+  const common = serverEnvironment(cloud);
+  const api = { entry: API_ENTRY, env: apiEnvironment(cloud), readinessPath: '/health/ready' };
   const specs: Record<UploadVariant, { execArgv: string[]; entry: string; env: NodeJS.ProcessEnv; readinessPath: string }> = {
     ours: { ...api, execArgv: [...API_PRODUCTION_FLAGS, ...profiling] },
     'ours-default-heap': { ...api, execArgv: profiling },

@@ -15,14 +15,15 @@ export interface UploadBenchSettings {
   out: string;
 }
 
-export function settingsFromArgs(args: string[] = process.argv.slice(2)): UploadBenchSettings {
+/** `defaults` lets another bench on the same load (bench:request-context) ask for more rounds or another file name. */
+export function settingsFromArgs(args: string[] = process.argv.slice(2), defaults: { rounds?: number } = {}): UploadBenchSettings {
   const { values } = parseArgs({
     args,
     options: {
       duration: { type: 'string', default: '10' },
       warmup: { type: 'string', default: '3' },
       connections: { type: 'string', default: '32' },
-      rounds: { type: 'string', default: '3' },
+      rounds: { type: 'string', default: String(defaults.rounds ?? 3) },
       profile: { type: 'boolean', default: false },
       out: { type: 'string', default: join(REPO_ROOT, 'bench', 'results') },
     },

@@ -17,9 +17,9 @@ export interface LatencyMillis {
   max: number;
 }
 
-/** One timed run of one server. */
-export interface UploadRound {
-  variant: UploadVariant;
+/** One timed run of one server (V: the names of the servers a run compares). */
+export interface UploadRound<V extends string = UploadVariant> {
+  variant: V;
   /** 1-based. */
   round: number;
   /** Completed responses per second of the timed window. */

@@ -18,8 +18,8 @@ export interface ServerLedger {
   loadRuns: number;
 }
 
-export interface RoundsOutcome {
-  rounds: UploadRound[];
+export interface RoundsOutcome<V extends string = UploadVariant> {
+  rounds: Array<UploadRound<V>>;
   /** Refusals and errors seen in any run, warm-ups included. */
   problems: string[];
   loadAverage1m: { before: number; after: number };
@@ -30,14 +30,14 @@ export interface RoundsOutcome {
  * alternating and the first one swapping every round, so a slow patch of the machine or a
  * filling stream does not always hit the same server.
  */
-export async function runRounds(
-  settings: UploadBenchSettings,
-  ledgers: Record<UploadVariant, ServerLedger>,
+export async function runRounds<V extends string = UploadVariant>(
+  settings: Pick<UploadBenchSettings, 'rounds' | 'warmupSeconds' | 'durationSeconds' | 'connections'>,
+  ledgers: Record<V, ServerLedger>,
   cloud: BenchCloudProcess,
   request: Pick<UploadLoadSpec, 'accessToken' | 'body'>,
-): Promise<RoundsOutcome> {
-  const variants = Object.keys(ledgers) as UploadVariant[];
-  const rounds: UploadRound[] = [];
+): Promise<RoundsOutcome<V>> {
+  const variants = Object.keys(ledgers) as V[];
+  const rounds: Array<UploadRound<V>> = [];
   const problems: string[] = [];
   const before = loadavg()[0];
   for (let round = 1; round <= settings.rounds; round++) {
@@ -66,7 +66,7 @@ export async function runRounds(
 }
 
 /** Runs `work`; if the server died meanwhile, that is the error to report, not its echoes (refused connections, no /proc entry). */
-async function stillRunning<T>(variant: UploadVariant, server: UploadServerProcess, work: () => Promise<T>): Promise<T> {
+async function stillRunning<T>(variant: string, server: UploadServerProcess, work: () => Promise<T>): Promise<T> {
   try {
     const result = await work();
     server.assertRunning(variant);
@@ -92,13 +92,13 @@ function record(ledger: ServerLedger, result: UploadLoadResult, what: string, pr
 }
 
 /** One timed load run, with the server's memory sampled and everyone's CPU time read around it. */
-async function timedRun(
-  variant: UploadVariant,
+async function timedRun<V extends string>(
+  variant: V,
   round: number,
   server: UploadServerProcess,
   cloud: BenchCloudProcess,
   load: UploadLoadSpec,
-): Promise<{ measured: UploadRound; result: UploadLoadResult }> {
+): Promise<{ measured: UploadRound<V>; result: UploadLoadResult }> {
   const cpuNow = () => Promise.all([readCpuSeconds(server.pid), readCpuSeconds(cloud.pid), readMachineBusySeconds()]);
   const [serverBefore, cloudBefore, machineBefore] = await cpuNow();
   const ownBefore = process.cpuUsage();

@@ -69,6 +69,8 @@ describe('logs and metrics (api process → worker process)', () => {
 
     const apiEntries = entriesOf(api.logLines());
     const accepted = apiEntries.find((entry) => entry.msg === 'upload accepted' && entry.correlationId === requestId);
+    // The publisher does not name requestId: the request context (LOG_REQUEST_CONTEXT, on by
+    // default) puts it on every line logged while the request is served.
     expect(accepted).toMatchObject({ service: 'api', requestId, uploadId: res.body.id, fileKey: res.body.file_key });
     const completed = await waitFor(
       () => entriesOf(api.logLines()).find((entry) => entry.msg === 'request completed' && entry.requestId === requestId),

@@ -26,9 +26,9 @@ describe('LoggingModule', () => {
     },
   });
 
-  async function appWith(httpRequests: boolean): Promise<INestApplication> {
+  async function appWith(httpRequests: boolean, requestContext: 'on' | 'off' = 'on'): Promise<INestApplication> {
     const moduleRef = await Test.createTestingModule({
-      imports: [LoggingModule.forRoot({ service: 'test', environment: { LOG_LEVEL: 'info', LOG_FORMAT: 'json' }, httpRequests })],
+      imports: [LoggingModule.forRoot({ service: 'test', environment: { LOG_LEVEL: 'info', LOG_FORMAT: 'json', LOG_REQUEST_CONTEXT: requestContext }, httpRequests })],
       controllers: [ThingsController],
     })
       .overrideProvider(LOG_DESTINATION)
@@ -44,20 +44,39 @@ describe('LoggingModule', () => {
     lines = [];
   });
 
-  it('writes one JSON line per request (with its id) and per app log, with no headers', async () => {
-    const app = await appWith(true);
+  it.each(['on', 'off'] as const)('writes one JSON line per request (with its id) and per app log, with no headers (request context %s)', async (context) => {
+    const app = await appWith(true, context);
     try {
       const res = await request(app.getHttpServer()).get('/things?token=secret').set('Authorization', 'Bearer very-secret').set('X-Request-Id', 'req-42').expect(200);
       expect(res.headers['x-request-id']).toBe('req-42');
       expect(lines).toContainEqual(
         expect.objectContaining({ service: 'test', context: 'Things', msg: 'listing things', count: 0, session: { accessToken: '[redacted]', user: 'u1' } }),
       );
-      // No request context (AsyncLocalStorage): an app line names its request itself when it matters.
-      expect(lines.find((line) => line.msg === 'listing things')).not.toHaveProperty('requestId');
-      expect(lines).toContainEqual(
-        expect.objectContaining({ requestId: 'req-42', msg: 'request completed', req: expect.objectContaining({ method: 'GET', path: '/things' }), res: { statusCode: 200 } }),
-      );
+      expect(lines.filter((line) => line.msg === 'request completed')).toEqual([
+        expect.objectContaining({ requestId: 'req-42', req: expect.objectContaining({ method: 'GET', path: '/things' }), res: { statusCode: 200 } }),
+      ]);
       expect(JSON.stringify(lines)).not.toMatch(/secret/);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('gives an app line logged inside a request handler that request’s X-Request-Id, and not the next request’s', async () => {
+    const app = await appWith(true, 'on');
+    try {
+      await request(app.getHttpServer()).get('/things').set('X-Request-Id', 'req-1').expect(200);
+      await request(app.getHttpServer()).get('/things').set('X-Request-Id', 'req-2').expect(200);
+      expect(lines.filter((line) => line.msg === 'listing things').map((line) => line.requestId)).toEqual(['req-1', 'req-2']);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('leaves app lines without the request id with LOG_REQUEST_CONTEXT=off (they name it when it matters)', async () => {
+    const app = await appWith(true, 'off');
+    try {
+      await request(app.getHttpServer()).get('/things').set('X-Request-Id', 'req-42').expect(200);
+      expect(lines.find((line) => line.msg === 'listing things')).not.toHaveProperty('requestId');
     } finally {
       await app.close();
     }

@@ -20,19 +20,24 @@ export interface LoggingModuleOptions {
   httpRequests?: boolean;
 }
 
-const LOG_HTTP_REQUESTS = Symbol('LOG_HTTP_REQUESTS');
+/** True when requests are logged by RequestLogMiddleware (LOG_REQUEST_CONTEXT=off), not by nestjs-pino's middleware. */
+const REQUEST_LOG_WITHOUT_CONTEXT = Symbol('REQUEST_LOG_WITHOUT_CONTEXT');
+
+const ALL_ROUTES = [{ path: '*', method: RequestMethod.ALL }];
 
 /**
  * Structured logs for an app, through nestjs-pino: JSON, one line per event, or pretty for a
  * terminal (LOG_FORMAT). HTTP requests get an id (the caller's sane `X-Request-Id`, else a
  * UUID), echoed in the response's `X-Request-Id` and written on the request's completion line
- * with the user's `sub` once the guard set it (`RequestLogMiddleware`, pino-http). Health
- * probes are not logged.
+ * with the user's `sub` once the guard set it (pino-http). Health probes are not logged.
  *
- * App lines written while serving a request do not get its id by themselves: nestjs-pino's
- * own middleware would bind it through an AsyncLocalStorage, which on Node 20 runs hooks on
- * every promise of the process and cost the api about a tenth of its CPU per upload. Lines
- * about a request name it (`correlationId`, `requestId`), as the upload's lines do.
+ * With LOG_REQUEST_CONTEXT=on (the default) nestjs-pino's own middleware serves requests: it
+ * runs pino-http and enters an AsyncLocalStorage per request, so every line logged through
+ * Nest's `Logger` or `PinoLogger` while serving it carries its `requestId`. With `off`,
+ * `RequestLogMiddleware` runs pino-http alone: the request line has the id, other lines only
+ * when they name it. The context was turned off on Node 20, where AsyncLocalStorage hooks every
+ * promise of the process; on Node 24 (AsyncContextFrame) it costs what `npm run
+ * bench:request-context` measures (README, Logs).
  *
  * The app must then log through it: `NestFactory.create(Module, { bufferLogs: true })` and
  * `app.useLogger(app.get(Logger))` (Logger from nestjs-pino).
@@ -49,25 +54,35 @@ export class LoggingModule implements NestModule {
           inject: [LOG_DESTINATION],
           // Read when the app is created, not when its module file is imported.
           useFactory: (destination: LogDestination): Params => {
-            const options = loggerOptions(service, validateEnvironment(loggingEnvironmentSchema)(environment ?? process.env));
-            // Builds the root logger (PinoLogger.root); its request middleware is never applied.
-            return { pinoHttp: destination === undefined ? options : [options, destination], forRoutes: [] };
+            const settings = loggingEnvironment(environment);
+            const withContext = httpRequests && settings.LOG_REQUEST_CONTEXT === 'on';
+            // The root logger (PinoLogger.root) is built from these. With the request context,
+            // nestjs-pino's middleware also logs the requests, so it gets the request-line options.
+            const options: HttpLogOptions = withContext ? { ...loggerOptions(service, settings), ...httpRequestOptions() } : loggerOptions(service, settings);
+            return { pinoHttp: destination === undefined ? options : [options, destination], forRoutes: withContext ? ALL_ROUTES : [] };
           },
         }),
       ],
       providers: [
-        { provide: LOG_HTTP_REQUESTS, useValue: httpRequests },
+        {
+          provide: REQUEST_LOG_WITHOUT_CONTEXT,
+          useFactory: () => httpRequests && loggingEnvironment(environment).LOG_REQUEST_CONTEXT === 'off',
+        },
         { provide: HTTP_LOG_OPTIONS, useValue: httpRequestOptions() },
         RequestLogMiddleware,
       ],
     };
   }
 
-  constructor(@Inject(LOG_HTTP_REQUESTS) private readonly httpRequests: boolean) {}
+  constructor(@Inject(REQUEST_LOG_WITHOUT_CONTEXT) private readonly requestLogWithoutContext: boolean) {}
 
   configure(consumer: MiddlewareConsumer): void {
-    if (this.httpRequests) consumer.apply(RequestLogMiddleware).forRoutes({ path: '*', method: RequestMethod.ALL });
+    if (this.requestLogWithoutContext) consumer.apply(RequestLogMiddleware).forRoutes(...ALL_ROUTES);
   }
+}
+
+function loggingEnvironment(environment: Record<string, string | undefined> | undefined): LoggingEnvironment {
+  return validateEnvironment(loggingEnvironmentSchema)(environment ?? process.env);
 }
 
 /** The app's root logger: level, format, the `service` field and secret redaction. */

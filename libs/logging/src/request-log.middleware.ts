@@ -8,7 +8,7 @@ export const HTTP_LOG_OPTIONS = Symbol('HTTP_LOG_OPTIONS');
 
 /**
  * One pino-http line per request on the app's root logger, and the request's id, without
- * nestjs-pino's request context (see LoggingModule for why).
+ * nestjs-pino's request context: what LoggingModule applies with LOG_REQUEST_CONTEXT=off.
  */
 @Injectable()
 export class RequestLogMiddleware implements NestMiddleware {

@@ -53,8 +53,9 @@ export class UploadEventPublisher {
       throw error;
     }
     // The line an operator starts from: the worker's "stored" line carries the same correlationId,
-    // the api's request line the same requestId (the correlation id is the request's id).
-    this.logger.log({ msg: 'upload accepted', requestId: correlationId, uploadId: event.id, fileKey: event.file_key, size: event.size, body: event.body.kind, correlationId });
+    // which is the request's id. requestId comes from the request context (LoggingModule): naming
+    // it here too would write the key twice.
+    this.logger.log({ msg: 'upload accepted', uploadId: event.id, fileKey: event.file_key, size: event.size, body: event.body.kind, correlationId });
     return { id: event.id, file_key: event.file_key };
   }
 
