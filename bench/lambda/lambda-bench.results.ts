@@ -1,7 +1,17 @@
 import type { TimingSummary } from './cold-start.stats';
 
 /** What was measured: our two functions in both variants, the bare baseline, and Node alone. */
-export type ColdStartSubject = 'api' | 'api-unoptimised' | 'worker' | 'worker-unoptimised' | 'bare-express' | 'api-code-cache' | `api-without-${string}`;
+export type ColdStartSubject =
+  | 'api'
+  | 'api-no-cache'
+  | 'api-unoptimised'
+  | 'worker'
+  | 'worker-no-cache'
+  | 'worker-unoptimised'
+  | 'bare-express'
+  | 'api-compile-cache'
+  | 'api-cache-import-only'
+  | `api-without-${string}`;
 
 export interface ColdStartSeries {
   subject: ColdStartSubject;
@@ -29,7 +39,10 @@ export interface LambdaBenchResults {
   date: string;
   command: string;
   machine: { cpu: string; cores: number; memoryGiB: number; os: string };
+  /** The Node every bundle ran on (the pinned one), its binary, and the options it was started with (Lambda's). */
   node: string;
+  nodeBinary: string;
+  nodeArgs: string[];
   revision?: { commit: string; uncommittedChanges: boolean };
   runsPerSubject: number;
   /** `node -e ''`, spawn to exit: what every process pays before our code runs. */
@@ -41,16 +54,21 @@ export interface LambdaBenchResults {
   /** How many api uploads answered 202 and were found in the stream afterwards. */
   apiRecordsInStream: number;
   comparison: {
-    /** api cold start ÷ bare baseline cold start (median; target ≤ 2). */
+    /** The shipped api (with its code cache) ÷ bare baseline, cold start medians (target ≤ 3). */
     apiOverBare: number;
-    /** api ÷ the api bundled without the optimisations (median; target ≤ 0.5). */
+    /** The shipped api ÷ the api bundled without the optimisations (median; target ≤ 0.5). */
     apiOverUnoptimised: number;
     /** The same in CPU time (median), less sensitive to other work on the machine. */
     apiCpuOverUnoptimised: number;
+    /** The shipped api with its cache switched off. */
+    apiNoCacheOverUnoptimised: number;
+    apiNoCacheOverBare: number;
     workerOverUnoptimised: number;
-    /** The optimised api run with a V8 code cache recorded on this machine's Node (not portable to Lambda's). */
-    apiCodeCacheOverBare: number;
-    apiCodeCacheOverUnoptimised: number;
+    workerNoCacheOverUnoptimised: number;
+    /** Node's module.enableCompileCache instead of our loader. */
+    apiCompileCacheOverUnoptimised: number;
+    /** Our loader with a cache recorded by an import alone. */
+    apiImportOnlyCacheOverUnoptimised: number;
   };
   /**
    * With `--ablation`: per optimisation, the api bundled with all the others but that one,

@@ -1,23 +1,26 @@
 // `npm run bench:lambda [-- --runs N] [--out DIR] [--skip-build] [--cpu-prof DIR] [--only A,B]
 // [--ablation]`: the cold start (import + first invocation) of the bundled Lambda functions,
-// each in ≥ 15 fresh `node` processes, side by side in one run with the same functions bundled
-// without the optimisations, a bare Express + serverless-express handler bundled the same way,
-// and the api behind a V8 code cache recorded here (not portable: see code-cache-loader.js).
-// The api's first invocation is an authenticated POST /uploads that reaches the local Kinesis;
+// each in ≥ 15 fresh processes of the pinned Node (.node-version) started with Lambda's
+// options, side by side in one run: the shipped bundles (with the code cache recorded at
+// bundle time), the same without their cache, the functions bundled without the
+// optimisations, a bare Express + serverless-express handler bundled the same way, and the
+// api with two other cache set-ups (Node's module.enableCompileCache; our cache recorded by
+// an import alone). The api's first invocation is an authenticated POST /uploads that reaches the local Kinesis;
 // the worker's a Kinesis batch of a record really put into the local stream, ending as an
 // object in the local S3. `--ablation` adds the api without each optimisation in turn.
 // Writes <out>/lambda.json and <out>/lambda.md (default bench/results/).
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem, type } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { createKinesisClient, createS3Client } from '@lib/aws';
 import { invokeBundle } from '../../test-kit/lambda/invoke-bundle';
 import { buildLambdaBundles, bundleFunction } from '../../tools/lambda/bundle';
 import { OPTIMISATIONS } from '../../tools/lambda/bundle.options';
-import { prepareCodeCacheBundle } from '../../tools/lambda/code-cache';
+import { lambdaNodeArgs } from '../../tools/lambda/lambda-runtime';
 import { bundleDir } from '../../tools/lambda/lambda-functions';
+import { pinnedNode } from '../../tools/lambda/pinned-node';
 import { localAppEnvironment } from '../../tools/local-cloud/local-app.environment';
 import { startLocalCloud } from '../../tools/local-cloud/local-cloud';
 import { REPO_ROOT } from '../../tools/local-cloud/local-cloud.options';
@@ -25,8 +28,9 @@ import { ensureStream } from '../../tools/local-cloud/local-cloud.seeder';
 import { sourceRevision } from '../upload/source-revision';
 import { commandLine } from '../shared/bench-run';
 import { BARE_EXPRESS_BUNDLE, bundleBareExpress } from './bare-express.bundle';
+import { prepareCompileCacheVariant, prepareImportOnlyVariant } from './cache-variants';
 import { summarizeTimings } from './cold-start.stats';
-import { ApiRecordsAudit, apiUpload, bareUpload, UPLOAD_BYTES, workerBatch, type FirstInvocation } from './first-invocations';
+import { ApiRecordsAudit, apiUpload, bareUpload, UPLOAD_BYTES, workerBatch, type FirstInvocation } from '../../test-kit/lambda/first-invocations';
 import type { ColdStartSeries, ColdStartSubject, LambdaBenchResults } from './lambda-bench.results';
 import { renderLambdaBenchMarkdown } from './lambda-bench.report';
 import { settingsFromArgs } from './lambda-bench.settings';
@@ -40,6 +44,8 @@ interface Subject {
   invocation: string;
   env: Record<string, string>;
   prepare(): Promise<FirstInvocation>;
+  /** For bundles behind our code-cache loader: whether every run must have used its cache. */
+  expectsCodeCache?: boolean;
 }
 
 interface Sample {
@@ -52,9 +58,9 @@ interface Sample {
   startup?: Record<string, number>;
 }
 
-async function nodeStart(): Promise<{ wallMs: number; cpuMs: number }> {
+async function nodeStart(node: string): Promise<{ wallMs: number; cpuMs: number }> {
   const started = process.hrtime.bigint();
-  const { stdout } = await promisify(execFile)(process.execPath, ['-e', 'const u = process.cpuUsage(); console.log((u.user + u.system) / 1e3)']);
+  const { stdout } = await promisify(execFile)(node, [...lambdaNodeArgs(), '-e', 'const u = process.cpuUsage(); console.log((u.user + u.system) / 1e3)']);
   return { wallMs: Number(process.hrtime.bigint() - started) / 1e6, cpuMs: Number(stdout) };
 }
 
@@ -70,8 +76,8 @@ function series(subject: Subject, samples: Sample[]): ColdStartSeries {
   return {
     subject: subject.name,
     bundle: relative(REPO_ROOT, subject.bundle),
-    // Behind the code-cache loader, the bundle itself is bundle.js.
-    bundleBytes: statSync(subject.name === 'api-code-cache' ? join(CODE_CACHE_DIR, 'bundle.js') : subject.bundle).size,
+    // Behind a code-cache loader, the bundle itself is bundle.js.
+    bundleBytes: statSync(existsSync(join(dirname(subject.bundle), 'bundle.js')) ? join(dirname(subject.bundle), 'bundle.js') : subject.bundle).size,
     invocation: subject.invocation,
     runs: samples.length,
     startupMedians: startupMedians(samples),
@@ -83,9 +89,7 @@ function series(subject: Subject, samples: Sample[]): ColdStartSeries {
   };
 }
 
-/** The api bundled with every optimisation but one (`--ablation`). */
-const CODE_CACHE_DIR = join(REPO_ROOT, 'dist', 'lambda-codecache', 'api');
-
+/** The api bundled with every optimisation but one (`--ablation`; plain bundles, no code cache). */
 function ablationBundle(optimisation: string): string {
   return join(REPO_ROOT, 'dist', 'lambda-ablation', `without-${optimisation}`, 'api', 'index.js');
 }
@@ -94,6 +98,9 @@ async function main(): Promise<void> {
   // The SDK's notice about Node 22 is noise here (the lock file pins releases that run on Node 20).
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const settings = settingsFromArgs();
+  // Every bundle runs on the pinned Node, whatever runs this script: the shipped caches are
+  // recorded by it and would be ignored by any other build.
+  const node = await pinnedNode();
   if (!settings.skipBuild) {
     console.log('building the bundles (optimised, unoptimised, bare Express)…');
     await buildLambdaBundles(['optimised', 'unoptimised']);
@@ -124,24 +131,31 @@ async function main(): Promise<void> {
     const audit = new ApiRecordsAudit(kinesis, API_STREAM);
     const apiInvocation = `authenticated POST /uploads (HTTP API event, ${UPLOAD_BYTES}-byte binary body, Cognito access token) → 202, record in the local Kinesis`;
     const workerInvocation = `Kinesis event of one file.uploaded record put into the local stream (inline ${UPLOAD_BYTES}-byte body) → object in the local S3, no batch item failure`;
-    const api = (name: ColdStartSubject, variant: 'optimised' | 'unoptimised'): Subject => ({
+    const wanted = (name: ColdStartSubject) => !settings.only || settings.only.includes(name);
+    // The shipped folders hold the loader and their cache; `-no-cache` runs them with the cache switched off.
+    const noCache = { LAMBDA_CODE_CACHE: 'off' };
+    const api = (name: ColdStartSubject, variant: 'optimised' | 'unoptimised', extraEnv: Record<string, string> = {}): Subject => ({
       name,
       bundle: join(bundleDir(variant, 'api'), 'index.js'),
       invocation: apiInvocation,
-      env: { ...appEnv, KINESIS_STREAM_NAME: API_STREAM },
+      env: { ...appEnv, KINESIS_STREAM_NAME: API_STREAM, ...extraEnv },
       prepare: async () => apiUpload(accessToken, audit),
+      expectsCodeCache: variant === 'optimised' ? extraEnv !== noCache : undefined,
     });
-    const worker = (name: ColdStartSubject, variant: 'optimised' | 'unoptimised'): Subject => ({
+    const worker = (name: ColdStartSubject, variant: 'optimised' | 'unoptimised', extraEnv: Record<string, string> = {}): Subject => ({
       name,
       bundle: join(bundleDir(variant, 'worker'), 'index.js'),
       invocation: workerInvocation,
-      env: { ...appEnv, KINESIS_STREAM_NAME: WORKER_STREAM },
+      env: { ...appEnv, KINESIS_STREAM_NAME: WORKER_STREAM, ...extraEnv },
       prepare: () => workerBatch(kinesis, s3, WORKER_STREAM, outputs.bucket),
+      expectsCodeCache: variant === 'optimised' ? extraEnv !== noCache : undefined,
     });
     const allSubjects: Subject[] = [
       api('api', 'optimised'),
+      api('api-no-cache', 'optimised', noCache),
       api('api-unoptimised', 'unoptimised'),
       worker('worker', 'optimised'),
+      worker('worker-no-cache', 'optimised', noCache),
       worker('worker-unoptimised', 'unoptimised'),
       {
         name: 'bare-express',
@@ -150,25 +164,34 @@ async function main(): Promise<void> {
         env: { NODE_ENV: 'production' },
         prepare: async () => bareUpload(),
       },
-      {
-        ...api('api-code-cache', 'optimised'),
-        bundle: join(CODE_CACHE_DIR, 'index.js'),
-        invocation: `${apiInvocation}; the optimised bundle behind a V8 code cache recorded by one earlier invocation on this machine's Node`,
-      },
+      // The two comparison set-ups are prepared only when measured (--only).
+      ...(wanted('api-compile-cache') ? [{
+        ...api('api-compile-cache', 'optimised'),
+        bundle: prepareCompileCacheVariant(),
+        invocation: `${apiInvocation}; the shipped bundle.js behind Node's module.enableCompileCache (portable) instead of our loader, its cache recorded by one earlier invocation`,
+        expectsCodeCache: undefined,
+      }] : []),
+      ...(wanted('api-cache-import-only') ? [{
+        ...api('api-cache-import-only', 'optimised'),
+        bundle: await prepareImportOnlyVariant(node),
+        invocation: `${apiInvocation}; the shipped api with its cache recorded by an import alone (no cloud: start-up fails at its first network call)`,
+      }] : []),
       ...(settings.ablation
         ? OPTIMISATIONS.map((optimisation): Subject => ({
             ...api(`api-without-${optimisation}`, 'optimised'),
             bundle: ablationBundle(optimisation),
+            // Plain bundles: no loader, no cache.
+            expectsCodeCache: undefined,
           }))
         : []),
     ];
-    const subjects = allSubjects.filter((s) => !settings.only || settings.only.includes(s.name));
+    const subjects = allSubjects.filter((s) => wanted(s.name));
 
-    if (subjects.some((s) => s.name === 'api-code-cache')) {
-      // Recorded by one invocation of its own (its upload is checked like the others).
-      prepareCodeCacheBundle(join(bundleDir('optimised', 'api'), 'index.js'), CODE_CACHE_DIR);
+    const compileCache = subjects.find((s) => s.name === 'api-compile-cache');
+    if (compileCache) {
+      // Node's compile cache is written at the exit of a first run of its own (its upload is checked like the others).
       const recording = apiUpload(accessToken, audit);
-      const run = await invokeBundle(join(CODE_CACHE_DIR, 'index.js'), recording.event, { ...appEnv, KINESIS_STREAM_NAME: API_STREAM, LAMBDA_CODE_CACHE_RECORD: '1' });
+      const run = await invokeBundle(compileCache.bundle, recording.event, compileCache.env, lambdaNodeArgs(), node);
       await recording.check(run.result);
     }
 
@@ -177,7 +200,7 @@ async function main(): Promise<void> {
     const samples = new Map<ColdStartSubject, Sample[]>(subjects.map((s) => [s.name, []]));
     const problems: string[] = [];
     for (let round = 0; round < settings.runs; round++) {
-      nodeStarts.push(await nodeStart());
+      nodeStarts.push(await nodeStart(node));
       // Turns: each round starts with a different bundle, so none always follows the same one.
       for (let i = 0; i < subjects.length; i++) {
         const subject = subjects[(round + i) % subjects.length];
@@ -186,8 +209,11 @@ async function main(): Promise<void> {
           const profiling = settings.cpuProfileDir
             ? ['--cpu-prof', '--cpu-prof-dir', settings.cpuProfileDir, '--cpu-prof-name', `${subject.name}-${round + 1}.cpuprofile`]
             : [];
-          const run = await invokeBundle(subject.bundle, invocation.event, subject.env, profiling);
+          const run = await invokeBundle(subject.bundle, invocation.event, subject.env, [...lambdaNodeArgs(), ...profiling], node);
           await invocation.check(run.result);
+          if (subject.expectsCodeCache !== undefined && (run.codeCache?.used !== subject.expectsCodeCache || run.codeCache.lines !== 1)) {
+            throw new Error(`expected one code cache line saying used=${subject.expectsCodeCache}, got ${run.codeCache?.lines ?? 0} (${JSON.stringify(run.codeCache)})`);
+          }
           samples.get(subject.name)!.push({ importMs: run.importMs, invokeMs: run.invokeMs, coldStartMs: run.importMs + run.invokeMs, processMs: run.wallMs, cpuMs: run.cpuMs, startup: run.startupTimeline && { ...run.startupTimeline, invoked: run.invokedAt!, answered: run.invokedAt! + run.invokeMs } });
         } catch (error) {
           problems.push(`${subject.name}, round ${round + 1}: ${(error as Error).message.slice(0, 2000)}`);
@@ -210,7 +236,9 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       command: commandLine('bench/lambda/main.ts'),
       machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), os: `${type()} ${release()}` },
-      node: process.version,
+      node: (await promisify(execFile)(node, ['--version'])).stdout.trim(),
+      nodeBinary: node,
+      nodeArgs: lambdaNodeArgs(),
       revision: sourceRevision(REPO_ROOT),
       runsPerSubject: settings.runs,
       nodeStartMs: summarizeTimings(nodeStarts.map((n) => n.wallMs)),
@@ -222,9 +250,12 @@ async function main(): Promise<void> {
         apiOverBare: median('api') / median('bare-express'),
         apiOverUnoptimised: median('api') / median('api-unoptimised'),
         apiCpuOverUnoptimised: cpuMedian('api') / cpuMedian('api-unoptimised'),
+        apiNoCacheOverUnoptimised: median('api-no-cache') / median('api-unoptimised'),
+        apiNoCacheOverBare: median('api-no-cache') / median('bare-express'),
         workerOverUnoptimised: median('worker') / median('worker-unoptimised'),
-        apiCodeCacheOverBare: median('api-code-cache') / median('bare-express'),
-        apiCodeCacheOverUnoptimised: median('api-code-cache') / median('api-unoptimised'),
+        workerNoCacheOverUnoptimised: median('worker-no-cache') / median('worker-unoptimised'),
+        apiCompileCacheOverUnoptimised: median('api-compile-cache') / median('api-unoptimised'),
+        apiImportOnlyCacheOverUnoptimised: median('api-cache-import-only') / median('api-unoptimised'),
       },
       ablation: settings.ablation
         ? OPTIMISATIONS.flatMap((optimisation) => {
@@ -236,8 +267,9 @@ async function main(): Promise<void> {
               bundleBytes: without.bundleBytes,
               coldStartMs: without.coldStartMs.median,
               cpuMs: without.cpuMs.median,
-              savesMs: without.coldStartMs.median - median('api'),
-              savesCpuMs: without.cpuMs.median - cpuMedian('api'),
+              // Against the shipped api without its cache: the ablation bundles have none.
+              savesMs: without.coldStartMs.median - median('api-no-cache'),
+              savesCpuMs: without.cpuMs.median - cpuMedian('api-no-cache'),
             };
           })
         : undefined,

@@ -24,6 +24,13 @@ export interface DeploySettings {
   readonly certificateArn?: string;
   /** Upper bound of the ECS worker service's autoscaling. */
   readonly workerMaxTasks: number;
+  /**
+   * A Lambda runtime version ARN (`arn:aws:lambda:<region>::runtime:<sha256>`, from a
+   * function's INIT_START log line) to pin both functions to (runtime management "Manual"):
+   * the Node build the bundles' code cache was recorded with. Empty: "Auto" — Lambda updates
+   * Node by itself and, from then on, the bundles ignore their cache (logged once per cold start).
+   */
+  readonly lambdaRuntimeVersionArn?: string;
 }
 
 export class DeploySettingsError extends Error {
@@ -63,6 +70,10 @@ export function readDeploySettings(node: Node): DeploySettings {
   if (domainPrefix !== '' && !/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(domainPrefix)) {
     throw new DeploySettingsError('context cognitoDomainPrefix: lowercase letters, digits and hyphens only');
   }
+  const runtimeVersionArn = text('lambdaRuntimeVersionArn');
+  if (runtimeVersionArn !== '' && !/^arn:aws[a-z-]*:lambda:[a-z0-9-]+::runtime:[0-9a-f]{64}$/.test(runtimeVersionArn)) {
+    throw new DeploySettingsError(`context lambdaRuntimeVersionArn must be a runtime version ARN (arn:aws:lambda:<region>::runtime:<64 hex digits>), got "${runtimeVersionArn}"`);
+  }
   return {
     streamMode,
     streamShardCount: integer('streamShardCount', 2, 1, 500),
@@ -72,5 +83,6 @@ export function readDeploySettings(node: Node): DeploySettings {
     cognitoDomainPrefix: domainPrefix || undefined,
     certificateArn: text('certificateArn') || undefined,
     workerMaxTasks: integer('workerMaxTasks', 4, 1, 100),
+    lambdaRuntimeVersionArn: runtimeVersionArn || undefined,
   };
 }

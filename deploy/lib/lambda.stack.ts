@@ -36,6 +36,12 @@ export interface LambdaStackProps extends StackProps {
   readonly apiCode: lambda.Code;
   /** The worker function's code: `dist/lambda/worker`. */
   readonly workerCode: lambda.Code;
+  /**
+   * Pins both functions to this runtime version (runtime management "Manual"), so the Node
+   * that runs them stays the one their code cache was recorded with; without it Lambda
+   * updates Node itself ("Auto") and the functions then run without the cache.
+   */
+  readonly runtimeVersionArn?: string;
 }
 
 /**
@@ -45,6 +51,7 @@ export interface LambdaStackProps extends StackProps {
  */
 export class LambdaStack extends Stack {
   private readonly shared: SharedStack;
+  private readonly runtimeVersionArn?: string;
   readonly api: apigwv2.HttpApi;
   readonly apiFunction: lambda.Function;
   readonly workerFunction: lambda.Function;
@@ -54,6 +61,7 @@ export class LambdaStack extends Stack {
     super(scope, id, props);
     const { shared } = props;
     this.shared = shared;
+    this.runtimeVersionArn = props.runtimeVersionArn;
     const resources = appResourcesIn(this, shared);
     const cognitoIds = { userPoolId: shared.userPool.userPoolId, clientId: shared.userPoolClient.userPoolClientId };
 
@@ -120,6 +128,8 @@ export class LambdaStack extends Stack {
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       tracing: lambda.Tracing.DISABLED,
+      // Left out (Lambda's default, "Auto") unless a version is pinned: see LambdaStackProps.
+      ...(this.runtimeVersionArn ? { runtimeManagementMode: lambda.RuntimeManagementMode.manual(this.runtimeVersionArn) } : {}),
       ...sizing,
     });
     acknowledgeRule(fn, 'AwsSolutions-L1', 'Node 24 LTS on purpose: the functions run the Node line the project is built and tested on (.node-version); nodejs26.x is a Current release, not LTS.');

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { IgnoreMode } from 'aws-cdk-lib';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
@@ -13,12 +13,32 @@ export class MissingBundleError extends Error {
   override readonly name = 'MissingBundleError';
 }
 
+/**
+ * Why a bundle's code cache (code-cache/recorded.json, tools/lambda/code-cache.ts) cannot be
+ * used by the deployed functions, which run on arm64 (lambda.stack.ts); undefined if it can.
+ * Not an error: the functions run without it, only slower to start.
+ */
+export function codeCacheMismatch(dir: string, functionArch = 'arm64'): string | undefined {
+  let recorded: { node?: string; arch?: string };
+  try {
+    recorded = JSON.parse(readFileSync(join(dir, 'code-cache', 'recorded.json'), 'utf8')) as typeof recorded;
+  } catch {
+    return `${dir} has no code cache (npm run bundle:lambda records one)`;
+  }
+  if (recorded.arch !== functionArch) {
+    return `${dir}: its code cache was recorded on ${recorded.arch}, the functions run on ${functionArch}, so it will be ignored; record it on an ${functionArch} machine (npm run bundle:lambda there)`;
+  }
+  return undefined;
+}
+
 /** A Lambda bundle made by `npm run bundle:lambda` (tools/lambda/bundle.ts). */
 function lambdaBundle(fn: 'api' | 'worker'): lambda.Code {
   const dir = join(REPO_ROOT, 'dist', 'lambda', fn);
   if (!existsSync(join(dir, 'index.js'))) {
     throw new MissingBundleError(`${dir}/index.js is missing: run npm run bundle:lambda first (npm run deploy:synth does)`);
   }
+  const mismatch = codeCacheMismatch(dir);
+  if (mismatch) console.error(`warning: ${mismatch}`);
   return lambda.Code.fromAsset(dir);
 }
 

@@ -35,6 +35,7 @@ export function buildUploadsApp(app: App, artifacts: UploadsArtifacts, env?: Env
     shared,
     apiCode: artifacts.apiCode,
     workerCode: artifacts.workerCode,
+    runtimeVersionArn: settings.lambdaRuntimeVersionArn,
     description: 'Uploads on AWS Lambda: HTTP API + JWT authorizer, worker on a Kinesis event source',
   });
   const ecsStack = new EcsStack(app, STACK_NAMES.ecs, {

@@ -14,6 +14,7 @@ describe('readDeploySettings', () => {
       cognitoDomainPrefix: undefined,
       certificateArn: undefined,
       workerMaxTasks: 4,
+      lambdaRuntimeVersionArn: undefined,
     });
   });
 
@@ -29,5 +30,6 @@ describe('readDeploySettings', () => {
     expect(() => settingsWith({ callbackUrls: 'http://app.example.com/cb' })).toThrow('must be https (or http://localhost)');
     expect(() => settingsWith({ cognitoDomainPrefix: 'My_Prefix' })).toThrow('cognitoDomainPrefix');
     expect(() => settingsWith({ workerMaxTasks: '0' })).toThrow('context workerMaxTasks must be an integer from 1 to 100');
+    expect(() => settingsWith({ lambdaRuntimeVersionArn: 'nodejs24.x' })).toThrow('context lambdaRuntimeVersionArn must be a runtime version ARN');
   });
 });

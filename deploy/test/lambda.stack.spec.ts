@@ -113,4 +113,15 @@ describe('LambdaStack', () => {
     lambda.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: '"dead-lettered"' });
     lambda.hasOutput('ApiUrl', {});
   });
+
+  it('pins both functions to a runtime version ("Manual") only when lambdaRuntimeVersionArn is given, so the code cache matches', () => {
+    const functions = (template: typeof lambda) => Object.values(template.findResources('AWS::Lambda::Function')).map((f) => f.Properties);
+    // Default: Lambda's own "Auto" (nothing in the template); the bundles then run without their cache after an update.
+    expect(functions(lambda).map((f) => f.RuntimeManagementConfig)).toEqual([undefined, undefined]);
+
+    const arn = `arn:aws:lambda:us-east-1::runtime:${'ab12'.repeat(16)}`;
+    const pinned = functions(templates({ lambdaRuntimeVersionArn: arn }).lambda);
+    expect(pinned).toHaveLength(2);
+    for (const fn of pinned) expect(fn.RuntimeManagementConfig).toEqual({ UpdateRuntimeOn: 'Manual', RuntimeVersionArn: arn });
+  });
 });

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { lambdaNodeArgs } from '../../tools/lambda/lambda-runtime';
 
 const REPO_ROOT = join(__dirname, '..', '..');
 const RESULT_MARK = '__LAMBDA_RESULT__';
@@ -28,19 +29,31 @@ export interface BundleInvocation<R> {
   /** When the first invocation began, in the same terms. */
   invokedAt?: number;
   output: string;
+  /** What the bundle's entry said about its code cache (its one `code cache …` line), if it has one. */
+  codeCache?: { used: boolean; reason?: string; lines: number };
+}
+
+/** The `code cache used` / `code cache not used` lines the shipped entry (tools/lambda/code-cache-loader.js) wrote. */
+export function codeCacheLines(output: string): Array<{ msg: string; codeCache: { used: boolean; reason?: string } }> {
+  return output
+    .split('\n')
+    .filter((line) => line.startsWith('{') && line.includes('"codeCache"'))
+    .map((line) => JSON.parse(line) as { msg: string; codeCache: { used: boolean; reason?: string } });
 }
 
 /**
- * Invokes a bundled handler the way Lambda's Node runtime does — `require` the bundle, call
- * `handler(event, context)` — in a fresh process (a cold start), with `env` as its whole
- * environment besides PATH.
+ * Invokes a bundled handler the way Lambda's Node runtime does — `node` with the runtime's
+ * options, `require` the bundle, call `handler(event, context)` — in a fresh process (a cold
+ * start), with `env` as its whole environment besides PATH. The `node` binary: `LAMBDA_NODE`
+ * (the pinned build, set by the Lambda suites' global setup) or this process's.
  */
 export function invokeBundle<R = unknown>(
   bundle: string,
   event: unknown,
   env: Record<string, string>,
-  /** Extra `node` options (e.g. --cpu-prof for the benchmark). */
-  nodeArgs: readonly string[] = [],
+  /** `node` options: Lambda's by default (the benchmark adds e.g. --cpu-prof). */
+  nodeArgs: readonly string[] = lambdaNodeArgs(),
+  node: string = process.env.LAMBDA_NODE || process.execPath,
 ): Promise<BundleInvocation<R>> {
   const script = `
     const t0 = process.hrtime.bigint();
@@ -62,7 +75,7 @@ export function invokeBundle<R = unknown>(
     });`;
   return new Promise((resolve, reject) => {
     const spawnedAt = process.hrtime.bigint();
-    const child = spawn(process.execPath, [...nodeArgs, '-e', script], {
+    const child = spawn(node, [...nodeArgs, '-e', script], {
       env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', AWS_LAMBDA_FUNCTION_NAME: 'test-function', ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
@@ -73,7 +86,9 @@ export function invokeBundle<R = unknown>(
     child.on('exit', (code) => {
       const line = output.split('\n').find((l) => l.startsWith(RESULT_MARK));
       if (code !== 0 || line === undefined) return reject(new Error(`invocation failed (exit ${code}):\n${output.slice(-4000)}`));
-      resolve({ ...JSON.parse(line.slice(RESULT_MARK.length)), wallMs: Number(process.hrtime.bigint() - spawnedAt) / 1e6, output });
+      const cacheLines = codeCacheLines(output);
+      const codeCache = cacheLines[0] && { ...cacheLines[0].codeCache, lines: cacheLines.length };
+      resolve({ ...JSON.parse(line.slice(RESULT_MARK.length)), wallMs: Number(process.hrtime.bigint() - spawnedAt) / 1e6, output, codeCache });
     });
     child.stdin.end(JSON.stringify(event));
   });

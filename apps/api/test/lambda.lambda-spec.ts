@@ -67,6 +67,9 @@ describe('the bundled Lambda functions: api → stream → worker → S3', () =>
       functionEnv,
     );
     expect(worker.result).toEqual({ batchItemFailures: [] });
+    // Both shipped functions ran with the code cache recorded at bundle time (same Node, same
+    // options as Lambda's runtime) and said so once.
+    for (const run of [http, rest, worker]) expect(run.codeCache).toMatchObject({ used: true, lines: 1 });
     expect((await objectBytes(uploads[0].file_key)).equals(viaHttpApi)).toBe(true);
     expect((await objectBytes(uploads[1].file_key)).equals(viaRestApi)).toBe(true);
 

@@ -4,12 +4,12 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { KinesisStreamBatchResponse } from 'aws-lambda';
 import { FILE_UPLOADED, FILE_UPLOADED_VERSION, HEADER_PAYLOAD_VERSION, type FileUploadedV1 } from '@lib/contracts';
 import { encodePacket } from '@lib/kinesis';
-import { readWholeStream, recordJson } from '../../test-kit/faulty-kinesis';
-import { httpApiEvent, kinesisEvent } from '../../test-kit/lambda/events';
+import { readWholeStream, recordJson } from '../faulty-kinesis';
+import { httpApiEvent, kinesisEvent } from './events';
 
 export const UPLOAD_BYTES = 1024;
 
-/** What a bundle's first invocation is given, and how the benchmark checks what it did. */
+/** What a bundle's first invocation is given, and how the benchmark (and the code-cache recording) checks what it did. */
 export interface FirstInvocation {
   event: unknown;
   /** Throws unless the invocation's result (and its effect in the local cloud) is right. */

@@ -1,0 +1,23 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { codeCacheMismatch } from '../lib/repo-artifacts';
+
+describe('codeCacheMismatch (the synth warns when the shipped code cache cannot serve the arm64 functions)', () => {
+  let dir: string;
+  const record = (contents: object) => {
+    mkdirSync(join(dir, 'code-cache'), { recursive: true });
+    writeFileSync(join(dir, 'code-cache', 'recorded.json'), JSON.stringify(contents));
+  };
+
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'code-cache-mismatch-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('says nothing for a cache recorded on arm64, and why otherwise', () => {
+    expect(codeCacheMismatch(dir)).toMatch(/has no code cache/);
+    record({ node: 'v24.22.3', arch: 'x64' });
+    expect(codeCacheMismatch(dir)).toMatch(/recorded on x64, the functions run on arm64/);
+    record({ node: 'v24.22.3', arch: 'arm64' });
+    expect(codeCacheMismatch(dir)).toBeUndefined();
+  });
+});
