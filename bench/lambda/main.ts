@@ -20,7 +20,7 @@ import { buildLambdaBundles, bundleFunction } from '../../tools/lambda/bundle';
 import { OPTIMISATIONS } from '../../tools/lambda/bundle.options';
 import { lambdaNodeArgs } from '../../tools/lambda/lambda-runtime';
 import { bundleDir } from '../../tools/lambda/lambda-functions';
-import { pinnedNode } from '../../tools/lambda/pinned-node';
+import { pinnedNode } from '../../tools/node/pinned-node';
 import { localAppEnvironment } from '../../tools/local-cloud/local-app.environment';
 import { startLocalCloud } from '../../tools/local-cloud/local-cloud';
 import { REPO_ROOT } from '../../tools/local-cloud/local-cloud.options';

@@ -38,7 +38,7 @@ export function apiEnvironment(shared: AppResources, auth: CognitoIds, mode: 'la
     COGNITO_CLIENT_IDS: auth.clientId,
     // No NODE_OPTIONS on Lambda (neither function): `--enable-source-maps` makes Node read and
     // parse the bundle's 8.7 MB source map during the cold start (+100-130 ms of CPU measured
-    // here); stack traces name positions in index.js, which index.js.map beside it resolves.
+    // here); stack traces name positions in bundle.js, which bundle.js.map beside it resolves.
     ...(mode === 'lambda'
       ? {
           // The HTTP API's JWT authorizer already verified the token (README "Behind API Gateway").

@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { actionsOf, policyStatements, resourceRefs, templates } from './test-app';
-import { pinnedNodeMajor } from '../../tools/node/pinned-node.version';
+import { pinnedNodeMajor } from '../../tools/node/pinned-node';
 
 describe('LambdaStack', () => {
   const { lambda } = templates();

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { pinnedNode } from '../../tools/lambda/pinned-node';
+import { pinnedNode } from '../../tools/node/pinned-node';
 import localCloudSetup from '../global-setup';
 
 /**

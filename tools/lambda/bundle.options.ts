@@ -5,7 +5,7 @@ import { lazyBarrelsPlugin } from './lazy-barrels';
 import { lazyMimeMaps } from './lazy-mime-maps';
 import { lazyFacadePlugin, type LazyPackage } from './lazy-facade';
 import { bundleDir, compiledAppDir, LAMBDA_FUNCTIONS, type BundleVariant, type LambdaFunctionName } from './lambda-functions';
-import { pinnedNodeMajor } from '../node/pinned-node.version';
+import { pinnedNodeMajor } from '../node/pinned-node';
 
 /**
  * Packages Nest and its modules `require` only when an app uses the matching feature (other

@@ -17,7 +17,7 @@ import { weightByPackage } from './bundle-weight';
 import { compileApps } from './compile-apps';
 import { installCodeCacheLoader, readCodeCacheRecord, recordCodeCaches, type CodeCacheExercise } from './code-cache';
 import { buildLazyChunks } from './lazy-chunks';
-import { pinnedNode } from './pinned-node';
+import { pinnedNode } from '../node/pinned-node';
 import { buildStaticDocs } from './static-docs';
 import { bundleDir, LAMBDA_FUNCTION_NAMES, type BundleVariant, type LambdaFunctionName } from './lambda-functions';
 

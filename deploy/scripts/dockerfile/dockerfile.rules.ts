@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { pinnedNodeVersion } from '../../../tools/node/pinned-node.version';
+import { pinnedNodeVersion } from '../../../tools/node/pinned-node';
 import { join } from 'node:path';
 import { API_COMMAND, HEALTHCHECK_COMMAND, WORKER_COMMAND } from '../../lib/container-commands';
 import type { DockerStage } from './dockerfile.parser';

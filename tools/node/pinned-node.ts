@@ -3,9 +3,9 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { REPO_ROOT } from '../local-cloud/local-cloud.options';
 
 const run = promisify(execFile);
+const REPO_ROOT = join(__dirname, '..', '..');
 
 /** The Node version the project ships on (`.node-version`, e.g. `24.22.3`), without a `v`. */
 export function pinnedNodeVersion(root: string = REPO_ROOT): string {
@@ -15,7 +15,15 @@ export function pinnedNodeVersion(root: string = REPO_ROOT): string {
   return version;
 }
 
-/** Where pinned Node builds are installed: `${XDG_CACHE_HOME:-~/.cache}/nest-kinesis-uploads/node/<version>`. */
+/** Its major version (`24`): what Lambda runtimes (`nodejs24.x`) and bundler targets name. */
+export function pinnedNodeMajor(root?: string): number {
+  return Number(pinnedNodeVersion(root).split('.')[0]);
+}
+
+/**
+ * Where pinned Node builds are installed: `${XDG_CACHE_HOME:-~/.cache}/nest-kinesis-uploads/node/<version>`.
+ * tools/node/pinned-node.sh (CI's first step, before any dependency is installed) uses the same folder.
+ */
 export function pinnedNodeCacheDir(version: string, env: NodeJS.ProcessEnv = process.env): string {
   return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'nest-kinesis-uploads', 'node', version);
 }
