@@ -3,12 +3,13 @@
 import { App } from 'aws-cdk-lib';
 import { formatFindings, runAwsSolutionsChecks } from '../lib/nag-checks';
 import { repoArtifacts } from '../lib/repo-artifacts';
+import { readDeploySettings } from '../lib/deploy-settings';
 import { buildUploadsApp } from '../lib/uploads.app';
 
 const app = new App();
 // Without credentials (offline synth) both are undefined and the stacks are environment-agnostic.
 const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
-buildUploadsApp(app, repoArtifacts(), env);
+buildUploadsApp(app, repoArtifacts(readDeploySettings(app.node).lambdaArchitecture), env);
 app.synth();
 
 // cdk-nag (AwsSolutions) over the whole app, after synthesis so every construct exists.

@@ -31,7 +31,17 @@ export interface DeploySettings {
    * Node by itself and, from then on, the bundles ignore their cache (logged once per cold start).
    */
   readonly lambdaRuntimeVersionArn?: string;
+  /**
+   * The Lambda functions' CPU architecture. Default `x86_64`: the bundles' code cache is only
+   * used by the architecture that recorded it (`npm run bundle:lambda`, on x64 here and in CI),
+   * and it cuts the api's cold start to about a third. `arm64` costs about 20 % less per
+   * GB-second; choose it when the bundles are built on an arm64 machine (or accept cold
+   * starts without the cache: the synth warns).
+   */
+  readonly lambdaArchitecture: LambdaArchitecture;
 }
+
+export type LambdaArchitecture = 'x86_64' | 'arm64';
 
 export class DeploySettingsError extends Error {
   override readonly name = 'DeploySettingsError';
@@ -74,6 +84,10 @@ export function readDeploySettings(node: Node): DeploySettings {
   if (runtimeVersionArn !== '' && !/^arn:aws[a-z-]*:lambda:[a-z0-9-]+::runtime:[0-9a-f]{64}$/.test(runtimeVersionArn)) {
     throw new DeploySettingsError(`context lambdaRuntimeVersionArn must be a runtime version ARN (arn:aws:lambda:<region>::runtime:<64 hex digits>), got "${runtimeVersionArn}"`);
   }
+  const lambdaArchitecture = text('lambdaArchitecture') || 'x86_64';
+  if (lambdaArchitecture !== 'x86_64' && lambdaArchitecture !== 'arm64') {
+    throw new DeploySettingsError(`context lambdaArchitecture must be "x86_64" or "arm64", got "${lambdaArchitecture}"`);
+  }
   return {
     streamMode,
     streamShardCount: integer('streamShardCount', 2, 1, 500),
@@ -84,5 +98,6 @@ export function readDeploySettings(node: Node): DeploySettings {
     certificateArn: text('certificateArn') || undefined,
     workerMaxTasks: integer('workerMaxTasks', 4, 1, 100),
     lambdaRuntimeVersionArn: runtimeVersionArn || undefined,
+    lambdaArchitecture,
   };
 }

@@ -14,6 +14,7 @@ import { grantApiAccess, grantWorkerAccess } from './app-grants';
 import { acknowledgeBucketGrantWildcards, acknowledgeLambdaBasicExecutionRole, acknowledgeRule } from './nag-suppressions';
 import { appResourcesIn } from './app-resources';
 import type { SharedStack } from './shared.stack';
+import type { LambdaArchitecture } from './deploy-settings';
 
 /** The worker's event source mapping (README "On AWS Lambda"): pinned by the tests. */
 export const WORKER_EVENT_SOURCE = {
@@ -42,6 +43,8 @@ export interface LambdaStackProps extends StackProps {
    * updates Node itself ("Auto") and the functions then run without the cache.
    */
   readonly runtimeVersionArn?: string;
+  /** Where the functions run (the `lambdaArchitecture` setting); their code cache must come from the same one. */
+  readonly architecture: LambdaArchitecture;
 }
 
 /**
@@ -52,6 +55,7 @@ export interface LambdaStackProps extends StackProps {
 export class LambdaStack extends Stack {
   private readonly shared: SharedStack;
   private readonly runtimeVersionArn?: string;
+  private readonly architecture: lambda.Architecture;
   readonly api: apigwv2.HttpApi;
   readonly apiFunction: lambda.Function;
   readonly workerFunction: lambda.Function;
@@ -62,6 +66,7 @@ export class LambdaStack extends Stack {
     const { shared } = props;
     this.shared = shared;
     this.runtimeVersionArn = props.runtimeVersionArn;
+    this.architecture = props.architecture === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64;
     const resources = appResourcesIn(this, shared);
     const cognitoIds = { userPoolId: shared.userPool.userPoolId, clientId: shared.userPoolClient.userPoolClientId };
 
@@ -123,7 +128,7 @@ export class LambdaStack extends Stack {
       // The Node line the project ships on and is tested on (.node-version); the bundles target
       // it too (tools/lambda). deploy/test checks that the two agree.
       runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
+      architecture: this.architecture,
       environment,
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,

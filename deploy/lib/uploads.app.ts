@@ -36,6 +36,7 @@ export function buildUploadsApp(app: App, artifacts: UploadsArtifacts, env?: Env
     apiCode: artifacts.apiCode,
     workerCode: artifacts.workerCode,
     runtimeVersionArn: settings.lambdaRuntimeVersionArn,
+    architecture: settings.lambdaArchitecture,
     description: 'Uploads on AWS Lambda: HTTP API + JWT authorizer, worker on a Kinesis event source',
   });
   const ecsStack = new EcsStack(app, STACK_NAMES.ecs, {

@@ -15,6 +15,7 @@ describe('readDeploySettings', () => {
       certificateArn: undefined,
       workerMaxTasks: 4,
       lambdaRuntimeVersionArn: undefined,
+      lambdaArchitecture: 'x86_64',
     });
   });
 
@@ -31,5 +32,6 @@ describe('readDeploySettings', () => {
     expect(() => settingsWith({ cognitoDomainPrefix: 'My_Prefix' })).toThrow('cognitoDomainPrefix');
     expect(() => settingsWith({ workerMaxTasks: '0' })).toThrow('context workerMaxTasks must be an integer from 1 to 100');
     expect(() => settingsWith({ lambdaRuntimeVersionArn: 'nodejs24.x' })).toThrow('context lambdaRuntimeVersionArn must be a runtime version ARN');
+    expect(() => settingsWith({ lambdaArchitecture: 'arm' })).toThrow('context lambdaArchitecture must be "x86_64" or "arm64"');
   });
 });

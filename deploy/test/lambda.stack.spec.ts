@@ -124,4 +124,14 @@ describe('LambdaStack', () => {
     expect(pinned).toHaveLength(2);
     for (const fn of pinned) expect(fn.RuntimeManagementConfig).toEqual({ UpdateRuntimeOn: 'Manual', RuntimeVersionArn: arn });
   });
+
+  it('runs both functions on x86_64 by default, where the code cache is recorded, and on arm64 when asked', () => {
+    const architectures = (template: typeof lambda) =>
+      Object.values(template.findResources('AWS::Lambda::Function'))
+        .map((f) => f.Properties)
+        .filter((f) => f.Handler === 'index.handler')
+        .map((f) => f.Architectures);
+    expect(architectures(lambda)).toEqual([['x86_64'], ['x86_64']]);
+    expect(architectures(templates({ lambdaArchitecture: 'arm64' }).lambda)).toEqual([['arm64'], ['arm64']]);
+  });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { codeCacheMismatch } from '../lib/repo-artifacts';
 
-describe('codeCacheMismatch (the synth warns when the shipped code cache cannot serve the arm64 functions)', () => {
+describe('codeCacheMismatch (the synth warns when the shipped code cache cannot serve the functions\' architecture)', () => {
   let dir: string;
   const record = (contents: object) => {
     mkdirSync(join(dir, 'code-cache'), { recursive: true });
@@ -13,11 +13,13 @@ describe('codeCacheMismatch (the synth warns when the shipped code cache cannot 
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'code-cache-mismatch-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('says nothing for a cache recorded on arm64, and why otherwise', () => {
-    expect(codeCacheMismatch(dir)).toMatch(/has no code cache/);
+  it('says nothing for a cache recorded on the functions\' architecture, and why otherwise', () => {
+    expect(codeCacheMismatch(dir, 'x86_64')).toMatch(/has no code cache/);
     record({ node: 'v24.22.3', arch: 'x64' });
-    expect(codeCacheMismatch(dir)).toMatch(/recorded on x64, the functions run on arm64/);
+    expect(codeCacheMismatch(dir, 'x86_64')).toBeUndefined();
+    expect(codeCacheMismatch(dir, 'arm64')).toMatch(/recorded on x64, the functions run on arm64 \(context lambdaArchitecture=arm64\)/);
     record({ node: 'v24.22.3', arch: 'arm64' });
-    expect(codeCacheMismatch(dir)).toBeUndefined();
+    expect(codeCacheMismatch(dir, 'arm64')).toBeUndefined();
+    expect(codeCacheMismatch(dir, 'x86_64')).toMatch(/recorded on arm64, the functions run on x64/);
   });
 });
