@@ -1,8 +1,8 @@
 /**
- * How to read an error from an AWS SDK call: throttled, not answered (network), or answered
- * with which status. The one place that knows AWS's error names; callers decide what each
- * kind means for them (retry the same call soon: `isTransientAwsError`; wait out an outage
- * without blaming the record: the worker's `isDependencyOutage`).
+ * How to read an error from an AWS SDK call. The one place that knows AWS's error names;
+ * callers decide what each kind means for them (retry the same call soon:
+ * `isTransientAwsError`; wait out an outage without blaming the record, or fail the record
+ * whose own object is the problem: the worker's `callDependency`).
  */
 
 interface SdkErrorShape {
@@ -36,6 +36,86 @@ const TIMEOUTS = new Set(['TimeoutError', 'AbortError', 'RequestTimeout', 'Reque
 /** Socket-level failures: the service was not reached or did not answer. */
 const NETWORK_CODES = /^(ECONNREFUSED|ECONNRESET|ECONNABORTED|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ENETDOWN)$/;
 
+/**
+ * Answers about the object or item the call named, which no retry will change: it is absent,
+ * it changed since it was measured, the range asked for lies past its end, its condition failed.
+ */
+const ABOUT_THE_OBJECT = new Set([
+  'NoSuchKey',
+  // HeadObject has no body: a missing key comes back as a bare 404 named NotFound.
+  'NotFound',
+  'NoSuchVersion',
+  'NoSuchUpload',
+  'PreconditionFailed',
+  'InvalidRange',
+  'InvalidObjectState',
+  'ConditionalCheckFailedException',
+]);
+
+/**
+ * Answers that an operator has to act on, not the record: a missing bucket, table or stream,
+ * denied access, credentials or a key that are not valid. Waiting (with an alarm) is right:
+ * once fixed, the same call succeeds.
+ */
+const FOR_THE_OPERATOR = new Set([
+  'NoSuchBucket',
+  'ResourceNotFoundException',
+  'AccessDenied',
+  'AccessDeniedException',
+  'AllAccessDisabled',
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+  'KMSAccessDeniedException',
+  'KMSDisabledException',
+  'KMSNotFoundException',
+  'KMSInvalidStateException',
+  'PermanentRedirect',
+]);
+
+/** Statuses that say the request itself is malformed: a bug, not an outage nor the object's state. */
+const REQUEST_FAULT_STATUSES = new Set([400, 411, 413, 414]);
+
+/**
+ * What an AWS SDK error means for whoever made the call:
+ * - `throttled`: the service asks to slow down; retry later;
+ * - `unavailable`: no answer, a timeout or a server error; retry later;
+ * - `operator`: a missing bucket, table or stream, denied access, bad credentials; it lasts
+ *   until someone fixes it, and then the same call succeeds;
+ * - `object`: the object or item the call named is absent, changed or shorter than asked
+ *   (`NoSuchKey`, a failed precondition, an unsatisfiable range); no retry changes that;
+ * - `request`: the request is malformed (a bug in the caller);
+ * - `unknown`: not an error from an AWS call.
+ */
+export type AwsErrorKind = 'throttled' | 'unavailable' | 'operator' | 'object' | 'request' | 'unknown';
+
+export function classifyAwsError(error: unknown): AwsErrorKind {
+  const shape = shapeOf(error);
+  const { name } = shape;
+  if (isThrottlingError(error)) return 'throttled';
+  if (isNetworkError(error) || (name !== undefined && SERVICE_TRANSIENT.has(name))) return 'unavailable';
+  if (name !== undefined && ABOUT_THE_OBJECT.has(name)) return 'object';
+  if (name !== undefined && FOR_THE_OPERATOR.has(name)) return 'operator';
+  const status = httpStatusOf(error);
+  if (status !== undefined) {
+    if (status === 429) return 'throttled';
+    if (status >= 500 || shape.$retryable) return 'unavailable';
+    if (status === 412 || status === 416) return 'object';
+    if (status === 401 || status === 403) return 'operator';
+    return REQUEST_FAULT_STATUSES.has(status) ? 'request' : 'operator';
+  }
+  if (shape.$retryable) return 'unavailable';
+  // Went through the SDK (which adds $metadata) without an HTTP answer: a network failure,
+  // even when the SDK had to wrap it into a bare Error that lost its code (as under jest).
+  if (shape.$metadata !== undefined) return 'unavailable';
+  // Any other socket error code (EPROTO, ...): no answer either.
+  if (typeof shape.code === 'string' && /^E[A-Z_]+$/.test(shape.code)) return 'unavailable';
+  return 'unknown';
+}
+
 function shapeOf(error: unknown): SdkErrorShape {
   return typeof error === 'object' && error !== null ? (error as SdkErrorShape) : {};
 }
@@ -62,15 +142,6 @@ export function isNetworkError(error: unknown): boolean {
  * (retrying would only delay the same answer).
  */
 export function isTransientAwsError(error: unknown): boolean {
-  const shape = shapeOf(error);
-  if (isThrottlingError(error) || isNetworkError(error)) return true;
-  if (shape.name !== undefined && SERVICE_TRANSIENT.has(shape.name)) return true;
-  if (shape.$retryable) return true;
-  const status = httpStatusOf(error);
-  if (status !== undefined) return status >= 500 || status === 429;
-  // Went through the SDK (which adds $metadata) without an HTTP answer: a network failure,
-  // even when the SDK had to wrap it into a bare Error that lost its code (as under jest).
-  if (shape.$metadata !== undefined) return true;
-  // Any other socket error code (EPROTO, ...): no answer either.
-  return typeof shape.code === 'string' && /^E[A-Z_]+$/.test(shape.code);
+  const kind = classifyAwsError(error);
+  return kind === 'throttled' || kind === 'unavailable';
 }

@@ -1,5 +1,5 @@
 import { S3ServiceException } from '@aws-sdk/client-s3';
-import { KinesisRetriableException } from '@lib/kinesis';
+import { KinesisPoisonRecordException, KinesisRetriableException } from '@lib/kinesis';
 import { callDependency, isDependencyOutage } from './dependency-outage';
 
 const aws = (name: string, httpStatusCode?: number) =>
@@ -23,6 +23,8 @@ describe('isDependencyOutage', () => {
 
   it.each([
     ['a 400 about the request', aws('InvalidArgument', 400)],
+    ['a missing key (the record\'s own object)', aws('NoSuchKey', 404)],
+    ['an unsatisfiable range', aws('InvalidRange', 416)],
     ['a 413', aws('EntityTooLarge', 413)],
     ['a programming error', new TypeError('Invalid character in header content')],
     ['a non-error', 'boom'],
@@ -40,6 +42,17 @@ describe('callDependency', () => {
     const error = await callDependency('S3 PutObject', () => Promise.reject(aws('InternalError', 500))).catch((e) => e);
     expect(error).toBeInstanceOf(KinesisRetriableException);
     expect((error as Error).message).toMatch(/^S3 PutObject failed \(dependency outage\): InternalError/);
+  });
+
+  it.each([
+    ['NoSuchKey', aws('NoSuchKey', 404)],
+    ['a failed precondition', aws('PreconditionFailed', 412)],
+    ['a range past the end', aws('InvalidRange', 416)],
+  ])('fails the record at once (poison, dead-lettered with the reason) on %s: no retry changes it', async (_what, original) => {
+    const error = await callDependency('S3 GetObject', () => Promise.reject(original)).catch((e) => e);
+    expect(error).toBeInstanceOf(KinesisPoisonRecordException);
+    expect((error as Error).message).toMatch(/^S3 GetObject failed, and no retry will change it: /);
+    expect((error as Error).cause).toBe(original);
   });
 
   it('rethrows any other error unchanged', async () => {

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CopyObjectCommand, DeleteObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { classifyAwsError } from '@lib/aws';
 import type { FileUploadedV1 } from '@lib/contracts';
 import { callDependency } from '../aws/dependency-outage';
 import { FileEventRejectedError } from './file-event-rejected.error';
@@ -7,10 +8,6 @@ import { FILE_BUCKET, FileStorage } from './file.storage';
 
 type StagedEvent = FileUploadedV1 & { body: { kind: 'staged'; key: string; etag?: string } };
 
-function isNotFound(error: unknown): boolean {
-  const { name, $metadata } = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return name === 'NotFound' || name === 'NoSuchKey' || $metadata?.httpStatusCode === 404;
-}
 
 /**
  * Moves a large file from where the api staged it (`incoming/<id>`, claim check) to its
@@ -64,7 +61,7 @@ export class StagedFileMover {
           }),
         );
       } catch (error) {
-        if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 412) {
+        if (classifyAwsError(error) === 'object') {
           throw new FileEventRejectedError(event.id, `staged object ${stagedKey} changed after the api measured it (ETag is not ${event.body.etag})`);
         }
         throw error;
@@ -79,7 +76,7 @@ export class StagedFileMover {
         return await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
       } catch (error) {
         // Absent is an answer, not an outage.
-        if (isNotFound(error)) return undefined;
+        if (classifyAwsError(error) === 'object') return undefined;
         throw error;
       }
     });
