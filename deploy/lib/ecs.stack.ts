@@ -8,7 +8,7 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { deadLetterAlarm, iteratorAgeAlarm } from './alarms';
+import { deadLetterAlarm, iteratorAgeAlarm, recordsLostAlarm } from './alarms';
 import { API_PORT, WORKER_HEALTH_PORT, apiEnvironment, workerEnvironment } from './app-environment';
 import { grantApiAccess, grantWorkerAccess } from './app-grants';
 import { API_COMMAND, HEALTHCHECK_COMMAND, WORKER_COMMAND } from './container-commands';
@@ -78,6 +78,7 @@ export class EcsStack extends Stack {
 
     iteratorAgeAlarm(this, shared.stream.metricGetRecordsIteratorAgeMilliseconds());
     deadLetterAlarm(this, workerLogs);
+    recordsLostAlarm(this, workerLogs);
     new cloudwatch.Alarm(this, 'Api5xxAlarm', {
       alarmDescription: 'The api (its tasks or the load balancer) answered 5xx.',
       metric: new cloudwatch.MathExpression({

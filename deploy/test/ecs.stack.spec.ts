@@ -89,6 +89,7 @@ describe('EcsStack', () => {
   it('alarms on iterator age, dead letters and 5xx; logs the VPC rejected traffic', () => {
     ecs.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'GetRecords.IteratorAgeMilliseconds', Threshold: 300_000 });
     ecs.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'DeadLetters' });
+    ecs.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'RecordsTrimmedUnread' });
     ecs.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Metrics: Match.arrayWith([Match.objectLike({ Expression: 'target + elb' })]),
     });

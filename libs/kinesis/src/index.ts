@@ -24,4 +24,5 @@ export * from './leases/replay';
 export { CHECKPOINT_TRIM_HORIZON, checkpointAtTimestamp } from './server/starting-point';
 export * from './aggregation/kpl-aggregation';
 export type { ShardState } from './server/shard.supervisor';
+export type { TrimmedGap } from './server/shard.consumer';
 export * from './lambda/kinesis-lambda.server';

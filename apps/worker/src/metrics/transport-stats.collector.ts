@@ -5,7 +5,7 @@ import { RecordMetricsObserver } from './record-metrics.observer';
 
 /**
  * The container transport's metrics: every record's outcome (through
- * {@link RecordMetricsObserver}), and at each flush `LeasesHeld` and `MaxShardLag` (how far
+ * {@link RecordMetricsObserver}), `RecordsTrimmedUnread` when a shard resumes past a gap, and at each flush `LeasesHeld` and `MaxShardLag` (how far
  * behind its tip the worst of this worker's shards is, from arrival times). Per worker, not
  * per shard: shard ids as a dimension would make new metrics at every reshard.
  */
@@ -19,6 +19,8 @@ export class TransportStatsCollector implements OnModuleInit {
 
   onModuleInit(): void {
     this.transport.observeRecords(this.records);
+    // Records trimmed unread (a worker down longer than the retention): deploy/ alarms on it.
+    this.transport.on('records-trimmed', () => this.metrics.count('RecordsTrimmedUnread'));
     this.metrics.addCollector((metrics) => {
       const shards = this.transport.shards;
       metrics.gauge('LeasesHeld', shards.length, 'Count');

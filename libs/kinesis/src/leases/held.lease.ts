@@ -23,6 +23,11 @@ export class HeldLease {
     return this.current.checkpoint;
   }
 
+  /** When the checkpointed record reached the stream (epoch ms), if known. */
+  get checkpointArrivalMs(): number | undefined {
+    return this.current.checkpointArrivalMs;
+  }
+
   get expiresAt(): number {
     return this.current.expiresAt;
   }
@@ -52,10 +57,10 @@ export class HeldLease {
     });
   }
 
-  /** @throws LeaseLostError */
-  checkpoint(checkpoint: string): Promise<void> {
+  /** @param arrivalMs when the checkpointed record reached the stream @throws LeaseLostError */
+  checkpoint(checkpoint: string, arrivalMs?: number): Promise<void> {
     return this.exclusive(async () => {
-      this.current = await this.manager.checkpoint(this.current, checkpoint);
+      this.current = await this.manager.checkpoint(this.current, checkpoint, arrivalMs);
     });
   }
 

@@ -104,11 +104,21 @@ export class LeaseManager {
     return toLease(item);
   }
 
-  /** Moves the checkpoint of a held lease; throws {@link LeaseLostError} when it is not ours. */
-  async checkpoint(held: Lease, checkpoint: string): Promise<Lease> {
-    const item = await this.update(held, 'SET #checkpoint = :checkpoint', HELD, { ...this.heldValues(held), ':checkpoint': checkpoint });
+  /**
+   * Moves the checkpoint of a held lease, with the checkpointed record's arrival time when
+   * known; throws {@link LeaseLostError} when it is not ours.
+   */
+  async checkpoint(held: Lease, checkpoint: string, arrivalMs?: number): Promise<Lease> {
+    const item =
+      arrivalMs === undefined
+        ? await this.update(held, 'SET #checkpoint = :checkpoint REMOVE #arrival', HELD, { ...this.heldValues(held), ':checkpoint': checkpoint })
+        : await this.update(held, 'SET #checkpoint = :checkpoint, #arrival = :arrival', HELD, {
+            ...this.heldValues(held),
+            ':checkpoint': checkpoint,
+            ':arrival': arrivalMs,
+          });
     if (!item) throw new LeaseLostError(held.shardId);
-    return { ...held, checkpoint };
+    return { ...held, checkpoint, checkpointArrivalMs: arrivalMs };
   }
 
   /** Gives a held lease back (free at once for any worker); a lease already lost is ignored. */
@@ -158,7 +168,7 @@ export class LeaseManager {
     const held = lease.owner !== undefined && lease.expiresAt > this.now();
     const item = held
       ? await this.update(lease, 'SET #reset = :checkpoint', '#owner = :owner', { ':checkpoint': checkpoint, ':owner': lease.owner })
-      : await this.update(lease, 'SET #checkpoint = :checkpoint, #counter = :next REMOVE #reset', '#counter = :seen', {
+      : await this.update(lease, 'SET #checkpoint = :checkpoint, #counter = :next REMOVE #reset, #arrival', '#counter = :seen', {
           ':checkpoint': checkpoint,
           ':seen': lease.counter,
           ':next': lease.counter + 1,
@@ -170,9 +180,9 @@ export class LeaseManager {
   /** The holder's side of a reset: the requested checkpoint replaces its own. */
   async applyReset(held: Lease): Promise<Lease> {
     if (held.resetTo === undefined) return held;
-    const item = await this.update(held, 'SET #checkpoint = :reset REMOVE #reset', HELD, { ...this.heldValues(held), ':reset': held.resetTo });
+    const item = await this.update(held, 'SET #checkpoint = :reset REMOVE #reset, #arrival', HELD, { ...this.heldValues(held), ':reset': held.resetTo });
     if (!item) throw new LeaseLostError(held.shardId);
-    return { ...held, checkpoint: held.resetTo, resetTo: undefined };
+    return { ...held, checkpoint: held.resetTo, checkpointArrivalMs: undefined, resetTo: undefined };
   }
 
   /** Whether another worker may take this lease now. */
@@ -229,6 +239,7 @@ const PLACEHOLDERS: Record<string, string> = {
   '#counter': A.counter,
   '#expires': A.expiresAt,
   '#checkpoint': A.checkpoint,
+  '#arrival': A.checkpointArrival,
   '#pending': A.pendingOwner,
   '#reset': A.resetTo,
 };
@@ -250,6 +261,7 @@ function toLease(item: Record<string, unknown>): Lease {
     counter: Number(item[A.counter] ?? 0),
     expiresAt: Number(item[A.expiresAt] ?? 0),
     checkpoint: typeof item[A.checkpoint] === 'string' ? (item[A.checkpoint] as string) : undefined,
+    checkpointArrivalMs: typeof item[A.checkpointArrival] === 'number' ? (item[A.checkpointArrival] as number) : undefined,
     parentShardIds: Array.isArray(item[A.parents]) ? (item[A.parents] as string[]) : [],
     pendingOwner: typeof item[A.pendingOwner] === 'string' ? (item[A.pendingOwner] as string) : undefined,
     resetTo: typeof item[A.resetTo] === 'string' ? (item[A.resetTo] as string) : undefined,

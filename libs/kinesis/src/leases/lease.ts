@@ -13,6 +13,11 @@ export interface Lease {
   expiresAt: number;
   /** Last sequence number handled, or {@link SHARD_END}; absent before the first record. */
   checkpoint?: string;
+  /**
+   * When the checkpointed record reached the stream (epoch ms), if known: a reader resuming
+   * from a checkpoint older than the stream's retention knows records after it were trimmed.
+   */
+  checkpointArrivalMs?: number;
   parentShardIds: string[];
   /**
    * A worker below its fair share asked for this lease: the holder finishes what it is doing,
@@ -34,6 +39,7 @@ export const LeaseAttributes = {
   counter: 'lease_counter',
   expiresAt: 'lease_expires_at',
   checkpoint: 'checkpoint',
+  checkpointArrival: 'checkpoint_arrival_ms',
   parents: 'parent_shard_ids',
   pendingOwner: 'lease_pending_owner',
   resetTo: 'reset_to',

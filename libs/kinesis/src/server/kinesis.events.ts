@@ -1,4 +1,5 @@
 import type { DeadLetter } from '../dead-letter/dead-letter';
+import type { TrimmedGap } from './shard.consumer';
 
 /** The status `ServerKinesis` pushes on `status` (Nest's `app.status`). */
 export const KinesisStatus = {
@@ -23,6 +24,11 @@ export type KinesisEvents = {
   'shard-end': (shardId: string) => void;
   /** A record was durably dead-lettered (the shard moves on). */
   'dead-letter': (letter: DeadLetter) => void;
+  /**
+   * A shard was resumed from a checkpoint older than the stream's retention: what arrived
+   * between the checkpointed record and the trim horizon was trimmed before anyone read it.
+   */
+  'records-trimmed': (gap: TrimmedGap) => void;
   /** A shard's consumer crashed; its lease was given back. */
   crashed: (shardId: string, error: unknown) => void;
   /** An AWS call failed and is being retried. */

@@ -6,7 +6,7 @@ import {
   SplitShardCommand,
 } from '@aws-sdk/client-kinesis';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AddressInfo } from 'node:net';
 import type { Server as HttpServer } from 'node:http';
@@ -19,6 +19,7 @@ import { aggregate } from '../aggregation/kpl-aggregation';
 import { LeaseManager } from '../leases/lease.manager';
 import { requestReplay } from '../leases/replay';
 import { ServerKinesis } from './kinesis.server';
+import type { TrimmedGap } from './shard.consumer';
 
 // In-process stand-ins on free ports: this spec needs no global setup.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -182,6 +183,44 @@ describe('ServerKinesis against kinesalite and dynalite', () => {
       const byB = handled.filter((h) => h.worker === 'worker-b').map((h) => h.n).sort((x, y) => x - y);
       expect(byB).toEqual(second.map((p) => p.n));
       expect(letters).toHaveLength(2);
+    } finally {
+      await b.close();
+    }
+  });
+
+  it('says which records were trimmed unread when a shard resumes from a checkpoint older than the retention', async () => {
+    const stream = 'int-gap';
+    await createActiveStream(stream, 1);
+    const early = [await put(400, 'test.event', undefined, stream), await put(401, 'test.event', undefined, stream)];
+    const leaseOf = async () =>
+      (await dynamodb.send(new GetCommand({ TableName: TABLE, Key: { lease_key: `${stream}/${early[0].shardId}` }, ConsistentRead: true }))).Item;
+
+    const a = serverNamed('gap-a', stream);
+    await start(a);
+    await until('the checkpoint with its record\'s arrival', async () => {
+      const lease = await leaseOf();
+      return (lease?.checkpoint === early[1].seq && typeof lease.checkpoint_arrival_ms === 'number') || undefined;
+    });
+    const arrival = (await leaseOf())!.checkpoint_arrival_ms as number;
+    expect(Math.abs(arrival - Date.now())).toBeLessThan(60_000);
+    await a.close();
+
+    // The workers stay down for longer than the stream's retention (kinesalite's: 24 h).
+    const downSince = Date.now() - 25 * 3_600_000;
+    await dynamodb.send(
+      new UpdateCommand({ TableName: TABLE, Key: { lease_key: `${stream}/${early[0].shardId}` }, UpdateExpression: 'SET checkpoint_arrival_ms = :t', ExpressionAttributeValues: { ':t': downSince } }),
+    );
+    const later = await put(402, 'test.event', undefined, stream);
+    const gaps: TrimmedGap[] = [];
+    const b = serverNamed('gap-b', stream);
+    b.on('records-trimmed', (gap: TrimmedGap) => gaps.push(gap));
+    await start(b);
+    try {
+      await until('the record after the gap handled', () => handled.some((h) => h.seq === later.seq) || undefined);
+      expect(gaps).toHaveLength(1);
+      expect(gaps[0].shardId).toBe(early[0].shardId);
+      expect(gaps[0].fromMs).toBe(downSince);
+      expect(Math.abs(gaps[0].toMs - (Date.now() - 24 * 3_600_000))).toBeLessThan(60_000);
     } finally {
       await b.close();
     }

@@ -1,4 +1,4 @@
-import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { Logger } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
 import type { HeldLease } from '../leases/held.lease';
@@ -37,6 +37,9 @@ export class ServerKinesis extends KinesisHandlersServer {
   private readonly crashes: Array<{ shardId: string; error: string; at: string }> = [];
   private supervisor?: ShardSupervisor;
   private closed?: Promise<void>;
+  /** The stream's retention in ms, once read (DescribeStreamSummary); see ShardConsumer's trimmed-gap check. */
+  private retentionMs?: number;
+  private retentionReadAt = Number.NEGATIVE_INFINITY;
 
   /** @param clock for tests only: virtual time for the loops. */
   constructor(
@@ -55,6 +58,7 @@ export class ServerKinesis extends KinesisHandlersServer {
     try {
       const options = resolveServerKinesisOptions(this.options);
       this.supervisor = this.createSupervisor(options);
+      await this.readRetention(options);
       const synced = await this.firstSync(this.supervisor);
       this.supervisor.start(!synced);
       callback();
@@ -143,12 +147,29 @@ export class ServerKinesis extends KinesisHandlersServer {
     });
   }
 
+  /**
+   * Reads the stream's retention, at start and then at most hourly (when a shard is taken):
+   * it changes rarely, and not knowing it only delays the trimmed-gap report. Never fails.
+   */
+  private async readRetention(options: ResolvedServerKinesisOptions): Promise<void> {
+    if (this.clock.now() - this.retentionReadAt < 3_600_000) return;
+    this.retentionReadAt = this.clock.now();
+    try {
+      const { StreamDescriptionSummary: summary } = await options.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: options.streamName }));
+      if (summary?.RetentionPeriodHours) this.retentionMs = summary.RetentionPeriodHours * 3_600_000;
+    } catch (error) {
+      this.retentionReadAt = Number.NEGATIVE_INFINITY;
+      this.logger.warn(`stream retention not read (trimmed records are reported once it is): ${describeError(error)}`);
+    }
+  }
+
   private createConsumer(
     lease: HeldLease,
     onProgress: (lagMs: number) => void,
     options: ResolvedServerKinesisOptions,
     base: { backoff: Backoff; clock: Clock; logger: Logger; streamName: string },
   ): ShardConsumer {
+    void this.readRetention(options);
     const processor = new RecordProcessor({
       ...base,
       shardId: lease.shardId,
@@ -172,6 +193,8 @@ export class ServerKinesis extends KinesisHandlersServer {
       drainTimeoutMs: options.drainTimeoutMs,
       onHealth: (healthy, error) => this.health(`shard:${lease.shardId}`, healthy, error),
       onProgress,
+      retentionMs: () => this.retentionMs,
+      onGap: (gap) => this.emit('records-trimmed', gap),
     });
   }
 

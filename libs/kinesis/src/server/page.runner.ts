@@ -8,8 +8,11 @@ export interface PageRunnerDeps {
    * may call `releaseSlot` once its costly part is done (see `releaseConcurrencySlot`).
    */
   process(record: UserRecord, signal: AbortSignal, releaseSlot: () => void): Promise<RecordOutcome>;
-  /** Records the position (`<seq>` or `<seq>/<sub>`); throws `LeaseLostError` when the lease is gone. */
-  checkpoint(position: string): Promise<void>;
+  /**
+   * Records the position (`<seq>` or `<seq>/<sub>`) and when that record reached the stream;
+   * throws `LeaseLostError` when the lease is gone.
+   */
+  checkpoint(position: string, arrivalMs?: number): Promise<void>;
   /** Records in flight at once, across partition keys; records of one key stay in order. */
   maxConcurrency: number;
   /** During a long page, the checkpoint moves at most this often; always at its end. */
@@ -183,7 +186,8 @@ export class PageRunner {
     if (this.failure !== undefined) throw this.failure;
     if (this.prefix === this.checkpointed) return;
     const upTo = this.prefix;
-    await this.deps.checkpoint(formatPosition(positionAfter(this.records[upTo - 1])));
+    const last = this.records[upTo - 1];
+    await this.deps.checkpoint(formatPosition(positionAfter(last)), last.ApproximateArrivalTimestamp?.getTime());
     this.checkpointed = Math.max(this.checkpointed, upTo);
     this.lastCheckpointAt = this.deps.clock.now();
   }

@@ -15,7 +15,7 @@ import { aggregate } from '../aggregation/kpl-aggregation';
 import { Backoff } from '@lib/group-commit';
 import type { Clock } from './clock';
 import { RecordProcessor } from './record.processor';
-import { MIN_GET_RECORDS_INTERVAL_MS, ShardConsumer } from './shard.consumer';
+import { MIN_GET_RECORDS_INTERVAL_MS, ShardConsumer, type ShardConsumerDeps, type TrimmedGap } from './shard.consumer';
 
 const quietLogger = { log: jest.fn(), warn: jest.fn(), error: jest.fn() };
 
@@ -38,16 +38,20 @@ const record = (seq: string): _Record => ({
   Data: encodePacket({ pattern: 'p', id: seq, occurred_at: 't', headers: {}, data: seq }),
 });
 
-function fakeLease(checkpoint?: string, fail?: (position: string) => Error | undefined) {
+function fakeLease(checkpoint?: string, fail?: (position: string) => Error | undefined, checkpointArrivalMs?: number) {
   const lease = {
     shardId: 'shardId-0',
     checkpointValue: checkpoint,
+    checkpointArrivalMs,
     checkpoints: [] as string[],
-    async checkpoint(position: string) {
+    arrivals: [] as Array<number | undefined>,
+    async checkpoint(position: string, arrivalMs?: number) {
       const error = fail?.(position);
       if (error) throw error;
       lease.checkpoints.push(position);
+      lease.arrivals.push(arrivalMs);
       lease.checkpointValue = position;
+      lease.checkpointArrivalMs = arrivalMs;
       log.push(`checkpoint ${position}`);
     },
   };
@@ -58,7 +62,12 @@ let log: string[];
 const kinesisClient = new KinesisClient({ region: 'us-east-1' });
 const kinesis = mockClient(kinesisClient);
 
-function consumerWith(lease: ReturnType<typeof fakeLease>, clock = virtualClock(), handle?: (seq: string) => Promise<void>) {
+function consumerWith(
+  lease: ReturnType<typeof fakeLease>,
+  clock = virtualClock(),
+  handle?: (seq: string) => Promise<void>,
+  extra: Partial<ShardConsumerDeps> = {},
+) {
   const processor = new RecordProcessor({
     streamName: 's',
     shardId: lease.shardId,
@@ -90,6 +99,7 @@ function consumerWith(lease: ReturnType<typeof fakeLease>, clock = virtualClock(
     backoff: new Backoff({ initialMs: 10, maxMs: 100 }),
     clock,
     logger: quietLogger,
+    ...extra,
   });
 }
 
@@ -116,6 +126,53 @@ describe('ShardConsumer', () => {
     expect(kinesis.commandCalls(GetShardIteratorCommand)[0].args[0].input).toMatchObject({
       ShardIteratorType: 'AFTER_SEQUENCE_NUMBER',
       StartingSequenceNumber: '42',
+    });
+  });
+
+  describe('records trimmed before anyone read them', () => {
+    const HOUR = 3_600_000;
+
+    function resumeWith(arrivalAgeMs: number | undefined, retentionMs: number | undefined) {
+      const clock = virtualClock();
+      const gaps: TrimmedGap[] = [];
+      const lease = fakeLease('42', undefined, arrivalAgeMs === undefined ? undefined : clock.now() - arrivalAgeMs);
+      const consumer = consumerWith(lease, clock, undefined, { retentionMs: () => retentionMs, onGap: (gap) => gaps.push(gap) });
+      return { clock, gaps, consumer, lease };
+    }
+
+    it('says so once, naming the shard and the span lost, when the checkpoint is older than the retention', async () => {
+      quietLogger.error.mockClear();
+      const started = virtualClock().now();
+      const { gaps, consumer } = resumeWith(25 * HOUR, 24 * HOUR);
+      // The first iterator expires once: the second iterator must not report the same gap again.
+      kinesis
+        .on(GetRecordsCommand)
+        .rejectsOnce(new ExpiredIteratorException({ message: 'expired', $metadata: {} }))
+        .resolves({ Records: [], NextShardIterator: undefined });
+      await expect(consumer.run(new AbortController().signal)).resolves.toBe('shard-end');
+      expect(gaps).toEqual([{ shardId: 'shardId-0', fromMs: started - 25 * HOUR, toMs: started - 24 * HOUR }]);
+      expect(quietLogger.error).toHaveBeenCalledTimes(1);
+      expect(quietLogger.error.mock.calls[0][0]).toMatch(/^shardId-0: records lost: .*trimmed unread \(60 min\)/);
+    });
+
+    it.each([
+      ['the checkpoint is within the retention', 23 * HOUR, 24 * HOUR],
+      ['the checkpoint\'s arrival is unknown (written before it was recorded)', undefined, 24 * HOUR],
+      ['the retention is not known yet', 25 * HOUR, undefined],
+    ])('says nothing when %s', async (_label, age, retention) => {
+      const { gaps, consumer } = resumeWith(age, retention);
+      kinesis.on(GetRecordsCommand).resolves({ Records: [], NextShardIterator: undefined });
+      await consumer.run(new AbortController().signal);
+      expect(gaps).toEqual([]);
+    });
+
+    it('records each checkpointed record\'s arrival with the checkpoint', async () => {
+      const arrived = new Date('2026-12-01T10:00:00Z');
+      kinesis.on(GetRecordsCommand).resolvesOnce({ Records: [{ ...record('7'), ApproximateArrivalTimestamp: arrived }], NextShardIterator: undefined });
+      const lease = fakeLease();
+      await consumerWith(lease).run(new AbortController().signal);
+      expect(lease.checkpoints).toEqual(['7', SHARD_END]);
+      expect(lease.arrivals[0]).toBe(arrived.getTime());
     });
   });
 

@@ -42,6 +42,22 @@ export interface ShardConsumerDeps {
   onHealth?(healthy: boolean, error?: unknown): void;
   /** Told after each GetRecords how far behind the shard's tip the reader is, in ms. */
   onProgress?(lagMs: number): void;
+  /**
+   * How long the stream keeps records (its retention), in ms, when known: a checkpoint whose
+   * record arrived longer ago than that means records after it were trimmed unread.
+   */
+  retentionMs?: () => number | undefined;
+  /** Told when records after the checkpoint were trimmed before this worker read them. */
+  onGap?(gap: TrimmedGap): void;
+}
+
+/** Records of a shard that left the stream (retention) before any worker read them. */
+export interface TrimmedGap {
+  shardId: string;
+  /** The checkpointed record's arrival: what arrived after it… */
+  fromMs: number;
+  /** …and before the stream's trim horizon (now − retention) is gone. */
+  toMs: number;
 }
 
 /**
@@ -54,6 +70,8 @@ export class ShardConsumer {
   private resumeAfter: ShardPosition | undefined;
   private lastCallAt = Number.NEGATIVE_INFINITY;
   private failures = 0;
+  /** The checkpoint arrival a trimmed gap was last reported for. */
+  private reportedGapFrom: number | undefined;
 
   constructor(private readonly deps: ShardConsumerDeps) {}
 
@@ -137,7 +155,7 @@ export class ShardConsumer {
       records,
       {
         process: (record, recordSignal, releaseSlot) => this.deps.processor.process(record, recordSignal, releaseSlot),
-        checkpoint: (position) => this.checkpoint(position, signal),
+        checkpoint: (position, arrivalMs) => this.checkpoint(position, signal, arrivalMs),
         maxConcurrency: this.deps.maxConcurrentRecords,
         checkpointIntervalMs: this.deps.checkpointIntervalMs,
         drainTimeoutMs: this.deps.drainTimeoutMs,
@@ -149,6 +167,7 @@ export class ShardConsumer {
 
   private async newIterator(signal: AbortSignal): Promise<string> {
     const start = startingPointOf(this.deps.lease.checkpointValue);
+    if (start.kind === 'after') this.reportTrimmedGap();
     this.resumeAfter = start.kind === 'after' ? start.position : undefined;
     const position = iteratorPositionOf(start);
     const result = await this.deps.kinesis.send(
@@ -164,10 +183,10 @@ export class ShardConsumer {
    * asked for (the record was handled, so its checkpoint should land) but retried only
    * while running; a refused condition means the lease is gone (LeaseLostError).
    */
-  private async checkpoint(position: string, signal: AbortSignal): Promise<void> {
+  private async checkpoint(position: string, signal: AbortSignal, arrivalMs?: number): Promise<void> {
     for (let retry = 1; ; retry++) {
       try {
-        await this.deps.lease.checkpoint(position);
+        await this.deps.lease.checkpoint(position, arrivalMs);
         return;
       } catch (error) {
         if (error instanceof LeaseLostError || signal.aborted) throw error;
@@ -176,6 +195,28 @@ export class ShardConsumer {
         await this.deps.clock.sleep(this.deps.backoff.delay(retry), signal);
       }
     }
+  }
+
+  /**
+   * Resuming after a checkpoint whose record arrived before the trim horizon: whatever arrived
+   * between the two was trimmed before anyone read it, and the iterator silently starts at the
+   * oldest record left. Never silent here: an error line naming the shard and the span, and
+   * `onGap` (a metric, an alarm). Said once per checkpoint.
+   */
+  private reportTrimmedGap(): void {
+    const arrival = this.deps.lease.checkpointArrivalMs;
+    const retention = this.deps.retentionMs?.();
+    if (arrival === undefined || retention === undefined || arrival === this.reportedGapFrom) return;
+    const trimHorizon = this.deps.clock.now() - retention;
+    if (arrival >= trimHorizon) return;
+    this.reportedGapFrom = arrival;
+    const gap: TrimmedGap = { shardId: this.shardId, fromMs: arrival, toMs: trimHorizon };
+    this.deps.logger.error(
+      `${this.shardId}: records lost: the checkpoint's record arrived ${new Date(arrival).toISOString()}, ` +
+        `before the stream's trim horizon (${new Date(trimHorizon).toISOString()}, retention ${Math.round(retention / 3_600_000)} h); ` +
+        `whatever arrived between the two was trimmed unread (${formatSpan(trimHorizon - arrival)}). Reading on from the oldest record left.`,
+    );
+    this.deps.onGap?.(gap);
   }
 
   /**
@@ -200,4 +241,9 @@ export class ShardConsumer {
     this.deps.onHealth?.(false, error);
     await this.deps.clock.sleep(this.deps.backoff.delay(this.failures), signal);
   }
+}
+
+function formatSpan(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  return minutes < 120 ? `${minutes} min` : `${(minutes / 60).toFixed(1)} h`;
 }
