@@ -15,6 +15,7 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { createDynamoDbDocumentClient, createKinesisClient, createS3Client, type AwsClientsOptions } from '@lib/aws';
+import { cbor } from '@smithy/core/cbor';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -136,6 +137,35 @@ describe('AWS profile (through the local cloud)', () => {
       expect(other.FailedRecordCount).toBe(0);
       expect(other.Records![0].ShardId).toBe(shards.Shards![1].ShardId);
     });
+  });
+
+  it('limits Kinesis CBOR (application/x-amz-cbor-1.1) the same way, answering in CBOR', async () => {
+    const stream = await newStream(1);
+    const call = (records: { Data: Uint8Array; PartitionKey: string }[]) =>
+      fetch(cloud.outputs.endpoints.kinesis, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/x-amz-cbor-1.1',
+          'X-Amz-Target': 'Kinesis_20131202.PutRecords',
+          'X-Amz-Date': '20261201T000000Z',
+          // kinesalite wants a well-formed SigV4 header; it does not check the signature.
+          Authorization: 'AWS4-HMAC-SHA256 Credential=S3RVER/20261201/us-east-1/kinesis/aws4_request, SignedHeaders=host, Signature=00',
+        },
+        body: Buffer.from(cbor.serialize({ StreamName: stream, Records: records })),
+      });
+    const records = Array.from({ length: 500 }, (_, i) => ({ Data: new Uint8Array(Buffer.from(`cbor-${i}`)), PartitionKey: `k-${i}` }));
+    const responses = await Promise.all([call(records), call(records), call(records)]);
+    const outputs = await Promise.all(
+      responses.map(async (response) => {
+        expect(response.status).toBe(200);
+        expect(response.headers.get('content-type')).toBe('application/x-amz-cbor-1.1');
+        return cbor.deserialize(new Uint8Array(await response.arrayBuffer())) as { FailedRecordCount: number; Records: { ErrorCode?: string }[] };
+      }),
+    );
+    const failed = outputs.reduce((sum, o) => sum + o.FailedRecordCount, 0);
+    expect(failed).toBeGreaterThanOrEqual(200);
+    expect(outputs.flatMap((o) => o.Records).filter((r) => r.ErrorCode === 'ProvisionedThroughputExceededException')).toHaveLength(failed);
+    expect(await readWholeStream(direct, stream)).toHaveLength(1500 - failed);
   });
 
   it('GetRecords above 5 calls/s on a shard: ProvisionedThroughputExceededException (400), other shards unaffected', async () => {
