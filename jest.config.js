@@ -32,7 +32,7 @@ module.exports = {
     {
       ...shared,
       displayName: 'e2e',
-      testMatch: ['<rootDir>/{apps,libs,test-kit}/**/*.{e2e,int}-spec.ts'],
+      testMatch: ['<rootDir>/{apps,libs,test-kit,tools}/**/*.{e2e,int}-spec.ts'],
       globalSetup: '<rootDir>/test-kit/global-setup.ts',
       globalTeardown: '<rootDir>/test-kit/global-teardown.ts',
       // jest 30 ignores testTimeout inside a project; the e2e timeout is set by this file.

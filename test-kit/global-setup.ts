@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { generatePassword } from '../tools/local-cloud/cognito-users';
 import { localAppEnvironment } from '../tools/local-cloud/local-app.environment';
 import { startLocalCloud, type LocalCloud } from '../tools/local-cloud/local-cloud';
+import { parseLocalCloudProfile, parseSeed } from '../tools/local-cloud/local-cloud.options';
 import { E2E_APP_VARIABLES, E2E_USERS } from './e2e-environment';
 
 /** Where the teardown finds the cloud: jest runs globalSetup and globalTeardown in one process. */
@@ -13,10 +14,17 @@ export const LOCAL_CLOUD_GLOBAL = '__E2E_LOCAL_CLOUD__';
  * Jest global setup for the e2e project: a fresh local cloud on free ports in a temp folder,
  * seeded, with a second user, both users logged in once. Everything goes into `process.env`,
  * which the jest workers inherit; `e2eEnvironment()` reads it back, typed.
+ * `LOCAL_CLOUD_PROFILE=aws` runs the suites through the AWS profile (`LOCAL_CLOUD_SEED` fixes
+ * its delays); the default is `loopback`.
  */
 export default async function globalSetup(): Promise<void> {
+  const profile = parseLocalCloudProfile(process.env.LOCAL_CLOUD_PROFILE, 'LOCAL_CLOUD_PROFILE');
+  const seed = parseSeed(process.env.LOCAL_CLOUD_SEED, 'LOCAL_CLOUD_SEED');
   const dir = await mkdtemp(join(tmpdir(), 'e2e-local-cloud-'));
-  const cloud = await startLocalCloud({ dir, ports: { kinesis: 0, s3: 0, dynamodb: 0, cognito: 0 } });
+  const cloud = await startLocalCloud({ dir, ports: { kinesis: 0, s3: 0, dynamodb: 0, cognito: 0 }, profile, seed });
+  if (cloud.outputs.profile) {
+    console.log(`\ne2e local cloud: ${cloud.outputs.profile.name} profile, seed ${cloud.outputs.profile.seed}`);
+  }
   (globalThis as Record<string, unknown>)[LOCAL_CLOUD_GLOBAL] = cloud;
   const demo = cloud.outputs.demoUser;
   const other = { username: E2E_USERS.other, password: generatePassword() };

@@ -1,18 +1,25 @@
-import {
-  Agent,
-  createServer,
-  request as httpRequest,
-  type IncomingHttpHeaders,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
-import { AMZ_JSON, PUT_RECORD, PUT_RECORDS, RECORD_ERROR_MESSAGES, sendAwsJson, sendAwsJsonError, TARGET_PREFIX } from './aws-json';
-import { applyFaults, NO_FAULTS, type KinesisFaults, type RecordErrorCode, type RequestFailureKind } from './kinesis-faults';
-import { mergePutRecordsResponse, splitPutRecords, type PutRecordsResponseBody } from './put-records.split';
-import { freshSeed, pickWeighted, seededRandom, type RandomSource } from './seeded-random';
+import {
+  awsErrorResponse,
+  awsResponse,
+  codecFor,
+  decodeObject,
+  KINESIS_JSON_CODEC,
+  operationOf,
+  type AwsRpcCodec,
+} from '../../tools/local-cloud/aws-profile/aws-rpc.protocol';
+import { KINESIS_ERROR_MESSAGES, streamNameOf, type RecordErrorCode } from '../../tools/local-cloud/aws-profile/kinesis-errors';
+import { listenLocal, readBody, replyBuffered, Upstream, type BufferedResponse } from '../../tools/local-cloud/aws-profile/proxy-http';
+import {
+  mergePutRecordsResponse,
+  putRecordsEntries,
+  splitPutRecords,
+  type PutRecordsResponseBody,
+} from '../../tools/local-cloud/aws-profile/put-records.split';
+import { freshSeed, pickWeighted, seededRandom, type RandomSource } from '../../tools/local-cloud/aws-profile/seeded-random';
+import { applyFaults, NO_FAULTS, type KinesisFaults, type RequestFailureKind } from './kinesis-faults';
 
 export interface FaultyKinesisProxyOptions {
   /** kinesalite's base URL, e.g. `http://127.0.0.1:4567`. */
@@ -43,35 +50,29 @@ export interface FaultyKinesisStats {
   connectionsRefused: number;
 }
 
-interface ForwardedResponse {
-  statusCode: number;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-}
-
-/** Hop-by-hop and length headers: recomputed for each leg, never copied across. */
-const NOT_COPIED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'host']);
-
 /**
  * A test-only HTTP proxy in front of kinesalite that makes Kinesis misbehave the ways the real
  * one does and kinesalite never does: per-record PutRecords failures, throttled or failing
  * requests, dropped connections, an outage, latency. Point an SDK client's Kinesis endpoint
  * (or an app's `AWS_ENDPOINT_URL_KINESIS`) at `endpoint`. A failed record is never forwarded,
- * so "the response says it failed" and "it is not in the stream" always agree.
+ * so "the response says it failed" and "it is not in the stream" always agree. The wire
+ * format, the PutRecords split and the seeded randomness are the AWS profile's
+ * (tools/local-cloud/aws-profile), so both proxies speak Kinesis the same way.
  */
 export class FaultyKinesisProxy {
   private faults: KinesisFaults;
   private random: RandomSource;
   private counters: FaultyKinesisStats;
   private readonly sockets = new Set<Socket>();
-  // Its own keep-alive pool towards kinesalite, separate from the callers' connections.
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: 128 });
+  private readonly upstream: Upstream;
 
   private constructor(
     private readonly server: Server,
-    private readonly target: URL,
+    target: string,
     options: FaultyKinesisProxyOptions,
+    readonly endpoint: string,
   ) {
+    this.upstream = new Upstream(target);
     this.faults = applyFaults(NO_FAULTS, options.faults ?? {});
     const seed = options.seed ?? freshSeed();
     this.random = seededRandom(seed);
@@ -80,23 +81,11 @@ export class FaultyKinesisProxy {
 
   static async start(options: FaultyKinesisProxyOptions): Promise<FaultyKinesisProxy> {
     const server = createServer();
-    const proxy = new FaultyKinesisProxy(server, new URL(options.target), options);
+    const endpoint = await listenLocal(server, options.host, options.port);
+    const proxy = new FaultyKinesisProxy(server, options.target, options, endpoint);
     server.on('connection', (socket) => proxy.onConnection(socket));
     server.on('request', (req, res) => void proxy.onRequest(req, res));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
     return proxy;
-  }
-
-  /** The URL to give SDK clients as their Kinesis endpoint. */
-  get endpoint(): string {
-    const { address, port } = this.server.address() as AddressInfo;
-    return `http://${address}:${port}`;
   }
 
   get currentFaults(): Readonly<KinesisFaults> {
@@ -133,7 +122,7 @@ export class FaultyKinesisProxy {
   async close(): Promise<void> {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const socket of this.sockets) socket.destroy();
-    this.agent.destroy();
+    this.upstream.destroy();
     await closed;
   }
 
@@ -157,109 +146,90 @@ export class FaultyKinesisProxy {
       const body = await readBody(req);
       if (this.faults.down) return this.refuse(req.socket);
       this.counters.requests += 1;
-      const target = String(req.headers['x-amz-target'] ?? '');
-      const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target || 'unknown';
+      const operation = operationOf(req.headers);
       this.counters.requestsByOperation[operation] = (this.counters.requestsByOperation[operation] ?? 0) + 1;
-      const isWrite = target === PUT_RECORD || target === PUT_RECORDS;
-      const json = String(req.headers['content-type'] ?? '').startsWith(AMZ_JSON);
+      const isWrite = operation === 'PutRecord' || operation === 'PutRecords';
+      const codec = codecFor(req.headers);
+      const input = codec ? decodeObject(codec, body) : undefined;
 
       if ((isWrite || this.faults.requestFailureTargets === 'all') && this.chance(this.faults.requestFailureRate)) {
-        return await this.failRequest(req, res, body, pickWeighted(this.random, this.faults.requestFailureMix));
+        return await this.failRequest(req, res, body, codec, input, pickWeighted(this.random, this.faults.requestFailureMix));
       }
-      if (target === PUT_RECORDS && json && this.faults.recordFailureRate > 0) {
-        return await this.putRecordsWithFailures(req, res, body);
+      if (operation === 'PutRecords' && codec && this.faults.recordFailureRate > 0) {
+        return await this.putRecordsWithFailures(req, res, body, codec, input);
       }
-      if (target === PUT_RECORD && this.chance(this.faults.recordFailureRate)) {
+      if (operation === 'PutRecord' && codec && this.chance(this.faults.recordFailureRate)) {
         this.counters.recordsFailed += 1;
-        return this.failRecordRequest(res, this.pickRecordError(), streamNameOf(body));
+        return replyBuffered(res, this.recordErrorResponse(codec, this.pickRecordError(), streamNameOf(input)));
       }
-      if (isWrite) this.counters.recordsForwarded += countRecords(target, body);
-      this.reply(res, await this.forward(req, body));
+      if (isWrite) this.counters.recordsForwarded += countRecords(operation, input);
+      replyBuffered(res, await this.forward(req, body));
     } catch {
       // kinesalite unreachable or the caller gone: the caller sees a network error.
       req.socket.destroy();
     }
   }
 
-  private async failRequest(req: IncomingMessage, res: ServerResponse, body: Buffer, kind: RequestFailureKind): Promise<void> {
+  private async failRequest(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Buffer,
+    codec: AwsRpcCodec | undefined,
+    input: Record<string, unknown> | undefined,
+    kind: RequestFailureKind,
+  ): Promise<void> {
     this.counters.requestsFailed += 1;
     this.counters.requestFailuresByKind[kind] += 1;
-    const stream = streamNameOf(body);
     switch (kind) {
       case 'throttle':
-        return sendAwsJsonError(
-          res,
-          400,
-          'ProvisionedThroughputExceededException',
-          RECORD_ERROR_MESSAGES.ProvisionedThroughputExceededException(stream),
-        );
-      case 'internal':
-        return sendAwsJsonError(res, 500, 'InternalFailure', RECORD_ERROR_MESSAGES.InternalFailure());
+      case 'internal': {
+        const code: RecordErrorCode = kind === 'throttle' ? 'ProvisionedThroughputExceededException' : 'InternalFailure';
+        // A body it cannot read still gets an answer, in JSON (what the project's clients speak).
+        return replyBuffered(res, this.recordErrorResponse(codec ?? KINESIS_JSON_CODEC, code, streamNameOf(input)));
+      }
       case 'disconnect':
         return void req.socket.resetAndDestroy();
       case 'lost-response': {
-        const target = String(req.headers['x-amz-target'] ?? '');
-        this.counters.recordsForwarded += countRecords(target, body);
+        this.counters.recordsForwarded += countRecords(operationOf(req.headers), input);
         await this.forward(req, body);
         return void req.socket.resetAndDestroy();
       }
     }
   }
 
-  /** A single-record PutRecord that "fails its record" fails as a whole, as Kinesis does. */
-  private failRecordRequest(res: ServerResponse, code: RecordErrorCode, stream: string): void {
-    const status = code === 'InternalFailure' ? 500 : 400;
-    sendAwsJsonError(res, status, code, RECORD_ERROR_MESSAGES[code](stream));
+  /** A request failing with a record error fails as a whole, as Kinesis does for a single record. */
+  private recordErrorResponse(codec: AwsRpcCodec, code: RecordErrorCode, stream: string): BufferedResponse {
+    return awsErrorResponse(codec, code === 'InternalFailure' ? 500 : 400, code, KINESIS_ERROR_MESSAGES[code](stream));
   }
 
-  private async putRecordsWithFailures(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
-    const split = splitPutRecords(body.toString('utf8'), () =>
-      this.chance(this.faults.recordFailureRate) ? this.pickRecordError() : undefined,
+  private async putRecordsWithFailures(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Buffer,
+    codec: AwsRpcCodec,
+    input: Record<string, unknown> | undefined,
+  ): Promise<void> {
+    const split = splitPutRecords(input, () =>
+      this.chance(this.faults.recordFailureRate) ? { code: this.pickRecordError() } : undefined,
     );
-    if (split === undefined) return this.reply(res, await this.forward(req, body));
+    if (split === undefined) return replyBuffered(res, await this.forward(req, body));
     const failed = split.failures.filter((f) => f !== undefined).length;
     this.counters.recordsFailed += failed;
-    if (split.forwardBody === undefined) return sendAwsJson(res, 200, mergePutRecordsResponse(split, undefined));
+    if (split.forward === undefined) return replyBuffered(res, awsResponse(codec, 200, mergePutRecordsResponse(split, undefined)));
 
     this.counters.recordsForwarded += split.failures.length - failed;
-    const forwarded = await this.forward(req, Buffer.from(split.forwardBody, 'utf8'));
+    const forwarded = await this.forward(req, codec.encode(split.forward));
     // An error from kinesalite (no such stream, bad request) concerns the whole call: pass it on.
-    if (forwarded.statusCode !== 200) return this.reply(res, forwarded);
-    const merged = mergePutRecordsResponse(split, JSON.parse(forwarded.body.toString('utf8')) as PutRecordsResponseBody);
-    sendAwsJson(res, 200, merged);
+    if (forwarded.statusCode !== 200) return replyBuffered(res, forwarded);
+    const merged = mergePutRecordsResponse(split, decodeObject(codec, forwarded.body) as PutRecordsResponseBody | undefined);
+    replyBuffered(res, awsResponse(codec, 200, merged));
   }
 
-  private async forward(req: IncomingMessage, body: Buffer): Promise<ForwardedResponse> {
+  private async forward(req: IncomingMessage, body: Buffer): Promise<BufferedResponse> {
     if (this.faults.latencyMs > 0) await delay(this.faults.latencyMs);
     // Went down while this call waited: it never reaches Kinesis (the caller's socket is gone).
     if (this.faults.down) throw new Error('Kinesis is down');
-    const headers: Record<string, string | string[]> = {};
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (value !== undefined && !NOT_COPIED.has(name)) headers[name] = value;
-    }
-    headers['content-length'] = String(body.length);
-    const { protocol, hostname, port } = this.target;
-    return new Promise<ForwardedResponse>((resolve, reject) => {
-      const options = { protocol, hostname, port, path: req.url, method: req.method, headers, agent: this.agent };
-      const outgoing = httpRequest(options, (incoming) => {
-        readBody(incoming).then(
-          (responseBody) => resolve({ statusCode: incoming.statusCode ?? 502, headers: incoming.headers, body: responseBody }),
-          reject,
-        );
-      });
-      outgoing.on('error', reject);
-      outgoing.end(body);
-    });
-  }
-
-  private reply(res: ServerResponse, forwarded: ForwardedResponse): void {
-    const headers: Record<string, string | string[]> = {};
-    for (const [name, value] of Object.entries(forwarded.headers)) {
-      if (value !== undefined && !NOT_COPIED.has(name)) headers[name] = value;
-    }
-    headers['content-length'] = String(forwarded.body.length);
-    res.writeHead(forwarded.statusCode, headers);
-    res.end(forwarded.body);
+    return this.upstream.send(req, body);
   }
 
   private chance(rate: number): boolean {
@@ -284,31 +254,7 @@ function emptyStats(seed: number): FaultyKinesisStats {
   };
 }
 
-function readBody(stream: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    stream.on('end', () => resolve(Buffer.concat(chunks)));
-    stream.on('error', reject);
-  });
-}
-
-function parseJson(body: Buffer): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(body.toString('utf8'));
-    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function streamNameOf(body: Buffer): string {
-  const request = parseJson(body);
-  return String(request?.StreamName ?? request?.StreamARN ?? 'unknown');
-}
-
-function countRecords(target: string, body: Buffer): number {
-  if (target === PUT_RECORD) return 1;
-  const records = parseJson(body)?.Records;
-  return Array.isArray(records) ? records.length : 0;
+function countRecords(operation: string, input: Record<string, unknown> | undefined): number {
+  if (operation === 'PutRecord') return 1;
+  return putRecordsEntries(input)?.length ?? (Array.isArray(input?.Records) ? input.Records.length : 0);
 }

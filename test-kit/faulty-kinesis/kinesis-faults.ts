@@ -12,8 +12,9 @@ export type RequestFailureKind =
    */
   | 'lost-response';
 
-/** The per-record error codes PutRecords reports (AWS documents exactly these two). */
-export type RecordErrorCode = 'ProvisionedThroughputExceededException' | 'InternalFailure';
+import type { RecordErrorCode } from '../../tools/local-cloud/aws-profile/kinesis-errors';
+
+export type { RecordErrorCode };
 
 /** The faults the proxy injects; every field can be changed at run time with `configure`. */
 export interface KinesisFaults {

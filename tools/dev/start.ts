@@ -1,8 +1,9 @@
-// `npm start [-- --reset]`: the local cloud, the api and the worker side by side, each output
-// line tagged. Ctrl-C stops everything; if one part dies, the others are stopped too.
+// `npm start [-- --reset] [--profile loopback|aws] [--seed <n>]`: the local cloud, the api and
+// the worker side by side, each output line tagged. Ctrl-C stops everything; if one part dies, the others are stopped too.
 import { request } from 'node:http';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { LOCAL_CLOUD_USAGE, parseLocalCloudArgs } from '../local-cloud/local-cloud.args';
 import { localCloudDir, REPO_ROOT } from '../local-cloud/local-cloud.options';
 import { readOutputs } from '../local-cloud/local-cloud.outputs';
 import { LOCAL_CLOUD_READY_LINE } from '../local-cloud/local-cloud.summary';
@@ -31,9 +32,11 @@ function tsNode(script: string, ...args: string[]): string[] {
 }
 
 async function main(args: string[]): Promise<void> {
-  const unknown = args.filter((a) => a !== '--reset');
-  if (unknown.length > 0) {
-    console.error(`Unknown option ${unknown[0]}; usage: npm start [-- --reset]`);
+  // The local cloud's own flags, checked here so a typo stops at once; they are passed on to it.
+  try {
+    if (parseLocalCloudArgs(args).resetOnly) throw new Error('--reset-only is for npm run local-cloud');
+  } catch (error) {
+    console.error(`${(error as Error).message} (npm start -- ${LOCAL_CLOUD_USAGE.replace(' | --reset-only', '')})`);
     process.exit(2);
   }
   const env: NodeJS.ProcessEnv = {

@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
+import type { AwsProfileOverrides } from './aws-profile/aws-profile.settings';
 import { LocalCloudConfigError } from './local-cloud-config.error';
 
 /** The four stand-ins the local cloud runs. */
@@ -13,6 +14,30 @@ export const LOCAL_SERVICES: Readonly<Record<LocalService, { label: string; vari
   dynamodb: { label: 'DynamoDB', variable: 'DYNAMODB_PORT', defaultPort: 4569 },
   cognito: { label: 'Cognito', variable: 'COGNITO_PORT', defaultPort: 9229 },
 };
+
+/**
+ * How the stand-ins answer: `loopback` as they are (about a millisecond, no limits); `aws` through
+ * proxies that add AWS-like latency and enforce Kinesis' per-shard limits (docs/aws-profile.md).
+ */
+export const LOCAL_CLOUD_PROFILES = ['loopback', 'aws'] as const;
+export type LocalCloudProfile = (typeof LOCAL_CLOUD_PROFILES)[number];
+
+/** A profile name from a flag or a variable; `source` names it in the error. */
+export function parseLocalCloudProfile(value: string | undefined, source: string): LocalCloudProfile | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  if ((LOCAL_CLOUD_PROFILES as readonly string[]).includes(value)) return value as LocalCloudProfile;
+  throw new LocalCloudConfigError(`${source} is "${value}": expected ${LOCAL_CLOUD_PROFILES.join(' or ')}`);
+}
+
+/** A seed from a flag or a variable (an integer 0..2^32-1). */
+export function parseSeed(value: string | undefined, source: string): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const seed = Number(value);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+    throw new LocalCloudConfigError(`${source} is "${value}": expected an integer seed (0-4294967295)`);
+  }
+  return seed;
+}
 
 /** The repository root (two levels above this folder), home of the default data dir. */
 export const REPO_ROOT = resolve(__dirname, '..', '..');
@@ -29,6 +54,12 @@ export interface LocalCloudOptions {
   reset?: boolean;
   /** Where progress lines go (one line per call); default: nowhere. */
   log?: (line: string) => void;
+  /** Default `loopback`. */
+  profile?: LocalCloudProfile;
+  /** The AWS profile's seed (same seed, same order of calls: same delays); default a fresh one, in the outputs. */
+  seed?: number;
+  /** The AWS profile's numbers where they should differ from docs/aws-profile.md (benchmarks, tests). */
+  awsProfile?: AwsProfileOverrides;
 }
 
 export interface ResolvedLocalCloudOptions {
@@ -36,6 +67,9 @@ export interface ResolvedLocalCloudOptions {
   ports: LocalCloudPorts;
   reset: boolean;
   log: (line: string) => void;
+  profile: LocalCloudProfile;
+  seed: number | undefined;
+  awsProfile: AwsProfileOverrides | undefined;
 }
 
 /** Options win over the environment, which wins over the defaults. */
@@ -55,6 +89,9 @@ export function resolveLocalCloudOptions(
     ports,
     reset: options.reset ?? false,
     log: options.log ?? (() => undefined),
+    profile: options.profile ?? 'loopback',
+    seed: options.seed,
+    awsProfile: options.awsProfile,
   };
 }
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { LocalCloudPorts } from './local-cloud.options';
+import type { LocalCloudPorts, LocalCloudProfile } from './local-cloud.options';
 
 /** Names shared with the apps (the public contract in DESIGN.md §3). */
 export const LOCAL_NAMES = {
@@ -41,6 +41,11 @@ export interface LocalCloudOutputs {
   demoUser: { username: string; password: string };
   /** When the local cloud that wrote this file finished seeding (ISO 8601). */
   seededAt: string;
+  /**
+   * Absent for `loopback`. For `aws`, `endpoints` are the shaping proxies (what the apps use);
+   * the stand-ins themselves are here, with the seed that replays the delays.
+   */
+  profile?: { name: Exclude<LocalCloudProfile, 'loopback'>; seed: number; standIns: { kinesis: string; s3: string; dynamodb: string } };
 }
 
 export function outputsPath(dir: string): string {

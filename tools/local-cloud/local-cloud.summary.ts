@@ -5,8 +5,11 @@ export const LOCAL_CLOUD_READY_LINE = 'Local cloud ready.';
 
 /** The short summary the CLI prints: endpoints, the demo user, how to get a token. */
 export function formatLocalCloudSummary(outputs: LocalCloudOutputs): string[] {
-  const { endpoints } = outputs;
+  const { endpoints, profile } = outputs;
   return [
+    profile
+      ? `Profile   ${profile.name} (seed ${profile.seed}): AWS-like latency and Kinesis shard limits, see docs/aws-profile.md`
+      : 'Profile   loopback (no shaping; --profile aws for AWS-like latency and limits)',
     `Kinesis   ${endpoints.kinesis}  stream ${outputs.streamName}`,
     `S3        ${endpoints.s3}  bucket ${outputs.bucket}`,
     `DynamoDB  ${endpoints.dynamodb}  tables ${outputs.leaseTable}, ${outputs.uploadsTable}`,

@@ -10,6 +10,8 @@ import { ensureUser, passwordLogin, type LocalTokens } from './cognito-users';
 import { createLocalAwsClients, type LocalAwsClients } from './local-aws.clients';
 import { claimLocalCloudData, dataPaths, releaseLocalCloudData, wipeLocalCloudData } from './local-cloud-data';
 import { resolveLocalCloudOptions, type LocalCloudOptions, type LocalCloudPorts } from './local-cloud.options';
+import { applyProfile } from './local-cloud.profile';
+import type { AwsProfile } from './aws-profile/aws-profile';
 import { LOCAL_CREDENTIALS, LOCAL_NAMES, readOutputs, writeOutputs, type LocalCloudOutputs } from './local-cloud.outputs';
 import { seedLocalCloud } from './local-cloud.seeder';
 import { assertPortsFree, listenOn, LOCAL_HOST, pickFreePort, portInUse } from './ports';
@@ -20,6 +22,8 @@ export interface LocalCloud {
   readonly dir: string;
   /** Endpoints, ids and the demo user, as written to `<dir>/outputs.json`. */
   readonly outputs: LocalCloudOutputs;
+  /** The AWS profile's proxies (their stats), when the cloud runs with `profile: 'aws'`. */
+  readonly awsProfile?: AwsProfile;
   /** Settles with an error if a stand-in stops on its own (cognito-local is a child process). */
   readonly failure: Promise<Error>;
   /** Creates a user (or resets its password). Call for one user at a time. */
@@ -39,7 +43,8 @@ type Stopper = () => Promise<void>;
  * problems the user can fix, such as a busy port.
  */
 export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
-  const { dir, ports, reset, log } = resolveLocalCloudOptions(options);
+  const resolved = resolveLocalCloudOptions(options);
+  const { dir, ports, reset, log } = resolved;
   if (reset) {
     await wipeLocalCloudData(dir);
     log(`Wiped ${dir}`);
@@ -89,11 +94,14 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     };
     clients = createLocalAwsClients(endpoints);
     const seeded = await seedLocalCloud(clients, previous);
+    // After the stand-ins and seeding, so the profile only swaps the endpoints the apps get.
+    const profiled = await applyProfile(resolved, endpoints);
+    stoppers.push(profiled.stop);
     const issuer = `${LOCAL_NAMES.issuerDomain}/${LOCAL_NAMES.userPoolId}`;
     const outputs: LocalCloudOutputs = {
       region: LOCAL_NAMES.region,
       ports: bound,
-      endpoints,
+      endpoints: profiled.endpoints,
       credentials: { accessKeyId: LOCAL_CREDENTIALS.accessKeyId, secretAccessKey: LOCAL_CREDENTIALS.secretAccessKey },
       streamName: LOCAL_NAMES.streamName,
       bucket: LOCAL_NAMES.bucket,
@@ -105,9 +113,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       jwksUri: `${cognito.endpoint}/${LOCAL_NAMES.userPoolId}/.well-known/jwks.json`,
       demoUser: seeded.demoUser,
       seededAt: new Date().toISOString(),
+      ...(profiled.profile ? { profile: profiled.profile } : {}),
     };
     await writeOutputs(dir, outputs);
-    return runningCloud(dir, outputs, cognito, clients, stopAll);
+    return { ...runningCloud(dir, outputs, cognito, clients, stopAll), awsProfile: profiled.awsProfile };
   } catch (error) {
     clients?.destroy();
     await stopAll();

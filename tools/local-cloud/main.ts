@@ -1,23 +1,30 @@
-// `npm run local-cloud [-- --reset | --reset-only]`: starts the local AWS stand-ins, seeds
-// them, prints a summary and runs until SIGINT/SIGTERM.
+// `npm run local-cloud [-- --reset | --reset-only] [--profile loopback|aws] [--seed <n>]`: starts
+// the local AWS stand-ins (behind the AWS profile's proxies with `--profile aws`), seeds them,
+// prints a summary and runs until SIGINT/SIGTERM.
 import { exitWithParent } from '../dev/exit-with-parent';
 import { LocalCloudConfigError } from './local-cloud-config.error';
 import { resetLocalCloud, startLocalCloud, type LocalCloud } from './local-cloud';
+import { parseLocalCloudArgs } from './local-cloud.args';
 import { formatLocalCloudSummary, LOCAL_CLOUD_READY_LINE } from './local-cloud.summary';
 
-const USAGE = 'usage: tsx tools/local-cloud/main.ts [--reset | --reset-only]';
-
 async function main(args: string[]): Promise<number> {
-  const unknown = args.filter((a) => a !== '--reset' && a !== '--reset-only');
-  if (unknown.length > 0) {
-    console.error(`Unknown option ${unknown[0]}; ${USAGE}`);
+  let parsed: ReturnType<typeof parseLocalCloudArgs>;
+  try {
+    parsed = parseLocalCloudArgs(args);
+  } catch (error) {
+    console.error((error as Error).message);
     return 2;
   }
-  if (args.includes('--reset-only')) {
+  if (parsed.resetOnly) {
     console.log(`Wiped ${await resetLocalCloud()}`);
     return 0;
   }
-  const cloud = await startLocalCloud({ reset: args.includes('--reset'), log: (line) => console.log(line) });
+  const cloud = await startLocalCloud({
+    reset: parsed.reset,
+    profile: parsed.profile,
+    seed: parsed.seed,
+    log: (line) => console.log(line),
+  });
   for (const line of formatLocalCloudSummary(cloud.outputs)) console.log(line);
   console.log(`Data in ${cloud.dir} (npm run local-cloud:reset wipes it). Ctrl-C stops.`);
   console.log(LOCAL_CLOUD_READY_LINE);

@@ -4,8 +4,8 @@ import { randomInt } from 'node:crypto';
 export type RandomSource = () => number;
 
 /**
- * mulberry32: a tiny, fast PRNG with a 32-bit state. Not for secrets; here it only picks which
- * records and requests fail, so that a failing run can be replayed with the same seed.
+ * mulberry32: a tiny, fast PRNG with a 32-bit state. Not for secrets: it picks delays, failing
+ * records and requests, so that a run can be replayed with the same seed.
  */
 export function seededRandom(seed: number): RandomSource {
   let state = seed >>> 0;
@@ -18,9 +18,27 @@ export function seededRandom(seed: number): RandomSource {
   };
 }
 
-/** A seed for runs that did not ask for one (reported in `stats.seed`, so the run can be replayed). */
+/** A seed for runs that did not ask for one (reported, so the run can be replayed). */
 export function freshSeed(): number {
   return randomInt(0, 2 ** 31);
+}
+
+/**
+ * A seed of its own for one consumer of a run's seed (FNV-1a of the label, mixed in), so that
+ * the S3 proxy's draws do not depend on how many Kinesis calls happened in between.
+ */
+export function deriveSeed(seed: number, label: string): number {
+  let hash = 0x811c9dc5 ^ (seed >>> 0);
+  for (const char of label) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193);
+  return hash >>> 0;
+}
+
+/** A standard normal deviate (Box–Muller; two uniform draws per call, so replays stay aligned). */
+export function standardNormal(random: RandomSource): number {
+  // 1 - u keeps the logarithm's argument in (0, 1].
+  const u = 1 - random();
+  const v = random();
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
 }
 
 /** Picks a key of `weights` with probability proportional to its weight (all weights ≥ 0, some > 0). */
