@@ -13,7 +13,9 @@ describe('ChildGroup', () => {
 
   beforeEach(() => {
     output = [];
-    group = new ChildGroup({ write: (text) => output.push(text), tagWidth: 8, stopDeadlineMs: 5_000 });
+    // Generous: on a loaded machine a child may take seconds to run its SIGINT handler, and a
+    // SIGKILL at the deadline would swallow the line the tests look for. Passing runs never wait for it.
+    group = new ChildGroup({ write: (text) => output.push(text), tagWidth: 8, stopDeadlineMs: 30_000 });
   });
   afterEach(() => group.killAll());
 
