@@ -24,14 +24,19 @@ async function bootstrap(): Promise<{ strategy: KinesisLambdaServer; metrics: Me
   const config = app.get<ConfigService<WorkerEnvironment, true>>(ConfigService);
   strategy.configure({
     deadLetters: app.get(WorkerDeadLetterSink),
-    // The same knob as the container's: records of one shard at once, across partition keys.
-    maxConcurrentRecordsPerShard: config.get('KINESIS_MAX_CONCURRENCY', { infer: true }),
+    // The same knob as the container's: records of one shard at once, across partition keys
+    // (`auto`: the transport's own default for a batch).
+    maxConcurrentRecordsPerShard: numberOrDefault(config.get('KINESIS_MAX_CONCURRENCY', { infer: true })),
   });
   strategy.observeRecords(app.get(RecordMetricsObserver));
   // Registers the handlers; the strategy itself reads nothing (Lambda delivers the records).
   await app.listen();
   startupTimeline.initialised = performance.now();
   return { strategy, metrics: app.get(Metrics) };
+}
+
+function numberOrDefault(value: number | 'auto'): number | undefined {
+  return value === 'auto' ? undefined : value;
 }
 
 // Started at import, i.e. in Lambda's init phase; awaited by the first invocation.

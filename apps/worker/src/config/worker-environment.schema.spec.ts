@@ -17,7 +17,7 @@ describe('workerEnvironmentSchema', () => {
       KINESIS_IDLE_TIME_MS: 200,
       KINESIS_MAX_RECORDS: 1000,
       KINESIS_MAX_ATTEMPTS: 3,
-      KINESIS_MAX_CONCURRENCY: 4,
+      KINESIS_MAX_CONCURRENCY: 'auto',
       KINESIS_CHECKPOINT_INTERVAL_MS: 1000,
       KINESIS_UNKNOWN_PATTERN: 'dead-letter',
       LEASE_DURATION_MS: 10000,
@@ -35,6 +35,13 @@ describe('workerEnvironmentSchema', () => {
     expect(env).toMatchObject({ WORKER_HEALTH_PORT: 0, KINESIS_MAX_ATTEMPTS: 5, WORKER_ID: 'worker-a' });
     expect(env.AWS_ENDPOINT_URL_S3).toBe('http://localhost:4568');
     expect(env).not.toHaveProperty('PATH');
+  });
+
+  it('takes the concurrency as `auto` or a number of records per shard', () => {
+    expect(validate({ KINESIS_MAX_CONCURRENCY: 'auto' }).KINESIS_MAX_CONCURRENCY).toBe('auto');
+    expect(validate({ KINESIS_MAX_CONCURRENCY: '8' }).KINESIS_MAX_CONCURRENCY).toBe(8);
+    expect(() => validate({ KINESIS_MAX_CONCURRENCY: '0' })).toThrow(/KINESIS_MAX_CONCURRENCY/);
+    expect(() => validate({ KINESIS_MAX_CONCURRENCY: 'lots' })).toThrow(/KINESIS_MAX_CONCURRENCY/);
   });
 
   it('names every bad variable in one error', () => {

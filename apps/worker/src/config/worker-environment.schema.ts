@@ -26,9 +26,11 @@ export const workerEnvironmentSchema = awsEnvironmentSchema.extend({
   /**
    * Records of one shard stored at once. Uploads are keyed by their id, so they are
    * independent; records with the same partition key still go one after the other.
-   * 4 per shard keeps a 4-shard stream at 16 writes in flight, where S3 (s3rver locally) is fastest.
+   * `auto` (the container default): sized per shard from the measured S3/DynamoDB latency, 4
+   * on loopback (where s3rver is fastest at 16 writes in flight for 4 shards) up to 64 for a
+   * distant S3, enough to keep up with a shard written at its limit. On Lambda, `auto` means 16.
    */
-  KINESIS_MAX_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(4),
+  KINESIS_MAX_CONCURRENCY: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(1000)]).default('auto'),
   /** The checkpoint moves after every GetRecords page and, within a long one, at most this often. */
   KINESIS_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
   /** A record older than this (seconds since it reached the stream) goes to the dead letters untried; unset: no limit. */

@@ -60,8 +60,11 @@ export interface ServerKinesisOptions {
   /**
    * Records of one shard handled at once, across partition keys; records with the same key
    * are always handled one after the other, in order. Default 1 (the whole shard in order).
+   * `'auto'`: sized per shard from the handlers' measured latency, so that a shard written at
+   * its limit (1,000 records/s) can be kept up with — from 4 (a dependency on loopback) to 64
+   * (see `AdaptiveWindow`).
    */
-  maxConcurrentRecordsPerShard?: number;
+  maxConcurrentRecordsPerShard?: number | 'auto';
   /**
    * The checkpoint moves at the end of every GetRecords page and, within a long page, at most
    * this often (ms). A crash repeats what came after the last checkpoint. Default 1000.
@@ -117,8 +120,8 @@ export function resolveServerKinesisOptions(options: ServerKinesisOptions): Reso
   check(isWhole(resolved.shardSyncIntervalMs, 1), 'shardSyncIntervalMs must be a whole number ≥ 1');
   check(isWhole(resolved.maxAttempts, 1), 'maxAttempts must be a whole number ≥ 1');
   check(
-    isWhole(resolved.maxConcurrentRecordsPerShard, 1) && resolved.maxConcurrentRecordsPerShard <= 1000,
-    'maxConcurrentRecordsPerShard must be a whole number from 1 to 1000',
+    resolved.maxConcurrentRecordsPerShard === 'auto' || (isWhole(resolved.maxConcurrentRecordsPerShard, 1) && resolved.maxConcurrentRecordsPerShard <= 1000),
+    'maxConcurrentRecordsPerShard must be "auto" or a whole number from 1 to 1000',
   );
   check(resolved.maxRecordAgeMs >= 1_000, 'maxRecordAgeMs must be at least 1000');
   check(['dead-letter', 'skip'].includes(resolved.unknownPatternPolicy), 'unknownPatternPolicy must be "dead-letter" or "skip"');

@@ -13,6 +13,7 @@ import {
   type ResolvedServerKinesisOptions,
   type ServerKinesisOptions,
 } from './kinesis-server.options';
+import { AdaptiveWindow, FixedWindow } from './concurrency.window';
 import { RecordProcessor } from './record.processor';
 import { ShardConsumer } from './shard.consumer';
 import { ShardSupervisor, type ShardState } from './shard.supervisor';
@@ -188,7 +189,7 @@ export class ServerKinesis extends KinesisHandlersServer {
       processor,
       idleTimeBetweenReadsMs: options.idleTimeBetweenReadsMs,
       maxRecordsPerCall: options.maxRecordsPerCall,
-      maxConcurrentRecords: options.maxConcurrentRecordsPerShard,
+      window: options.maxConcurrentRecordsPerShard === 'auto' ? new AdaptiveWindow() : new FixedWindow(options.maxConcurrentRecordsPerShard),
       checkpointIntervalMs: options.checkpointIntervalMs,
       drainTimeoutMs: options.drainTimeoutMs,
       onHealth: (healthy, error) => this.health(`shard:${lease.shardId}`, healthy, error),

@@ -2,6 +2,7 @@ import type { _Record } from '@aws-sdk/client-kinesis';
 import { systemClock } from './clock';
 import { PageRunner, type PageRunnerDeps } from './page.runner';
 import type { RecordOutcome } from './record.processor';
+import { FixedWindow } from './concurrency.window';
 
 const rec = (seq: number, key: string): _Record => ({ SequenceNumber: String(seq), PartitionKey: key, Data: new Uint8Array() });
 
@@ -47,12 +48,17 @@ async function until(condition: () => boolean): Promise<void> {
   }
 }
 
-function runner(records: _Record[], processor: ReturnType<typeof controlled>, options: Partial<PageRunnerDeps> = {}, signal = new AbortController().signal) {
+function runner(
+  records: _Record[],
+  processor: ReturnType<typeof controlled>,
+  { maxConcurrency = 4, ...options }: Partial<PageRunnerDeps> & { maxConcurrency?: number } = {},
+  signal = new AbortController().signal,
+) {
   const checkpoints: string[] = [];
   const deps: PageRunnerDeps = {
     process: processor.process,
     checkpoint: async (seq) => void checkpoints.push(seq),
-    maxConcurrency: 4,
+    window: new FixedWindow(maxConcurrency),
     checkpointIntervalMs: 0,
     drainTimeoutMs: 1_000,
     clock: systemClock,

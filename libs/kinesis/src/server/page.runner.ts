@@ -1,5 +1,6 @@
 import { formatPosition, positionAfter, type UserRecord } from '../aggregation/user-records';
 import type { Clock } from './clock';
+import type { ConcurrencyWindow } from './concurrency.window';
 import type { RecordOutcome } from './record.processor';
 
 export interface PageRunnerDeps {
@@ -13,8 +14,11 @@ export interface PageRunnerDeps {
    * throws `LeaseLostError` when the lease is gone.
    */
   checkpoint(position: string, arrivalMs?: number): Promise<void>;
-  /** Records in flight at once, across partition keys; records of one key stay in order. */
-  maxConcurrency: number;
+  /**
+   * How many records may be in flight at once, across partition keys (records of one key stay
+   * in order); told how long each record held its slot. It outlives the page (one per shard).
+   */
+  window: ConcurrencyWindow;
   /** During a long page, the checkpoint moves at most this often; always at its end. */
   checkpointIntervalMs: number;
   /** On a stop, records already let into the window get this long to finish. */
@@ -23,7 +27,7 @@ export interface PageRunnerDeps {
 }
 
 /**
- * Runs one GetRecords page: records in page order, up to `maxConcurrency` at once, never two
+ * Runs one GetRecords page: records in page order, up to the window's size at once, never two
  * of the same partition key at once nor out of order. The checkpoint only ever covers the
  * contiguous prefix of finished records, so a crash repeats at most the unfinished rest.
  *
@@ -32,8 +36,8 @@ export interface PageRunnerDeps {
  * graceful stop or handoff repeats nothing.
  *
  * A record whose handler released its slot (its costly part done, an acknowledgement still
- * under way) stops counting against `maxConcurrency` but is still in flight: its key stays
- * blocked and the checkpoint waits for it. At most `maxConcurrency` records wait that way;
+ * under way) stops counting against the window but is still in flight: its key stays
+ * blocked and the checkpoint waits for it. At most the window's size of records wait that way;
  * a release beyond that takes effect when one of them finishes.
  */
 export class PageRunner {
@@ -46,6 +50,8 @@ export class PageRunner {
   private released = 0;
   private readonly slotReleased: boolean[];
   private readonly finishedAt: boolean[];
+  /** When each record started (clock ms), to tell the window how long it held its slot. */
+  private readonly startedAt: number[];
   /** Asked to release while `released` was at its bound, in the order they asked. */
   private readonly releaseQueue = new Set<number>();
   /** Records [0, prefix) are finished. */
@@ -68,6 +74,7 @@ export class PageRunner {
     this.started = records.map(() => false);
     this.slotReleased = records.map(() => false);
     this.finishedAt = records.map(() => false);
+    this.startedAt = records.map(() => 0);
     this.lastCheckpointAt = deps.clock.now();
   }
 
@@ -103,7 +110,7 @@ export class PageRunner {
     if (this.failure === undefined) {
       const window = this.stopping ? this.furthestStarted : this.records.length - 1;
       const blocked = new Set<string>(this.busyKeys);
-      for (let i = this.prefix; i <= window && this.running < this.deps.maxConcurrency; i++) {
+      for (let i = this.prefix; i <= window && this.running < this.deps.window.size; i++) {
         if (this.done[i] || this.started[i]) continue;
         const key = this.records[i].PartitionKey ?? '';
         // An earlier record of this key is running or waiting: this one waits behind it.
@@ -117,6 +124,7 @@ export class PageRunner {
 
   private start(index: number, key: string): void {
     this.started[index] = true;
+    this.startedAt[index] = this.deps.clock.now();
     this.running++;
     this.busyKeys.add(key);
     this.furthestStarted = Math.max(this.furthestStarted, index);
@@ -130,7 +138,8 @@ export class PageRunner {
   /** The record's handler is past its costly part: free its slot, within the bound. */
   private releaseSlot(index: number): void {
     if (this.slotReleased[index] || this.finishedAt[index]) return;
-    if (this.released >= this.deps.maxConcurrency) {
+    this.observeSlotHeld(index);
+    if (this.released >= this.deps.window.size) {
       this.releaseQueue.add(index);
       return;
     }
@@ -145,6 +154,7 @@ export class PageRunner {
   }
 
   private finished(index: number, key: string, outcome: RecordOutcome, error?: unknown): void {
+    if (!this.slotReleased[index] && !this.releaseQueue.has(index)) this.observeSlotHeld(index);
     this.finishedAt[index] = true;
     this.releaseQueue.delete(index);
     if (this.slotReleased[index]) this.released--;
@@ -152,7 +162,7 @@ export class PageRunner {
     this.busyKeys.delete(key);
     // A place among the released is free: the longest-waiting release takes effect.
     const next = this.releaseQueue.values().next();
-    if (!next.done && this.released < this.deps.maxConcurrency) {
+    if (!next.done && this.released < this.deps.window.size) {
       this.releaseQueue.delete(next.value);
       this.markReleased(next.value);
     }
@@ -167,6 +177,11 @@ export class PageRunner {
       this.maybeCheckpoint();
     }
     this.schedule();
+  }
+
+  /** Tells the window how long a record held its slot (until released, or until it finished). */
+  private observeSlotHeld(index: number): void {
+    this.deps.window.observe(this.deps.clock.now() - this.startedAt[index]);
   }
 
   /** Moves the checkpoint mid-page at most every `checkpointIntervalMs`, one write at a time. */

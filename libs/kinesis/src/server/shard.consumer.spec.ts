@@ -14,6 +14,7 @@ import { encodePacket } from '../kinesis-packet.codec';
 import { aggregate } from '../aggregation/kpl-aggregation';
 import { Backoff } from '@lib/group-commit';
 import type { Clock } from './clock';
+import { FixedWindow } from './concurrency.window';
 import { RecordProcessor } from './record.processor';
 import { MIN_GET_RECORDS_INTERVAL_MS, ShardConsumer, type ShardConsumerDeps, type TrimmedGap } from './shard.consumer';
 
@@ -93,7 +94,7 @@ function consumerWith(
     idleTimeBetweenReadsMs: 200,
     maxRecordsPerCall: 1000,
     // One at a time with a checkpoint after each record, so the log shows each step in order.
-    maxConcurrentRecords: 1,
+    window: new FixedWindow(1),
     checkpointIntervalMs: 0,
     drainTimeoutMs: 1_000,
     backoff: new Backoff({ initialMs: 10, maxMs: 100 }),

@@ -11,6 +11,7 @@ import { SHARD_END } from '../leases/lease';
 import { describeError, isExpiredIterator } from './aws-errors';
 import type { Backoff } from '@lib/group-commit';
 import type { Clock } from './clock';
+import type { ConcurrencyWindow } from './concurrency.window';
 import { userRecordsOf, type ShardPosition } from '../aggregation/user-records';
 import { iteratorPositionOf, startingPointOf } from './starting-point';
 import { PageRunner } from './page.runner';
@@ -29,8 +30,8 @@ export interface ShardConsumerDeps {
   processor: RecordProcessor;
   idleTimeBetweenReadsMs: number;
   maxRecordsPerCall: number;
-  /** Records of one page in flight at once, across partition keys (1: strictly one by one). */
-  maxConcurrentRecords: number;
+  /** How many records of the shard are in flight at once, across partition keys (size 1: strictly one by one). */
+  window: ConcurrencyWindow;
   /** How often the checkpoint moves during a page; it always moves at the page's end. */
   checkpointIntervalMs: number;
   /** On a stop, how long records already let in get to finish. */
@@ -156,7 +157,7 @@ export class ShardConsumer {
       {
         process: (record, recordSignal, releaseSlot) => this.deps.processor.process(record, recordSignal, releaseSlot),
         checkpoint: (position, arrivalMs) => this.checkpoint(position, signal, arrivalMs),
-        maxConcurrency: this.deps.maxConcurrentRecords,
+        window: this.deps.window,
         checkpointIntervalMs: this.deps.checkpointIntervalMs,
         drainTimeoutMs: this.deps.drainTimeoutMs,
         clock: this.deps.clock,
