@@ -5,7 +5,10 @@
 //   1. drain N pre-loaded 1 KiB `file.uploaded` events (4-shard stream per consumer) to S3 with
 //      the built worker and with a naive consumer, against the raw PutObject ceiling of the
 //      same local S3 (concurrency 1, 4, 16, 64);
-//   2. end-to-end latency (202 → object stored) at a steady rate through the built api and worker.
+//   2. end-to-end latency (202 → object stored) at a steady rate through the built api and worker;
+// the worker's drain and the end-to-end latency once more with the local cloud's AWS profile
+// (AWS-like latencies, Kinesis' shard limits) in front of the same stand-ins, so the same code is
+// measured at loopback and at AWS's latencies in one run.
 // Writes <out>/worker.json and <out>/worker.md (default bench/results/).
 import { commandLine, logTail } from '../shared/bench-run';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -33,11 +36,16 @@ import { renderWorkerBenchMarkdown } from './worker-bench.report';
 import { settingsFromArgs } from './worker-bench.settings';
 import { WorkerBenchCloud } from './worker-bench.cloud';
 import { createFileStorageS3Client } from '../../apps/worker/src/files/file-storage.s3-client';
+import { AwsProfileProcess } from '../shared/aws-profile.process';
 
 /** Where `nest build worker` puts the worker's entry point (the file a container runs). */
 export const WORKER_ENTRY = join(REPO_ROOT, 'dist', 'apps', 'worker', 'apps', 'worker', 'src', 'main.js');
-const STREAMS = { ours: 'bench-worker-ours', naive: 'bench-worker-naive', e2e: 'bench-worker-e2e' } as const;
-const BUCKETS = { ours: 'bench-worker-ours', naive: 'bench-worker-naive', ceiling: 'bench-worker-ceiling' } as const;
+const STREAMS = { ours: 'bench-worker-ours', oursAws: 'bench-worker-ours-aws', naive: 'bench-worker-naive', e2e: 'bench-worker-e2e', e2eAws: 'bench-worker-e2e-aws' } as const;
+const BUCKETS = { ours: 'bench-worker-ours', oursAws: 'bench-worker-ours-aws', naive: 'bench-worker-naive', ceiling: 'bench-worker-ceiling' } as const;
+/** The AWS profile's seed: the same delays run after run. */
+const AWS_PROFILE_SEED = 20261207;
+/** At the AWS profile the worker should drain at ≥ 0.9× its loopback rate. */
+const AWS_TARGET_RATIO = 0.9;
 const CONCURRENCIES = [1, 4, 16, 64];
 const BODY_BYTES = 1024;
 const SHARDS = 4;
@@ -57,8 +65,23 @@ async function main(): Promise<void> {
   const logDir = mkdtempSync(join(tmpdir(), 'bench-worker-'));
   console.log(`starting the local cloud (logs in ${logDir})…`);
   const cloud = await WorkerBenchCloud.start({ streams: Object.values(STREAMS), buckets: Object.values(BUCKETS), env: baseEnvironment(), logDir });
-  process.once('SIGINT', () => void cloud.stop().finally(() => process.exit(130)));
+  const profile = await AwsProfileProcess.start({
+    targets: { kinesis: cloud.outputs.endpoints.kinesis, s3: cloud.outputs.endpoints.s3, dynamodb: cloud.outputs.endpoints.dynamodb },
+    seed: AWS_PROFILE_SEED,
+    env: baseEnvironment(),
+    logFile: join(logDir, 'aws-profile.log'),
+  }).catch(async (error: unknown) => {
+    await cloud.stop();
+    throw error;
+  });
+  process.once('SIGINT', () => void Promise.all([cloud.stop(), profile.stop()]).finally(() => process.exit(130)));
   const appEnv = localAppEnvironment(cloud.outputs);
+  /** The same apps' environment with the AWS profile's proxies instead of the stand-ins. */
+  const awsEnv: NodeJS.ProcessEnv = {
+    AWS_ENDPOINT_URL_KINESIS: profile.endpoints.kinesis,
+    AWS_ENDPOINT_URL_S3: profile.endpoints.s3,
+    AWS_ENDPOINT_URL_DYNAMODB: profile.endpoints.dynamodb,
+  };
   // This process's own SDK clients (libs/aws factories) take credentials from the environment.
   Object.assign(process.env, { AWS_ACCESS_KEY_ID: appEnv.AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: appEnv.AWS_SECRET_ACCESS_KEY, AWS_REGION: appEnv.AWS_REGION });
   const common: NodeJS.ProcessEnv = { ...baseEnvironment(), ...appEnv, NODE_ENV: 'production', HOST: '127.0.0.1' };
@@ -74,9 +97,11 @@ async function main(): Promise<void> {
     const files = {
       ours: Array.from({ length: settings.events }, () => fileUploadedRecord(BODY_BYTES, owner)),
       naive: Array.from({ length: settings.events }, () => fileUploadedRecord(BODY_BYTES, owner)),
+      oursAws: Array.from({ length: settings.events }, () => fileUploadedRecord(BODY_BYTES, owner)),
     };
-    console.log(`pre-loading ${settings.events} events into ${STREAMS.ours} and ${STREAMS.naive}…`);
+    console.log(`pre-loading ${settings.events} events into ${STREAMS.ours}, ${STREAMS.oursAws} and ${STREAMS.naive}…`);
     await preloadStream(local.kinesis, STREAMS.ours, files.ours);
+    await preloadStream(local.kinesis, STREAMS.oursAws, files.oursAws);
     await preloadStream(local.kinesis, STREAMS.naive, files.naive);
 
     const ceiling: CeilingLevel[] = [];
@@ -123,6 +148,19 @@ async function main(): Promise<void> {
     const cpuProfile = settings.profileWorker ? summarizeProfile(cpuProfileFile) : undefined;
     const ours = { ...oursTiming, bucket: await checkBucket(s3, BUCKETS.ours, files.ours), ...(calls ? { calls } : {}), ...(cpuProfile ? { cpuProfile } : {}) };
 
+    console.log('worker draining at the AWS profile…');
+    const oursAwsTiming = await drainWithWorker({
+      entry: workerEntry,
+      execArgv: [],
+      env: { ...common, ...awsEnv, KINESIS_STREAM_NAME: STREAMS.oursAws, S3_BUCKET: BUCKETS.oursAws, ...settings.workerEnv },
+      expected: settings.events,
+      cloud,
+      logFile: join(logDir, 'worker-drain-aws.log'),
+      timeoutMs: drainTimeoutMs(settings.events),
+    });
+    console.log(`ours at the AWS profile: ${oursAwsTiming.objectsPerSecond.toFixed(0)} objects/s`);
+    const oursAws = { ...oursAwsTiming, bucket: await checkBucket(s3, BUCKETS.oursAws, files.oursAws) };
+
     const ceilingAfter = await measureCeiling(ceilingS3, BUCKETS.ceiling, bestBefore.concurrency, settings.ceilingObjects, BODY_BYTES, cloud);
     console.log(`S3 ceiling again at ${ceilingAfter.concurrency} in flight: ${ceilingAfter.objectsPerSecond.toFixed(0)} objects/s`);
     console.log('measuring what status writes and GetRecords cost the local cloud…');
@@ -137,15 +175,17 @@ async function main(): Promise<void> {
     });
     const ceilingObjectsPerSecond = Math.max(bestBefore.objectsPerSecond, ceilingAfter.objectsPerSecond);
 
-    for (const [name, result] of [['naive', naive], ['ours', ours]] as const) {
+    for (const [name, result] of [['naive', naive], ['ours', ours], ['oursAws', oursAws]] as const) {
       if (result.bucket.missing > 0) problems.push(`${name}: ${result.bucket.missing} pre-loaded files have no object in ${BUCKETS[name]}`);
       if (result.bucket.sampleMismatches > 0) problems.push(`${name}: ${result.bucket.sampleMismatches} of ${result.bucket.sampled} sampled objects have the wrong bytes`);
     }
     if (settings.profileWorker || settings.countCalls) problems.push('ours ran with a profiling preload (--profile-worker/--count-calls): its rate is not representative');
     if (Object.keys(settings.workerEnv).length > 0) problems.push(`ours ran with --worker-env ${JSON.stringify(settings.workerEnv)}: not its production defaults`);
     if (ours.notStored) problems.push(`ours: ${ours.notStored} "not stored" warnings in the worker's log`);
+    if (oursAws.notStored) problems.push(`ours at the AWS profile: ${oursAws.notStored} "not stored" warnings in the worker's log`);
 
     let latency: WorkerBenchResults['latency'] | undefined;
+    let latencyAws: WorkerBenchResults['latency'] | undefined;
     if (!settings.drainOnly) {
       console.log(`end-to-end latency: ${settings.latencyRate} uploads/s for ${settings.latencySeconds} s…`);
       latency = await measureLatency({
@@ -164,6 +204,23 @@ async function main(): Promise<void> {
       });
       if (latency.failures > 0) problems.push(`latency: ${latency.failures} uploads not accepted (first: ${latency.firstFailure})`);
       if (latency.storedInTime < latency.measured) problems.push(`latency: ${latency.measured - latency.storedInTime} accepted uploads not stored within the deadline`);
+      console.log(`end-to-end latency at the AWS profile: ${settings.latencyRate} uploads/s for ${settings.latencySeconds} s…`);
+      latencyAws = await measureLatency({
+        apiEntry,
+        workerEntry,
+        env: { ...common, ...awsEnv, KINESIS_STREAM_NAME: STREAMS.e2eAws },
+        cloud,
+        dynamodb,
+        table: cloud.outputs.uploadsTable,
+        body: randomBytes(BODY_BYTES),
+        ratePerSecond: settings.latencyRate,
+        seconds: settings.latencySeconds,
+        shards: SHARDS,
+        warmupSeconds: settings.latencyWarmupSeconds,
+        logDir: mkdirSync(join(logDir, 'aws'), { recursive: true }) ?? join(logDir, 'aws'),
+      });
+      if (latencyAws.failures > 0) problems.push(`latency at the AWS profile: ${latencyAws.failures} uploads not accepted (first: ${latencyAws.firstFailure})`);
+      if (latencyAws.storedInTime < latencyAws.measured) problems.push(`latency at the AWS profile: ${latencyAws.measured - latencyAws.storedInTime} accepted uploads not stored within the deadline`);
     }
 
     const results: WorkerBenchResults = {
@@ -192,18 +249,22 @@ async function main(): Promise<void> {
         oursAfterReadyToCeiling: (ours.objectsPerSecondAfterReady ?? ours.objectsPerSecond) / ceilingObjectsPerSecond,
         oursToNaive: ours.objectsPerSecond / naive.objectsPerSecond,
         cloudCosts,
+        oursAws,
+        awsProfileSeed: profile.seed,
+        oursAwsToLoopback: oursAws.objectsPerSecond / ours.objectsPerSecond,
       },
       latency,
+      latencyAws,
       problems,
     };
     mkdirSync(settings.out, { recursive: true });
     writeFileSync(join(settings.out, 'worker.json'), `${JSON.stringify(results, null, 2)}\n`);
-    const markdown = renderWorkerBenchMarkdown(results, TARGET_RATIO);
+    const markdown = renderWorkerBenchMarkdown(results, TARGET_RATIO, AWS_TARGET_RATIO);
     writeFileSync(join(settings.out, 'worker.md'), markdown);
     console.log(`\n${markdown}\nwritten to ${relative(process.cwd(), settings.out) || '.'}/worker.{json,md}; logs in ${logDir}`);
     if (problems.length > 0) process.exitCode = 1;
   } catch (error) {
-    for (const name of ['cloud', 's3', 'naive', 'worker-drain', 'api', 'worker-e2e']) {
+    for (const name of ['cloud', 's3', 'aws-profile', 'naive', 'worker-drain', 'worker-drain-aws', 'api', 'worker-e2e']) {
       const log = logTail(join(logDir, `${name}.log`));
       if (log) console.error(`--- ${name} log (tail) ---\n${log}`);
     }
@@ -213,7 +274,7 @@ async function main(): Promise<void> {
     ceilingS3.destroy();
     dynamodb.destroy();
     local.destroy();
-    await cloud.stop();
+    await Promise.all([cloud.stop(), profile.stop()]);
   }
 }
 

@@ -7,8 +7,8 @@ const ms = (value: number) => value.toFixed(0);
 const ratio = (value: number) => `${value.toFixed(2)}×`;
 
 /** `bench/results/worker.md`: the numbers of worker.json, for people. */
-export function renderWorkerBenchMarkdown(results: WorkerBenchResults, target: number): string {
-  const { drain, latency, settings, machine } = results;
+export function renderWorkerBenchMarkdown(results: WorkerBenchResults, target: number, awsTarget: number): string {
+  const { drain, latency, latencyAws, settings, machine } = results;
   const lines = [
     '# Worker benchmark (Kinesis → S3)',
     '',
@@ -33,6 +33,7 @@ export function renderWorkerBenchMarkdown(results: WorkerBenchResults, target: n
     ceilingRow(`raw PutObject, ${drain.ceilingAfter.concurrency} in flight, after the consumers`, drain.ceilingAfter),
     drainRow('naive (GetRecords, then one PutObject at a time)', drain.naive),
     drainRow(`**ours** (the built worker, ${Object.keys(settings.workerEnv).length === 0 ? 'production defaults' : Object.entries(settings.workerEnv).map(([k, v]) => `${k}=${v}`).join(' ')})`, drain.ours),
+    drainRow(`**ours at the AWS profile** (the same worker; AWS-like latencies and Kinesis' shard limits in front of the same stand-ins, seed ${drain.awsProfileSeed})`, drain.oursAws),
     '',
     `CPU columns are % of one core (the machine has ${machine.cores}); "other" is the machine's busy time not used by the consumer, the`,
     'local cloud or the benchmark process: other work sharing the machine, which takes cores from the cloud and the consumer.',
@@ -43,6 +44,7 @@ export function renderWorkerBenchMarkdown(results: WorkerBenchResults, target: n
     `- ours ÷ ceiling: **${ratio(drain.oursToCeiling)}** (target ≥ ${target}: ${drain.oursToCeiling >= target ? 'met' : '**missed**'}); ` +
       `counted from the worker's readiness (start-up of ${(drain.ours.startupSeconds ?? 0).toFixed(1)} s left out): ${ratio(drain.oursAfterReadyToCeiling)}`,
     `- ours ÷ naive: **${ratio(drain.oursToNaive)}**`,
+    `- ours at the AWS profile ÷ ours at loopback: **${ratio(drain.oursAwsToLoopback)}** (target ≥ ${awsTarget}: ${drain.oursAwsToLoopback >= awsTarget ? 'met' : '**missed**'})`,
     `- ours: ${drain.ours.duplicates ?? 0} duplicate "stored" lines, ${drain.ours.notStored ?? 0} "not stored" warnings`,
     '',
     ...(drain.ours.calls
@@ -64,30 +66,35 @@ export function renderWorkerBenchMarkdown(results: WorkerBenchResults, target: n
       : []),
     ...cloudCostLines(results),
   ];
-  if (latency) {
-    lines.push(
-      `## 2. End-to-end latency at ${settings.latencyRate} uploads/s`,
-      '',
-      `The built api (\`node --max-semi-space-size=2\`, one process) and the built worker (one process) on a ${settings.shards}-shard stream;`,
-      `open-loop load (upload i sent at i / rate), ${settings.latencySeconds} s, the first ${settings.latencyWarmupSeconds} s not counted.`,
-      `The load starts once the worker holds all ${settings.shards} leases (${latency.leasesAfterReadyMs === undefined ? '?' : int(latency.leasesAfterReadyMs)} ms after its /health answered), as a deployed worker is warm before traffic reaches it.`,
-      `End time: ${latency.endTime}; start: the 202 as received by the load generator (same machine clock).`,
-      '',
-      '| | p50 ms | p90 ms | p99 ms | max ms |',
-      '|---|---:|---:|---:|---:|',
-      latencyRow('**202 → object stored**', latency.endToEndMs),
-      latencyRow('request → 202', latency.acceptMs),
-      '',
-      `- sent ${int(latency.sent)} at ${latency.achievedRatePerSecond.toFixed(0)}/s; accepted ${int(latency.accepted)}; failures ${latency.failures}; ` +
-        `measured ${int(latency.measured)}, stored ${int(latency.storedInTime)}`,
-      `- p50 of 202 → stored per 5 s of sending (flat: a fixed delay; rising: the pipeline falls behind): ${latency.endToEndP50By5sMs.join(', ')} ms`,
-      `- the load generator's longest event-loop stall: ${int(latency.generatorMaxStallMs ?? 0)} ms (a stall makes the 202s it read late look slow, and their 202 → stored look shorter)`,
-      `- CPU (% of one core) during the load: api ${int(latency.apiCpuPercent)} %, worker ${int(latency.workerCpuPercent)} %, local cloud ${int(latency.cloudCpuPercent)} % (s3rver ${int(latency.s3CpuPercent ?? 0)} %)`,
-      `- p99 ≤ 1 s: ${latency.endToEndMs.p99 <= 1000 ? 'met' : '**missed**'}`,
-      '',
-    );
-  }
+  if (latency) lines.push(...latencyLines(`## 2. End-to-end latency at ${settings.latencyRate} uploads/s`, latency, results));
+  if (latencyAws) lines.push(...latencyLines(`## 3. End-to-end latency at ${settings.latencyRate} uploads/s, AWS profile`, latencyAws, results));
   return `${lines.join('\n')}\n`;
+}
+
+/** One end-to-end run: the 202 → stored percentiles and what shared the machine meanwhile. */
+function latencyLines(title: string, latency: NonNullable<WorkerBenchResults['latency']>, results: WorkerBenchResults): string[] {
+  const { settings } = results;
+  return [
+    title,
+    '',
+    `The built api (\`node --max-semi-space-size=2\`, one process) and the built worker (one process) on a ${settings.shards}-shard stream;`,
+    `open-loop load (upload i sent at i / rate), ${settings.latencySeconds} s, the first ${settings.latencyWarmupSeconds} s not counted.`,
+    `The load starts once the worker holds all ${settings.shards} leases (${latency.leasesAfterReadyMs === undefined ? '?' : int(latency.leasesAfterReadyMs)} ms after its /health answered), as a deployed worker is warm before traffic reaches it.`,
+    `End time: ${latency.endTime}; start: the 202 as received by the load generator (same machine clock).`,
+    '',
+    '| | p50 ms | p90 ms | p99 ms | max ms |',
+    '|---|---:|---:|---:|---:|',
+    latencyRow('**202 → object stored**', latency.endToEndMs),
+    latencyRow('request → 202', latency.acceptMs),
+    '',
+    `- sent ${int(latency.sent)} at ${latency.achievedRatePerSecond.toFixed(0)}/s; accepted ${int(latency.accepted)}; failures ${latency.failures}; ` +
+      `measured ${int(latency.measured)}, stored ${int(latency.storedInTime)}`,
+    `- p50 of 202 → stored per 5 s of sending (flat: a fixed delay; rising: the pipeline falls behind): ${latency.endToEndP50By5sMs.join(', ')} ms`,
+    `- the load generator's longest event-loop stall: ${int(latency.generatorMaxStallMs ?? 0)} ms (a stall makes the 202s it read late look slow, and their 202 → stored look shorter)`,
+    `- CPU (% of one core) during the load: api ${int(latency.apiCpuPercent)} %, worker ${int(latency.workerCpuPercent)} %, local cloud ${int(latency.cloudCpuPercent)} % (s3rver ${int(latency.s3CpuPercent ?? 0)} %)`,
+    `- p99 ≤ 1 s: ${latency.endToEndMs.p99 <= 1000 ? 'met' : '**missed**'}`,
+    '',
+  ];
 }
 
 /** Above this much foreign CPU (% of a core) during a drain, the numbers measure the neighbours too. */

@@ -37,7 +37,14 @@ export interface WorkerBenchResults {
     oursToNaive: number;
     /** Status writes and GetRecords measured alone: what they cost the local cloud's core. */
     cloudCosts: CloudCosts;
+    /** The same worker draining the same kind of events with the AWS profile in front of the stand-ins. */
+    oursAws: DrainTiming & { bucket: BucketCheck };
+    awsProfileSeed: number;
+    /** oursAws ÷ ours (objects/s), target ≥ 0.9. */
+    oursAwsToLoopback: number;
   };
+  /** The end-to-end run again with the AWS profile in front of the stand-ins. */
+  latencyAws?: WorkerBenchResults['latency'];
   latency?: {
     /** What the end time is: see the report. */
     endTime: string;
