@@ -13,8 +13,13 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { dataPaths } from '../tools/local-cloud/local-cloud-data';
 import { e2eEnvironment } from './e2e-environment';
 import { localS3Client } from './aws';
+import { waitFor } from './wait-for';
 
 const MiB = 1024 * 1024;
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -129,6 +134,29 @@ describe('the local cloud S3: objects appear whole', () => {
     const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: target }));
     const sourceHead = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: source }));
     expect(head).toMatchObject({ ContentType: 'application/x-new', ContentLength: next.length, ETag: sourceHead.ETag });
+  });
+
+  it('a PutObject whose client disconnects mid-body leaves no object behind', async () => {
+    const name = `aborted-${randomUUID()}.bin`;
+    const key = `${prefix}/${name}`;
+    // The store's folder for this key: the only place the unfinished upload can be seen.
+    const folder = join(dataPaths(env.localCloudDir).s3, bucket, ...key.split('/').slice(0, -1));
+    const pending = async () => (await readdir(folder).catch(() => [] as string[])).filter((file) => file.startsWith(name));
+    const url = new URL(`${env.endpoints.s3}/${bucket}/${key}`);
+    const upload = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'PUT', headers: { 'Content-Length': String(4 * MiB) } });
+    upload.on('error', () => undefined);
+    upload.write(randomBytes(1 * MiB));
+    // s3rver alone writes into the object's own file here; the local cloud into a .partial one.
+    const started = async () => {
+      const files = await pending();
+      return files.length > 0 ? files : undefined;
+    };
+    expect(await waitFor(started, { timeoutMs: 10_000, description: `the upload of ${key} to start` })).toEqual([
+      expect.stringMatching(/\.partial$/),
+    ]);
+    upload.destroy();
+    await waitFor(async () => (await pending()).length === 0, { timeoutMs: 10_000, description: `the aborted upload of ${key} to be cleaned up` });
+    await expect(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).rejects.toMatchObject({ name: 'NotFound' });
   });
 
   it('refuses POST Object (browser form uploads), the one route that would reach the dicer form parser', async () => {

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { copyFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import S3rver from 's3rver';
@@ -36,10 +36,10 @@ export function createS3rver(options: S3rverOptions): S3rver {
  * metadata (content type, x-amz-meta-*, MD5) is written next, and the complete file is renamed
  * over the final name last: readers see either nothing, or the old bytes, or the new bytes
  * whole (an overwrite can pair the new metadata with the old bytes for that moment; a new key
- * appears with its metadata). The request is answered only after the rename. A write that fails (a client that
- * disconnects mid-body) leaves nothing behind, where s3rver would keep the truncated file.
- * The temporary names end in `.partial`, which s3rver's listings ignore (they list only files
- * ending in its object suffix).
+ * appears with its metadata). The request is answered only after the rename. A write that
+ * fails (a client that disconnects mid-body) leaves nothing behind, where s3rver would keep
+ * the truncated file under the object's name. The temporary names end in `.partial`, which
+ * s3rver's listings ignore (they list only files ending in its object suffix).
  */
 export class AtomicFilesystemStore extends FilesystemStore {
   override async putObject(object: S3rverObject): Promise<{ size: number; md5: string }> {
@@ -50,7 +50,7 @@ export class AtomicFilesystemStore extends FilesystemStore {
   }
 
   override async putPart(bucket: string, uploadId: string, partNumber: number | string, content: Readable): Promise<{ size: number; md5: string }> {
-    const partPath = `${this.getResourcePath(bucket, undefined, 'uploads')}/${uploadId}/${partNumber}`;
+    const partPath = join(this.getResourcePath(bucket, undefined, 'uploads'), uploadId, String(partNumber));
     return this.writeThenRename(partPath, content, (md5) => writeFile(`${partPath}.md5`, md5));
   }
 
