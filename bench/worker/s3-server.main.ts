@@ -4,7 +4,7 @@
 // writes on the same core. Here the raw PutObject ceiling and both consumers face this one
 // s3rver and nothing else runs on its event loop. Fresh data in the folder the parent made (and
 // removes), a free port, the buckets the parent names; exits when the parent goes away.
-import S3rver from 's3rver';
+import { createS3rver } from '../../tools/local-cloud/s3rver';
 import { dataDirFromParent } from '../shared/scratch-dir';
 import type { S3ServerMessage } from './s3-server.messages';
 
@@ -17,7 +17,8 @@ function send(message: S3ServerMessage): void {
 async function main(): Promise<void> {
   const buckets = process.argv.slice(2);
   const directory = dataDirFromParent();
-  const s3 = new S3rver({ address: HOST, port: 0, silent: true, directory, configureBuckets: buckets.map((name) => ({ name })) });
+  // The same s3rver as the local cloud's (atomic writes), so the ceiling measured is the one the worker meets.
+  const s3 = createS3rver({ address: HOST, port: 0, silent: true, directory, configureBuckets: buckets.map((name) => ({ name })) });
   const { port } = await s3.run();
   process.on('disconnect', () => {
     const closing = s3.close();

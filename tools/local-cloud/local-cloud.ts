@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { mkdir } from 'node:fs/promises';
 import dynalite from 'dynalite';
 import kinesalite from 'kinesalite';
-import S3rver from 's3rver';
+import type S3rver from 's3rver';
 import { CognitoLocalProcess } from './cognito-local.process';
 import { CognitoStoreDamagedError } from './cognito-store-damaged.error';
 import { moveStoreAside, prepareCognitoStore } from './cognito-store';
@@ -14,6 +14,7 @@ import { applyProfile } from './local-cloud.profile';
 import type { AwsProfile } from './aws-profile/aws-profile';
 import { LOCAL_CREDENTIALS, LOCAL_NAMES, readOutputs, writeOutputs, type LocalCloudOutputs } from './local-cloud.outputs';
 import { seedLocalCloud } from './local-cloud.seeder';
+import { createS3rver } from './s3rver';
 import { assertPortsFree, listenOn, LOCAL_HOST, pickFreePort, portInUse } from './ports';
 
 /** A running, seeded local cloud. */
@@ -68,7 +69,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const dynamodb = dynalite({ path: paths.dynamodb, createTableMs: 0, updateTableMs: 0 });
     bound.dynamodb = await listenOn(dynamodb, ports.dynamodb, 'dynamodb');
     stoppers.push(() => closeServer(dynamodb));
-    const s3 = new S3rver({
+    // s3rver with atomic writes: an object is readable only once complete (see s3rver.ts).
+    const s3 = createS3rver({
       address: LOCAL_HOST,
       port: ports.s3,
       silent: true,

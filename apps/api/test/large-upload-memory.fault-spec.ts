@@ -87,8 +87,7 @@ describe('a 50 MiB upload through the api (memory)', () => {
     const { id, file_key } = JSON.parse(res.body) as { id: string; file_key: string };
     const expected = createHash('sha256');
     for (const chunk of uploadPattern(FILE_BYTES)) expected.update(chunk);
-    // The status says stored only once the worker's move is complete: s3rver's CopyObject is
-    // not atomic, and a GetObject during it reads a partial file.
+    // The status first, as a client would: it says stored once the worker's move is complete.
     await waitFor(
       async () => {
         const res = await fetch(`${api.url}/uploads/${id}`, { headers: { Authorization: demo } });

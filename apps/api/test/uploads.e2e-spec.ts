@@ -273,8 +273,8 @@ describe('uploads (api → Kinesis → worker → S3)', () => {
         .set('Content-Type', 'application/octet-stream')
         .send(bytes)
         .expect(202);
-      // The status first: a staged file is moved by CopyObject, which s3rver does not do
-      // atomically, so the object may be read half-written before the status says stored.
+      // The status first, as a client would: it says stored once the staged file has been
+      // moved (CopyObject) to its key.
       expect(await storedStatus(res.body.id)).toMatchObject({ size });
       const stored = await storedBytes(res.body.file_key);
       expect(stored.body.equals(bytes)).toBe(true);

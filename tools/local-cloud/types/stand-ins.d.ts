@@ -33,6 +33,7 @@ declare module 'dynalite' {
 declare module 's3rver' {
   import type { Server } from 'node:http';
   import type { AddressInfo } from 'node:net';
+  import type FilesystemStore from 's3rver/lib/stores/filesystem';
 
   interface S3rverOptions {
     address?: string;
@@ -43,11 +44,55 @@ declare module 's3rver' {
     configureBuckets?: { name: string; configs?: (string | Buffer)[] }[];
   }
 
+  /** The part of Koa's request context the local cloud's own middleware uses. */
+  interface S3rverContext {
+    method: string;
+    is(type: string): string | false | null;
+    status: number;
+    type: string;
+    body: unknown;
+  }
+
   class S3rver {
     constructor(options?: S3rverOptions);
     httpServer?: Server;
+    /** The store the controllers use, also reachable as context.store (s3rver is a Koa app). */
+    store: FilesystemStore;
+    context: { store: FilesystemStore };
+    /** Koa's middleware array, composed when the server starts. */
+    middleware: ((ctx: S3rverContext, next: () => Promise<unknown>) => unknown)[];
     run(): Promise<AddressInfo>;
     close(): Promise<void>;
   }
   export = S3rver;
+}
+
+declare module 's3rver/lib/stores/filesystem' {
+  import type { Readable } from 'node:stream';
+
+  /** What s3rver's controllers hand to putObject. */
+  interface S3rverObject {
+    bucket: string;
+    key: string;
+    content: Readable | Buffer;
+    metadata: Record<string, string>;
+  }
+
+  class FilesystemStore {
+    constructor(rootDirectory: string);
+    readonly rootDirectory: string;
+    getResourcePath(bucket: string, key: string | undefined, resource: string): string;
+    getMetadata(bucket: string, key: string): Promise<Record<string, unknown>>;
+    putMetadata(bucket: string, key: string, metadata: Record<string, string>, md5?: string): Promise<void>;
+    putObject(object: S3rverObject): Promise<{ size: number; md5: string }>;
+    putPart(bucket: string, uploadId: string, partNumber: number | string, content: Readable): Promise<{ size: number; md5: string }>;
+    copyObject(
+      srcBucket: string,
+      srcKey: string,
+      destBucket: string,
+      destKey: string,
+      replacementMetadata?: Record<string, string>,
+    ): Promise<Record<string, unknown>>;
+  }
+  export = FilesystemStore;
 }
