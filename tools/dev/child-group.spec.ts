@@ -1,10 +1,14 @@
 import { waitFor } from '../../test-kit/wait-for';
 import { ChildGroup } from './child-group';
 
-/** A node child that prints its name, then waits; on SIGINT it says so and exits 0. */
+/**
+ * A node child that prints its name, then waits; on SIGINT it says so and exits 0. The handler
+ * is in place before the "up" line: a loaded machine can deschedule the child between the two,
+ * and a SIGINT sent on seeing "up" would then kill it silently.
+ */
 const child = (name: string, extra = '') => [
   '-e',
-  `console.log('${name} up'); process.on('SIGINT', () => { console.log('${name} stopping'); process.exit(0); }); setInterval(() => {}, 1000); ${extra}`,
+  `process.on('SIGINT', () => { console.log('${name} stopping'); process.exit(0); }); console.log('${name} up'); setInterval(() => {}, 1000); ${extra}`,
 ];
 
 describe('ChildGroup', () => {
@@ -13,9 +17,7 @@ describe('ChildGroup', () => {
 
   beforeEach(() => {
     output = [];
-    // Generous: on a loaded machine a child may take seconds to run its SIGINT handler, and a
-    // SIGKILL at the deadline would swallow the line the tests look for. Passing runs never wait for it.
-    group = new ChildGroup({ write: (text) => output.push(text), tagWidth: 8, stopDeadlineMs: 30_000 });
+    group = new ChildGroup({ write: (text) => output.push(text), tagWidth: 8, stopDeadlineMs: 5_000 });
   });
   afterEach(() => group.killAll());
 
