@@ -3,21 +3,30 @@
 // thousands of calls per second during the run, and in the load generator's process they
 // would add their work to every latency it measures. Fresh data in the folder the parent made
 // (and removes), free ports, the streams the parent asks for, and a demo-user login; exits when
-// the parent goes away.
+// the parent goes away. Arguments: `[--profile aws] [--seed N] <stream>[:<shards>]...`; under the AWS profile
+// the outputs carry both the proxies (endpoints) and the stand-ins (profile.standIns), so one
+// cloud serves servers of both profiles side by side.
+import { parseArgs } from 'node:util';
 import { createLocalAwsClients } from '../../tools/local-cloud/local-aws.clients';
 import { startLocalCloud, type LocalCloud } from '../../tools/local-cloud/local-cloud';
+import { parseLocalCloudProfile, parseSeed } from '../../tools/local-cloud/local-cloud.options';
 import { ensureStream } from '../../tools/local-cloud/local-cloud.seeder';
 import { dataDirFromParent } from '../shared/scratch-dir';
 import type { BenchCloudMessage } from './bench-cloud.messages';
 
-const SHARDS_PER_STREAM = 4;
+const DEFAULT_SHARDS_PER_STREAM = 4;
 
 function send(message: BenchCloudMessage): void {
   process.send?.(message);
 }
 
 async function main(): Promise<void> {
-  const streams = process.argv.slice(2);
+  const { values, positionals } = parseArgs({ options: { profile: { type: 'string' }, seed: { type: 'string' } }, allowPositionals: true });
+  const profile = parseLocalCloudProfile(values.profile, '--profile') ?? 'loopback';
+  const streams = positionals.map((spec) => {
+    const [name, shards] = spec.split(':');
+    return { name, shards: shards === undefined ? DEFAULT_SHARDS_PER_STREAM : Number(shards) };
+  });
   const dir = dataDirFromParent();
   let cloud: LocalCloud | undefined;
   const stop = async () => {
@@ -25,11 +34,11 @@ async function main(): Promise<void> {
     process.exit(0);
   };
   process.on('disconnect', () => void stop());
-  cloud = await startLocalCloud({ dir, ports: { kinesis: 0, s3: 0, dynamodb: 0, cognito: 0 } });
+  cloud = await startLocalCloud({ dir, ports: { kinesis: 0, s3: 0, dynamodb: 0, cognito: 0 }, profile, seed: parseSeed(values.seed, '--seed') });
   const { outputs } = cloud;
   const clients = createLocalAwsClients(outputs.endpoints);
   try {
-    for (const stream of streams) await ensureStream(clients.kinesis, stream, SHARDS_PER_STREAM);
+    for (const { name, shards } of streams) await ensureStream(clients.kinesis, name, shards);
   } finally {
     clients.destroy();
   }

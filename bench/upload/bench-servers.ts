@@ -1,21 +1,51 @@
 import { join } from 'node:path';
+import type { LocalCloudProfile } from '../../tools/local-cloud/local-cloud.options';
 import { localAppEnvironment } from '../../tools/local-cloud/local-app.environment';
 import { buildBaseline } from './baseline.build';
-import type { BenchCloudProcess } from './bench-cloud.process';
+import type { BenchCloudProcess, BenchStream } from './bench-cloud.process';
 import { REPO_ROOT } from './bench-settings';
 import { freePort } from './free-port';
-import type { UploadVariant } from './upload-bench.results';
+import type { BenchServer, ServerKind } from './upload-bench.results';
 import { UploadServerProcess } from './upload-server.process';
 
 /** Where `nest build api` puts the api's entry point (the file a container runs). */
 export const API_ENTRY = join(REPO_ROOT, 'dist', 'apps', 'api', 'apps', 'api', 'src', 'main.js');
 export const BASELINE_SOURCE = join(__dirname, 'baseline-server.main.ts');
-/** One stream per server, so each stream can be audited against that server's receipts. */
-export const STREAMS: Readonly<Record<UploadVariant, string>> = {
-  ours: 'bench-uploads-ours',
-  'ours-default-heap': 'bench-uploads-ours-default-heap',
-  baseline: 'bench-uploads-baseline',
-};
+
+/**
+ * The servers of `npm run bench:upload`, one process each, each with its own stream (so each
+ * stream can be audited against that server's receipts): the api and the baseline on the
+ * stand-ins as they are (loopback) and behind the AWS profile's proxies (AWS latencies and
+ * Kinesis' shard limits), plus the api without its production flag on loopback.
+ */
+export const BENCH_SERVERS: readonly BenchServer[] = [
+  { name: 'ours', kind: 'ours', profile: 'loopback', stream: 'bench-uploads-ours' },
+  { name: 'ours-default-heap', kind: 'ours-default-heap', profile: 'loopback', stream: 'bench-uploads-ours-default-heap' },
+  { name: 'baseline', kind: 'baseline', profile: 'loopback', stream: 'bench-uploads-baseline' },
+  { name: 'ours@aws', kind: 'ours', profile: 'aws', stream: 'bench-uploads-ours-aws' },
+  { name: 'baseline@aws', kind: 'baseline', profile: 'aws', stream: 'bench-uploads-baseline-aws' },
+];
+
+/**
+ * `--ab NAME=A,B`: the api alone, with the variable at A and at B, on loopback and at the AWS
+ * profile (four servers), to measure one change of the api with everything else equal.
+ */
+export function abServers(variable: string, values: readonly [string, string]): BenchServer[] {
+  return (['loopback', 'aws'] as const).flatMap((profile) =>
+    values.map((value) => ({
+      name: `ours${profile === 'aws' ? '@aws' : ''}[${variable}=${value}]`,
+      kind: 'ours' as const,
+      profile,
+      stream: `bench-ab-${profile}-${value.replace(/[^A-Za-z0-9_.-]/g, '_')}`,
+      env: { [variable]: value },
+    })),
+  );
+}
+
+/** The streams a set of servers needs, with their shard counts. */
+export function streamsOf(servers: readonly BenchServer[]): BenchStream[] {
+  return servers.map((server) => ({ name: server.stream, shards: server.shards ?? 4 }));
+}
 
 /**
  * The api's production flag (README, Large files): a 2 MiB young generation, which keeps a
@@ -31,9 +61,9 @@ export function baseEnvironment(): NodeJS.ProcessEnv {
   return env;
 }
 
-/** What every benchmarked server runs with: production settings against this local cloud. */
-function serverEnvironment(cloud: BenchCloudProcess): NodeJS.ProcessEnv {
-  return { ...baseEnvironment(), ...localAppEnvironment(cloud.outputs), NODE_ENV: 'production' };
+/** What every benchmarked server runs with: production settings against this local cloud, at this profile. */
+function serverEnvironment(cloud: BenchCloudProcess, profile: LocalCloudProfile): NodeJS.ProcessEnv {
+  return { ...baseEnvironment(), ...localAppEnvironment(cloud.outputsFor(profile)), NODE_ENV: 'production' };
 }
 
 /**
@@ -41,41 +71,51 @@ function serverEnvironment(cloud: BenchCloudProcess): NodeJS.ProcessEnv {
  * metrics) stays on. The per-user limit does not: the load comes from one user at many times
  * 100 requests/s, and a 429 is no upload.
  */
-export function apiEnvironment(cloud: BenchCloudProcess): NodeJS.ProcessEnv {
-  return { ...serverEnvironment(cloud), RATE_LIMIT_PER_SECOND: '0' };
+export function apiEnvironment(cloud: BenchCloudProcess, profile: LocalCloudProfile = 'loopback'): NodeJS.ProcessEnv {
+  return { ...serverEnvironment(cloud, profile), RATE_LIMIT_PER_SECOND: '0' };
 }
 
 /**
- * Starts the servers on free ports with the api's environment for this local cloud
- * (production settings, each with its own stream) and waits until each is ready.
+ * Starts the servers on free ports (production settings, each with its own stream, at its
+ * profile) and waits until each is ready.
  */
 export async function startServers(
   cloud: BenchCloudProcess,
+  servers: readonly BenchServer[],
   logDir: string,
   profile: boolean,
-): Promise<Record<UploadVariant, UploadServerProcess>> {
+): Promise<Record<string, UploadServerProcess>> {
   const profiling = profile ? ['--cpu-prof', `--cpu-prof-dir=${logDir}`] : [];
-  const common = serverEnvironment(cloud);
-  const api = { entry: API_ENTRY, env: apiEnvironment(cloud), readinessPath: '/health/ready' };
-  const specs: Record<UploadVariant, { execArgv: string[]; entry: string; env: NodeJS.ProcessEnv; readinessPath: string }> = {
-    ours: { ...api, execArgv: [...API_PRODUCTION_FLAGS, ...profiling] },
-    'ours-default-heap': { ...api, execArgv: profiling },
-    baseline: { entry: buildBaseline(BASELINE_SOURCE), env: common, readinessPath: '/health', execArgv: profiling },
-  };
-  const started: Partial<Record<UploadVariant, UploadServerProcess>> = {};
+  const started: Record<string, UploadServerProcess> = {};
   try {
-    for (const [variant, spec] of Object.entries(specs) as Array<[UploadVariant, (typeof specs)[UploadVariant]]>) {
+    for (const server of servers) {
       const port = await freePort();
-      started[variant] = await UploadServerProcess.start({
-        ...spec,
-        env: { ...spec.env, PORT: String(port), KINESIS_STREAM_NAME: STREAMS[variant] },
+      started[server.name] = await UploadServerProcess.start({
+        ...launchOf(server.kind, profiling),
+        env: {
+          ...(server.kind === 'baseline' ? serverEnvironment(cloud, server.profile) : apiEnvironment(cloud, server.profile)),
+          ...server.env,
+          PORT: String(port),
+          KINESIS_STREAM_NAME: server.stream,
+        },
         port,
-        logFile: join(logDir, `${variant}.log`),
+        logFile: join(logDir, `${server.name}.log`),
       });
     }
   } catch (error) {
     await Promise.all(Object.values(started).map((server) => server.stop()));
     throw error;
   }
-  return started as Record<UploadVariant, UploadServerProcess>;
+  return started;
+}
+
+function launchOf(kind: ServerKind, profiling: string[]): { entry: string; execArgv: string[]; readinessPath: string } {
+  switch (kind) {
+    case 'ours':
+      return { entry: API_ENTRY, execArgv: [...API_PRODUCTION_FLAGS, ...profiling], readinessPath: '/health/ready' };
+    case 'ours-default-heap':
+      return { entry: API_ENTRY, execArgv: profiling, readinessPath: '/health/ready' };
+    case 'baseline':
+      return { entry: buildBaseline(BASELINE_SOURCE), execArgv: profiling, readinessPath: '/health' };
+  }
 }

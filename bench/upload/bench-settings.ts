@@ -13,6 +13,12 @@ export interface UploadBenchSettings {
   /** Writes a V8 CPU profile of each server into the log folder (profiling slows them down). */
   profile: boolean;
   out: string;
+  /** `--ab NAME=A,B`: only the api, with NAME=A and NAME=B, on loopback and at the AWS profile. */
+  ab?: { variable: string; values: [string, string] };
+  /** Seconds of the saturation phase (a 1-shard stream at the AWS profile); 0 skips it. */
+  saturationSeconds: number;
+  /** The AWS profile's seed; default a fresh one (reported). */
+  seed?: number;
 }
 
 /** `defaults` lets another bench on the same load (bench:request-context) ask for more rounds or another file name. */
@@ -26,6 +32,9 @@ export function settingsFromArgs(args: string[] = process.argv.slice(2), default
       rounds: { type: 'string', default: String(defaults.rounds ?? 3) },
       profile: { type: 'boolean', default: false },
       out: { type: 'string', default: join(REPO_ROOT, 'bench', 'results') },
+      ab: { type: 'string' },
+      saturation: { type: 'string', default: '10' },
+      seed: { type: 'string' },
     },
   });
   return {
@@ -35,5 +44,14 @@ export function settingsFromArgs(args: string[] = process.argv.slice(2), default
     rounds: wholeNumberOption(values, 'rounds'),
     profile: values.profile ?? false,
     out: resolve(values.out!),
+    ab: values.ab === undefined ? undefined : abOption(values.ab),
+    saturationSeconds: wholeNumberOption(values, 'saturation', 0),
+    seed: values.seed === undefined ? undefined : wholeNumberOption(values, 'seed', 0),
   };
+}
+
+function abOption(value: string): { variable: string; values: [string, string] } {
+  const match = /^([A-Z][A-Z0-9_]*)=([^,]+),([^,]+)$/.exec(value);
+  if (!match) throw new Error(`--ab is "${value}": expected NAME=A,B (an environment variable of the api and two values)`);
+  return { variable: match[1], values: [match[2], match[3]] };
 }

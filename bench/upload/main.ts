@@ -1,7 +1,9 @@
 // `npm run bench:upload` (nest build api, then tsx bench/upload/main.ts [--duration S]
-// [--warmup S] [--connections N] [--rounds N] [--profile] [--out DIR]): POST /uploads of the
-// api as built against a hand-written Express baseline, side by side on one local cloud, in
-// one run. Writes <out>/upload.json and <out>/upload.md (default bench/results/).
+// [--warmup S] [--connections N] [--rounds N] [--saturation S] [--seed N] [--ab NAME=A,B]
+// [--profile] [--out DIR]): POST /uploads of the api as built against a hand-written Express
+// baseline, each on loopback and at the AWS profile, side by side on one local cloud, in one
+// run; then the api on a 1-shard stream whose write capacity is exhausted. Writes
+// <out>/upload.json and <out>/upload.md (default bench/results/); with --ab, upload-ab.*.
 import { commandLine, logTail } from '../shared/bench-run';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -9,43 +11,37 @@ import { cpus, release, tmpdir, totalmem, type } from 'node:os';
 import { join, relative } from 'node:path';
 import { createLocalAwsClients } from '../../tools/local-cloud/local-aws.clients';
 import { BenchCloudProcess } from './bench-cloud.process';
-import { API_ENTRY, API_PRODUCTION_FLAGS, BASELINE_SOURCE, baseEnvironment, startServers, STREAMS } from './bench-servers';
+import { abServers, API_ENTRY, API_PRODUCTION_FLAGS, BASELINE_SOURCE, BENCH_SERVERS, baseEnvironment, startServers, streamsOf } from './bench-servers';
 import { REPO_ROOT, settingsFromArgs, type UploadBenchSettings } from './bench-settings';
+import { spreadOf } from './cpu-ab.stats';
 import { medianRound } from './median-round';
 import { preflight } from './preflight';
+import { SATURATION_SERVER, runSaturationPhase, saturationProblems } from './saturation-phase';
 import { sourceRevision } from './source-revision';
-import { auditStream, type StreamAudit } from './stream-audit';
-import { UPLOAD_VARIANTS, type UploadBenchResults, type UploadRound, type UploadVariant } from './upload-bench.results';
+import { auditProblems, auditStream, type StreamAudit } from './stream-audit';
+import type { BenchServer, ProfileComparison, SaturationPhase, UploadBenchResults, UploadRound } from './upload-bench.results';
 import { renderUploadBenchMarkdown } from './upload-bench.report';
 import { runRounds, type RoundsOutcome, type ServerLedger } from './upload-rounds';
 import type { UploadServerProcess } from './upload-server.process';
 
-const VARIANTS = UPLOAD_VARIANTS;
 const BODY_BYTES = 1024;
 
-/** Reads each server's stream and holds it against the receipts that server gave. */
+/** Reads each server's stream (through the stand-ins, past the profile's read limits) and holds it against the receipts that server gave. */
 async function auditStreams(
   cloud: BenchCloudProcess,
-  ledgers: Record<UploadVariant, ServerLedger>,
+  servers: readonly BenchServer[],
+  ledgers: Record<string, ServerLedger>,
   connections: number,
-): Promise<{ streamAudit: Record<UploadVariant, StreamAudit>; problems: string[] }> {
-  const clients = createLocalAwsClients(cloud.outputs.endpoints);
-  const streamAudit = {} as Record<UploadVariant, StreamAudit>;
+): Promise<{ streamAudit: Record<string, StreamAudit>; problems: string[] }> {
+  const clients = createLocalAwsClients(cloud.outputsFor('loopback').endpoints);
+  const streamAudit: Record<string, StreamAudit> = {};
   const problems: string[] = [];
   try {
-    for (const variant of VARIANTS) {
-      const { receipts, loadRuns } = ledgers[variant];
-      const audit = await auditStream(clients.kinesis, STREAMS[variant], receipts, loadRuns * connections);
-      streamAudit[variant] = audit;
-      if (audit.receiptsMissingFromStream > 0) {
-        problems.push(`${variant}: ${audit.receiptsMissingFromStream} uploads got a 202 but have no record in ${audit.stream}`);
-      }
-      if (audit.recordsWithoutReceipt > audit.abandonedBound) {
-        problems.push(
-          `${variant}: ${audit.recordsWithoutReceipt} records without a receipt, more than the ${audit.abandonedBound} requests that can have been abandoned in flight`,
-        );
-      }
-      if (audit.unreadableRecords > 0) problems.push(`${variant}: ${audit.unreadableRecords} records without data.id in ${audit.stream}`);
+    for (const { name, stream } of servers) {
+      const { receipts, loadRuns } = ledgers[name];
+      const audit = await auditStream(clients.kinesis, stream, receipts, loadRuns * connections);
+      streamAudit[name] = audit;
+      problems.push(...auditProblems(name, audit));
     }
   } finally {
     clients.destroy();
@@ -53,14 +49,53 @@ async function auditStreams(
   return { streamAudit, problems };
 }
 
+/** Each server at the AWS profile against its loopback twin (same kind, same environment), medians and round by round. */
+function profileComparisons(servers: readonly BenchServer[], rounds: readonly UploadRound[], median: Record<string, UploadRound>): ProfileComparison[] {
+  const twin = (server: BenchServer) =>
+    servers.find((s) => s.profile === 'loopback' && s.kind === server.kind && JSON.stringify(s.env ?? {}) === JSON.stringify(server.env ?? {}));
+  return servers.flatMap((aws) => {
+    const loopback = aws.profile === 'aws' ? twin(aws) : undefined;
+    if (!loopback || !median[aws.name] || !median[loopback.name]) return [];
+    const pairs = rounds
+      .filter((r) => r.variant === aws.name)
+      .flatMap((a) => rounds.filter((l) => l.variant === loopback.name && l.round === a.round).map((l) => [a, l] as const));
+    return [
+      {
+        loopback: loopback.name,
+        aws: aws.name,
+        throughputRatio: median[aws.name].requestsPerSecond / median[loopback.name].requestsPerSecond,
+        p99DifferenceMs: median[aws.name].latencyMs.p99 - median[loopback.name].latencyMs.p99,
+        perRound: {
+          throughputRatio: spreadOf(pairs.map(([a, l]) => a.requestsPerSecond / l.requestsPerSecond)),
+          p99DifferenceMs: spreadOf(pairs.map(([a, l]) => a.latencyMs.p99 - l.latencyMs.p99)),
+        },
+      },
+    ];
+  });
+}
+
+const DESCRIPTIONS = {
+  ours: `the api as built (${relative(REPO_ROOT, API_ENTRY)}, node ${API_PRODUCTION_FLAGS.join(' ')}): AppModule: Cognito guard, ClientKinesis publisher, upload status in DynamoDB`,
+  'ours-default-heap': `the same api without ${API_PRODUCTION_FLAGS.join(' ')} (Node's default young generation)`,
+  baseline: `${relative(REPO_ROOT, BASELINE_SOURCE)} (compiled to dist/bench/upload/): Express 5, jwks-rsa + jsonwebtoken (PEM) per request, one PutRecord per request`,
+} as const;
+
+function describe(server: BenchServer): string {
+  const env = Object.entries(server.env ?? {}).map(([k, v]) => `${k}=${v}`);
+  const profile = server.profile === 'aws' ? 'AWS profile (latency and Kinesis shard limits)' : 'loopback (the stand-ins directly)';
+  return `${DESCRIPTIONS[server.kind]}; ${profile}${env.length ? `; ${env.join(' ')}` : ''}`;
+}
+
 function resultsOf(
   settings: UploadBenchSettings,
-  outcome: RoundsOutcome,
-  audit: { streamAudit: Record<UploadVariant, StreamAudit>; problems: string[] },
+  cloud: BenchCloudProcess,
+  servers: readonly BenchServer[],
+  outcome: RoundsOutcome<string>,
+  audit: { streamAudit: Record<string, StreamAudit>; problems: string[] },
+  saturation: SaturationPhase | undefined,
 ): UploadBenchResults {
-  const median = Object.fromEntries(
-    VARIANTS.map((variant) => [variant, medianRound(outcome.rounds.filter((r) => r.variant === variant))]),
-  ) as Record<UploadVariant, UploadRound>;
+  const median = Object.fromEntries(servers.map(({ name }) => [name, medianRound(outcome.rounds.filter((r) => r.variant === name))]));
+  const [ours, heap, baseline] = [median.ours, median['ours-default-heap'], median.baseline];
   return {
     date: new Date().toISOString(),
     command: commandLine('bench/upload/main.ts'),
@@ -79,22 +114,24 @@ function resultsOf(
       rounds: settings.rounds,
       bodyBytes: BODY_BYTES,
       nodeEnv: 'production',
+      awsProfileSeed: cloud.outputs.profile?.seed,
     },
-    servers: {
-      ours: `the api as built (${relative(REPO_ROOT, API_ENTRY)}, node ${API_PRODUCTION_FLAGS.join(' ')}): AppModule: Cognito guard, ClientKinesis publisher, upload status in DynamoDB`,
-      'ours-default-heap': `the same api without ${API_PRODUCTION_FLAGS.join(' ')} (Node's default young generation)`,
-      baseline: `${relative(REPO_ROOT, BASELINE_SOURCE)} (compiled to dist/bench/upload/): Express 5, jwks-rsa + jsonwebtoken (PEM) per request, one PutRecord per request`,
-    },
+    servers: servers.map((server) => ({ ...server, description: describe(server) })),
     loadAverage1m: outcome.loadAverage1m,
     rounds: outcome.rounds,
     median,
-    comparison: {
-      throughputRatio: median.ours.requestsPerSecond / median.baseline.requestsPerSecond,
-      p99Ratio: median.ours.latencyMs.p99 / median.baseline.latencyMs.p99,
-      defaultHeapThroughputRatio: median['ours-default-heap'].requestsPerSecond / median.baseline.requestsPerSecond,
-    },
+    comparison:
+      ours && heap && baseline
+        ? {
+            throughputRatio: ours.requestsPerSecond / baseline.requestsPerSecond,
+            p99Ratio: ours.latencyMs.p99 / baseline.latencyMs.p99,
+            defaultHeapThroughputRatio: heap.requestsPerSecond / baseline.requestsPerSecond,
+          }
+        : undefined,
+    awsProfile: profileComparisons(servers, outcome.rounds, median),
+    saturation,
     streamAudit: audit.streamAudit,
-    problems: [...outcome.problems, ...audit.problems],
+    problems: [...outcome.problems, ...audit.problems, ...(saturation ? saturationProblems(saturation) : [])],
   };
 }
 
@@ -105,12 +142,19 @@ async function main(): Promise<void> {
   if (!existsSync(API_ENTRY)) {
     throw new Error(`${relative(REPO_ROOT, API_ENTRY)} is missing: run npm run build (npm run bench:upload builds it)`);
   }
+  const servers = settings.ab ? abServers(settings.ab.variable, settings.ab.values) : [...BENCH_SERVERS];
+  const saturationServer = settings.ab || settings.saturationSeconds === 0 ? undefined : SATURATION_SERVER;
+  const everyServer = saturationServer ? [...servers, saturationServer] : servers;
   const logDir = mkdtempSync(join(tmpdir(), 'bench-upload-'));
   console.log(`starting the local cloud (logs in ${logDir})…`);
-  const cloud = await BenchCloudProcess.start(Object.values(STREAMS), baseEnvironment(), join(logDir, 'cloud.log'));
-  let servers: Record<UploadVariant, UploadServerProcess> | undefined;
+  const cloud = await BenchCloudProcess.start(streamsOf(everyServer), baseEnvironment(), join(logDir, 'cloud.log'), {
+    profile: 'aws',
+    seed: settings.seed,
+  });
+  console.log(`AWS profile seed ${cloud.outputs.profile?.seed}`);
+  let running: Record<string, UploadServerProcess> | undefined;
   const stopAll = async () => {
-    if (servers) await Promise.all(VARIANTS.map((variant) => servers![variant].stop()));
+    if (running) await Promise.all(Object.values(running).map((server) => server.stop()));
     await cloud.stop();
   };
   // Interrupted: leave no server behind to hold a port or skew the next run.
@@ -118,28 +162,32 @@ async function main(): Promise<void> {
     process.once(signal, () => void stopAll().finally(() => process.exit(130)));
   }
   try {
-    servers = await startServers(cloud, logDir, settings.profile);
+    running = await startServers(cloud, everyServer, logDir, settings.profile);
     const body = randomBytes(BODY_BYTES);
     const accessToken = cloud.accessToken;
-    const ledgers = {} as Record<UploadVariant, ServerLedger>;
-    for (const variant of VARIANTS) {
-      const server = servers[variant];
-      ledgers[variant] = { server, receipts: new Set([await preflight(variant, server.port, accessToken, body)]), loadRuns: 0 };
+    const ledgers: Record<string, ServerLedger> = {};
+    for (const { name } of servers) {
+      const server = running[name];
+      ledgers[name] = { server, receipts: new Set([await preflight(name, server.port, accessToken, body)]), loadRuns: 0 };
     }
     const outcome = await runRounds(settings, ledgers, cloud, { accessToken, body });
+    const saturation = saturationServer
+      ? await runSaturationPhase(cloud, saturationServer, running[saturationServer.name], settings)
+      : undefined;
     // Stopped first (the api flushes what it still holds on SIGTERM), then the streams are read.
-    await Promise.all(VARIANTS.map((variant) => servers![variant].stop()));
+    await Promise.all(Object.values(running).map((server) => server.stop()));
     console.log('auditing the streams against the 202 receipts…');
-    const results = resultsOf(settings, outcome, await auditStreams(cloud, ledgers, settings.connections));
+    const results = resultsOf(settings, cloud, servers, outcome, await auditStreams(cloud, servers, ledgers, settings.connections), saturation && (await saturation.audit()));
 
+    const name = settings.ab ? 'upload-ab' : 'upload';
     mkdirSync(settings.out, { recursive: true });
-    writeFileSync(join(settings.out, 'upload.json'), `${JSON.stringify(results, null, 2)}\n`);
+    writeFileSync(join(settings.out, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
     const markdown = renderUploadBenchMarkdown(results);
-    writeFileSync(join(settings.out, 'upload.md'), markdown);
-    console.log(`\n${markdown}\nwritten to ${relative(process.cwd(), settings.out) || '.'}/upload.{json,md}; logs in ${logDir}`);
+    writeFileSync(join(settings.out, `${name}.md`), markdown);
+    console.log(`\n${markdown}\nwritten to ${relative(process.cwd(), settings.out) || '.'}/${name}.{json,md}; logs in ${logDir}`);
     if (results.problems.length > 0) process.exitCode = 1;
   } catch (error) {
-    for (const name of ['cloud', ...VARIANTS]) {
+    for (const name of ['cloud', ...everyServer.map((s) => s.name)]) {
       const log = logTail(join(logDir, `${name}.log`));
       if (log) console.error(`--- ${name} log (tail) ---\n${log}`);
     }

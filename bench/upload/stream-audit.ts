@@ -78,3 +78,18 @@ export async function auditStream(
     unreadableRecords: unreadable,
   };
 }
+
+/** What an audit says is wrong, named after the server (empty when every receipt is in the stream). */
+export function auditProblems(name: string, audit: StreamAudit): string[] {
+  const problems: string[] = [];
+  if (audit.receiptsMissingFromStream > 0) {
+    problems.push(`${name}: ${audit.receiptsMissingFromStream} uploads got a 202 but have no record in ${audit.stream}`);
+  }
+  if (audit.recordsWithoutReceipt > audit.abandonedBound) {
+    problems.push(
+      `${name}: ${audit.recordsWithoutReceipt} records without a receipt, more than the ${audit.abandonedBound} requests that can have been abandoned in flight`,
+    );
+  }
+  if (audit.unreadableRecords > 0) problems.push(`${name}: ${audit.unreadableRecords} records without data.id in ${audit.stream}`);
+  return problems;
+}

@@ -1,3 +1,5 @@
+import type { LocalCloudProfile } from '../../tools/local-cloud/local-cloud.options';
+import type { Spread } from './cpu-ab.stats';
 import type { SourceRevision } from './source-revision';
 import type { StreamAudit } from './stream-audit';
 
@@ -5,9 +7,23 @@ import type { StreamAudit } from './stream-audit';
  * `ours`: the api as built (dist/), with its production flag; `ours-default-heap`: the same
  * without it (Node's default young generation); `baseline`: bench/upload/baseline-server.main.ts.
  */
-export type UploadVariant = 'ours' | 'ours-default-heap' | 'baseline';
+export type ServerKind = 'ours' | 'ours-default-heap' | 'baseline';
 
-export const UPLOAD_VARIANTS: readonly UploadVariant[] = ['ours', 'ours-default-heap', 'baseline'];
+/** One server of a run: what it is, which profile of the local cloud it talks to, its stream. */
+export interface BenchServer {
+  /** Unique in a run: `ours`, `ours@aws`, ... */
+  name: string;
+  kind: ServerKind;
+  profile: LocalCloudProfile;
+  stream: string;
+  /** Default 4. */
+  shards?: number;
+  /** Variables set on top of the production environment (an A/B's switch). */
+  env?: Record<string, string>;
+}
+
+/** Names of the servers of a run (rounds and medians are keyed by them). */
+export type UploadVariant = string;
 
 /** Latency of one timed run, in milliseconds (request written → response read). */
 export interface LatencyMillis {
@@ -52,6 +68,37 @@ export interface UploadRound<V extends string = UploadVariant> {
   hwmMiB: number;
 }
 
+/** One kind of server at the AWS profile against itself on loopback, in the same run. */
+export interface ProfileComparison {
+  loopback: string;
+  aws: string;
+  /** aws ÷ loopback requests/s of the median rounds. */
+  throughputRatio: number;
+  /** aws − loopback p99 of the median rounds, ms. */
+  p99DifferenceMs: number;
+  /** The same, round by round (the two runs of a round are close in time, so machine noise hits both alike). */
+  perRound: { throughputRatio: Spread; p99DifferenceMs: Spread };
+}
+
+/** The stream's write capacity exhausted: what clients got, how fast, and whether every 202 is in the stream. */
+export interface SaturationPhase {
+  server: string;
+  stream: string;
+  shards: number;
+  bodyBytes: number;
+  connections: number;
+  durationSeconds: number;
+  /** Count per HTTP status (`error` for requests without an answer). */
+  statuses: Record<string, number>;
+  requestsPerSecond: number;
+  acceptedPerSecond: number;
+  latencyMs: { accepted?: LatencyMillis; unavailable?: LatencyMillis };
+  /** 503s without a `Retry-After` header: must be 0. */
+  unavailableWithoutRetryAfter: number;
+  publishDeadlineMs: number;
+  audit: StreamAudit;
+}
+
 export interface UploadBenchResults {
   date: string;
   command: string;
@@ -66,15 +113,19 @@ export interface UploadBenchResults {
     rounds: number;
     bodyBytes: number;
     nodeEnv: string;
+    /** The AWS profile's seed (its delays replay with it). */
+    awsProfileSeed?: number;
   };
-  servers: Record<UploadVariant, string>;
+  /** Every server of the run, with what it runs. */
+  servers: Array<BenchServer & { description: string }>;
   /** The machine's 1-minute load average around the timed part. */
   loadAverage1m: { before: number; after: number };
-  /** Every timed run, in the order they ran (variants alternate, first one swapping each round). */
+  /** Every timed run, in the order they ran (servers alternate, first one swapping each round). */
   rounds: UploadRound[];
-  /** Per variant, its median round by requests/s. */
+  /** Per server, its median round by requests/s. */
   median: Record<UploadVariant, UploadRound>;
-  comparison: {
+  /** Loopback: ours against the baseline (absent when a server is missing, as in an A/B). */
+  comparison?: {
     /** ours ÷ baseline requests/s, median rounds. */
     throughputRatio: number;
     /** ours ÷ baseline p99, median rounds. */
@@ -82,6 +133,10 @@ export interface UploadBenchResults {
     /** ours with Node's default young generation ÷ baseline requests/s, median rounds. */
     defaultHeapThroughputRatio: number;
   };
+  /** Each server at the AWS profile against the same server on loopback. */
+  awsProfile: ProfileComparison[];
+  /** The api on a stream whose write capacity is exhausted (absent when skipped). */
+  saturation?: SaturationPhase;
   streamAudit: Record<UploadVariant, StreamAudit>;
   /** Empty when the run is valid: no refusals, no errors, every receipt in the stream. */
   problems: string[];

@@ -76,6 +76,10 @@ export class SharedStack extends Stack {
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // The api's pending items (pending#<id>) expire once the upload's own item has long
+      // replaced them (PENDING_ITEM_TTL_SECONDS in libs/upload-status); the upload's own items
+      // carry no such attribute and stay.
+      timeToLiveAttribute: 'expires_at',
       // The status of every upload: kept when the stack goes.
       removalPolicy: RemovalPolicy.RETAIN,
     });

@@ -7,17 +7,7 @@ import { e2eEnvironment, waitFor } from '../../../test-kit';
 import { createStream, localKinesisClient } from '../../../test-kit/aws';
 import { FaultyKinesisProxy, readWholeStream, recordJson } from '../../../test-kit/faulty-kinesis';
 import { ConcurrentLoad } from './support/concurrent-load';
-
-/** What one `POST /uploads` got. Times are `performance.now()` milliseconds. */
-interface UploadOutcome {
-  status: number;
-  id?: string;
-  retryAfter: string | null;
-  startedAt: number;
-  endedAt: number;
-  /** A network error or a client-side timeout instead of an answer. */
-  error?: string;
-}
+import { postUpload, tally, type UploadOutcome } from './support/upload-outcome';
 
 /** The api's publish deadline in the outage test: a request may wait that long for Kinesis, no longer. */
 const PUBLISH_DEADLINE_MS = 2_000;
@@ -57,33 +47,14 @@ describe('Kinesis publisher under faults (api → faulty proxy → kinesalite)',
     return { app, url: `http://127.0.0.1:${port}` };
   }
 
-  /** One upload with a keep-alive client (undici's pool), bounded so a hang shows as a result, not a jest timeout. */
-  async function upload(url: string, n: number): Promise<UploadOutcome> {
-    const startedAt = performance.now();
-    try {
-      const res = await fetch(`${url}/uploads`, {
-        method: 'POST',
-        headers: { Authorization: demo, 'Content-Type': 'text/plain' },
-        body: `fault suite upload ${n} ${randomUUID()}\n`,
-        signal: AbortSignal.timeout(30_000),
-      });
-      const body = (await res.json()) as { id?: string };
-      return { status: res.status, id: body.id, retryAfter: res.headers.get('retry-after'), startedAt, endedAt: performance.now() };
-    } catch (error) {
-      return { status: 0, retryAfter: null, startedAt, endedAt: performance.now(), error: String(error) };
-    }
+  function upload(url: string, n: number): Promise<UploadOutcome> {
+    return postUpload(url, demo, `fault suite upload ${n} ${randomUUID()}\n`);
   }
 
   /** Upload ids whose `file.uploaded` event is in the stream (read from kinesalite itself). */
   async function idsInStream(streamName: string): Promise<Set<string>> {
     const records = await readWholeStream(direct, streamName);
     return new Set(records.map((r) => recordJson<{ data?: { id?: string } }>(r).data?.id).filter((id): id is string => !!id));
-  }
-
-  function tally(outcomes: UploadOutcome[]): Record<string, number> {
-    const counts: Record<string, number> = {};
-    for (const o of outcomes) counts[o.status] = (counts[o.status] ?? 0) + 1;
-    return counts;
   }
 
   function median(values: number[]): number {

@@ -27,3 +27,16 @@ export class DeadlineExceededError extends Error {
     super(`not done within ${deadlineMs} ms (${attempts} attempts)`, options);
   }
 }
+
+/**
+ * Refused before queuing: the service refused most of what it was sent lately for capacity
+ * (throttled) and items it refused are still waiting to be retried, so a new item could only
+ * wait behind them until its deadline.
+ */
+export class SaturatedError extends Error {
+  override readonly name = 'SaturatedError';
+
+  constructor(readonly throttledHeld: number) {
+    super(`the service is throttling most calls; ${throttledHeld} throttled items are waiting to be retried`);
+  }
+}

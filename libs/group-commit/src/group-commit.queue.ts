@@ -1,5 +1,6 @@
 import { Backoff, type BackoffOptions } from './backoff';
-import { DeadlineExceededError, QueueFullError } from './group-commit.errors';
+import { DeadlineExceededError, QueueFullError, SaturatedError } from './group-commit.errors';
+import { ThrottleWindow, type SheddingOptions } from './throttle-window';
 
 /** What one batch call says about each of its items, in order. */
 export type ItemOutcome<R> =
@@ -18,6 +19,15 @@ export interface GroupCommitOptions<T, R> {
   call: BatchCall<T, R>;
   /** Whether a call that threw may succeed when tried again (throttling, 5xx, network). */
   isRetryable: (error: unknown) => boolean;
+  /**
+   * Whether an error (of a whole call or of one item) means the service refused for capacity.
+   * Given, the queue sheds load: while most attempts of the last second were throttled and
+   * throttled items wait to be retried, `submit` rejects at once with {@link SaturatedError}
+   * instead of queuing an item that could only wait behind them until its deadline.
+   */
+  isThrottled?: (error: unknown) => boolean;
+  /** When shedding starts (see {@link SheddingOptions}); `false` never sheds. */
+  shedding?: SheddingOptions | false;
   /** Items per call (the service limit). */
   maxBatchItems: number;
   /** Bytes per call (the service limit); every item must fit alone. */
@@ -58,6 +68,10 @@ export interface GroupCommitStats {
   failed: number;
   /** Items refused at once because the queue was full. */
   refused: number;
+  /** Items refused at once because the service was saturated (see `isThrottled`). */
+  shed: number;
+  /** Item attempts the service refused for capacity. */
+  throttled: number;
   /** Items sent again after a failure. */
   retried: number;
   /** Calls made, and those that failed as a whole. */
@@ -78,6 +92,8 @@ interface PendingItem<T, R> {
   attempts: number;
   /** When it last joined the ready queue (for the linger). */
   readyAt: number;
+  /** The service throttled it at least once (it counts in `throttledHeld` until done). */
+  throttled: boolean;
   lastError?: unknown;
   deadlineTimer?: NodeJS.Timeout;
   resolve(result: R): void;
@@ -113,6 +129,11 @@ export class GroupCommitQueue<T, R> {
   private readonly maxQueuedBytes: number;
   private readonly ordered: boolean;
   private readonly backoff: Backoff;
+  private readonly isThrottled: ((error: unknown) => boolean) | undefined;
+  /** Undefined when the queue never sheds. */
+  private readonly throttleWindow: ThrottleWindow | undefined;
+  /** Items held that the service throttled at least once. */
+  private throttledHeld = 0;
 
   /** Items ready to go, oldest first. */
   private ready: Array<PendingItem<T, R>> = [];
@@ -128,6 +149,8 @@ export class GroupCommitQueue<T, R> {
     delivered: 0,
     failed: 0,
     refused: 0,
+    shed: 0,
+    throttled: 0,
     retried: 0,
     requests: 0,
     failedRequests: 0,
@@ -146,6 +169,17 @@ export class GroupCommitQueue<T, R> {
     this.maxQueuedBytes = within(options.maxQueuedBytes ?? 64 * 1024 * 1024, 1, Number.MAX_SAFE_INTEGER, 'maxQueuedBytes');
     this.ordered = options.ordered ?? false;
     this.backoff = new Backoff({ initialMs: 50, maxMs: 1_000, ...options.backoff, jitter: 'full' }, options.random);
+    this.isThrottled = options.isThrottled;
+    this.throttleWindow = options.isThrottled && options.shedding !== false ? new ThrottleWindow(options.shedding || {}) : undefined;
+  }
+
+  /**
+   * The service refuses most attempts for capacity and refused items wait to be retried: new
+   * items are refused at once ({@link SaturatedError}). Clears once the waiting items are
+   * through (or given up), or once throttling stops being most of what the service answers.
+   */
+  get saturated(): boolean {
+    return this.throttledHeld > 0 && this.throttleWindow !== undefined && this.throttleWindow.saturated;
   }
 
   get stats(): Readonly<GroupCommitStats> & { held: { items: number; bytes: number }; inFlight: number } {
@@ -162,6 +196,10 @@ export class GroupCommitQueue<T, R> {
       const limit = this.held.items + 1 > this.maxQueuedItems ? 'items' : 'bytes';
       return Promise.reject(new QueueFullError(limit, { ...this.held }));
     }
+    if (this.saturated) {
+      this.counters.shed++;
+      return Promise.reject(new SaturatedError(this.throttledHeld));
+    }
     return new Promise<R>((resolve, reject) => {
       const pending: PendingItem<T, R> = {
         item,
@@ -171,6 +209,7 @@ export class GroupCommitQueue<T, R> {
         settled: false,
         attempts: 0,
         readyAt: Date.now(),
+        throttled: false,
         resolve,
         reject,
       };
@@ -272,20 +311,39 @@ export class GroupCommitQueue<T, R> {
         batch.map((p) => p.item),
         AbortSignal.timeout(this.requestTimeoutMs),
       );
+      let throttled = 0;
       batch.forEach((pending, i) => {
         const outcome = outcomes[i] ?? { ok: false, error: new Error('no outcome for this item'), retryable: true };
-        if (outcome.ok) this.deliver(pending, outcome.result);
-        else this.retryOrGiveUp(pending, outcome.error, outcome.retryable);
+        if (outcome.ok) return this.deliver(pending, outcome.result);
+        if (this.noteThrottle(pending, outcome.error)) throttled++;
+        this.retryOrGiveUp(pending, outcome.error, outcome.retryable);
       });
+      this.throttleWindow?.record(batch.length, throttled);
     } catch (error) {
       this.counters.failedRequests++;
       const retryable = this.isRetryable(error);
-      for (const pending of batch) this.retryOrGiveUp(pending, error, retryable);
+      let throttled = 0;
+      for (const pending of batch) {
+        if (this.noteThrottle(pending, error)) throttled++;
+        this.retryOrGiveUp(pending, error, retryable);
+      }
+      this.throttleWindow?.record(batch.length, throttled);
     } finally {
       this.inFlight--;
       this.pump();
       this.notifyIfIdle();
     }
+  }
+
+  /** Counts a refusal for capacity; returns whether it was one. */
+  private noteThrottle(pending: PendingItem<T, R>, error: unknown): boolean {
+    if (this.isThrottled === undefined || !this.isThrottled(error)) return false;
+    this.counters.throttled++;
+    if (!pending.throttled && pending.state !== 'done') {
+      pending.throttled = true;
+      this.throttledHeld++;
+    }
+    return true;
   }
 
   private deliver(pending: PendingItem<T, R>, result: R): void {
@@ -348,6 +406,7 @@ export class GroupCommitQueue<T, R> {
     if (pending.state === 'done') return;
     const wasUnderWay = pending.state !== 'blocked';
     pending.state = 'done';
+    if (pending.throttled) this.throttledHeld--;
     clearTimeout(pending.deadlineTimer);
     this.held.items--;
     this.held.bytes -= pending.bytes;

@@ -1,3 +1,4 @@
 export * from './backoff';
 export * from './group-commit.errors';
 export * from './group-commit.queue';
+export * from './throttle-window';

@@ -30,3 +30,35 @@ export interface UploadRecord {
 
 /** The fields every writer knows about an upload, whatever the status it records. */
 export type UploadFacts = Omit<UploadRecord, 'status' | 'status_rank' | 'updated_at' | 'failure_reason'>;
+
+/**
+ * The api's `pending` status lives in an item of its own, keyed `pending#<id>`, that only the
+ * api writes and that the worker never touches. A write there can never hide a later status
+ * of the upload's own item, however late it lands, so it needs no condition and can share
+ * `BatchWriteItem` calls, and it can go out alongside the event instead of before it. Readers
+ * take the upload's own item when there is one (`UploadStatusRepository.find`).
+ */
+export const PENDING_KEY_PREFIX = 'pending#';
+
+export function pendingKeyOf(id: string): string {
+  return `${PENDING_KEY_PREFIX}${id}`;
+}
+
+/**
+ * How long a pending item outlives its write (DynamoDB TTL on `expires_at`): past the longest
+ * retention a Kinesis stream can have (365 days), so an upload whose event still waits in the
+ * stream never loses its `pending`. Once the worker has written the upload's own item, the
+ * pending item is hidden; it costs some 400 bytes of storage until it expires.
+ */
+export const PENDING_ITEM_TTL_SECONDS = 366 * 24 * 3600;
+
+/** The api's pending item (see {@link PENDING_KEY_PREFIX}). */
+export interface PendingUploadItem extends Omit<UploadRecord, 'status' | 'failure_reason'> {
+  /** `pending#<upload id>`. */
+  id: string;
+  status: 'pending';
+  /** Who wrote it (the request's correlation id): only that request withdraws it. */
+  written_by: string;
+  /** Epoch seconds; the table's TTL attribute. */
+  expires_at: number;
+}

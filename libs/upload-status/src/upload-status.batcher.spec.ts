@@ -2,7 +2,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { BatchWriteCommand, DynamoDBDocumentClient, type BatchWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { UploadStatusBatcher } from './upload-status.batcher';
-import type { UploadFacts } from './upload-record';
+import { pendingKeyOf, type UploadFacts } from './upload-record';
 
 const factsFor = (n: number): UploadFacts => ({
   id: `7f3c1e9a-0000-4000-8000-${String(n).padStart(12, '0')}`,
@@ -24,20 +24,24 @@ describe('UploadStatusBatcher', () => {
 
   beforeEach(() => mock.reset());
 
-  it('writes whole pending items, at most 25 per BatchWriteItem call', async () => {
+  it('writes whole pending items under their own keys, at most 25 per BatchWriteItem call, expiring after the longest stream retention', async () => {
     mock.on(BatchWriteCommand).resolves({});
     const batcher = new UploadStatusBatcher(doc, 'file-uploads');
-    await Promise.all(Array.from({ length: 60 }, (_, i) => batcher.write(factsFor(i), 'pending')));
+    await Promise.all(Array.from({ length: 60 }, (_, i) => batcher.writePending(factsFor(i), `request-${i}`)));
 
     const calls = mock.commandCalls(BatchWriteCommand).map((c) => c.args[0].input);
     expect(Math.max(...calls.map((input) => idsOf(input).length))).toBeLessThanOrEqual(25);
-    expect(calls.flatMap(idsOf).sort()).toEqual(Array.from({ length: 60 }, (_, i) => factsFor(i).id).sort());
-    expect(calls[0].RequestItems!['file-uploads'][0].PutRequest!.Item).toMatchObject({
+    expect(calls.flatMap(idsOf).sort()).toEqual(Array.from({ length: 60 }, (_, i) => pendingKeyOf(factsFor(i).id)).sort());
+    const item = calls[0].RequestItems!['file-uploads'][0].PutRequest!.Item!;
+    expect(item).toMatchObject({
       ...factsFor(0),
+      id: pendingKeyOf(factsFor(0).id),
       status: 'pending',
       status_rank: 0,
       updated_at: expect.any(String),
+      written_by: 'request-0',
     });
+    expect(item.expires_at).toBeGreaterThan(Date.now() / 1000 + 365 * 24 * 3600);
   });
 
   it('writes again only the items DynamoDB left unprocessed', async () => {
@@ -50,8 +54,8 @@ describe('UploadStatusBatcher', () => {
       return { UnprocessedItems: { 'file-uploads': [second] } };
     });
     const batcher = new UploadStatusBatcher(doc, 'file-uploads');
-    const blocker = batcher.write(factsFor(0), 'pending');
-    const writes = [batcher.write(factsFor(1), 'pending'), batcher.write(factsFor(2), 'pending')];
+    const blocker = batcher.write(factsFor(0), 'stored');
+    const writes = [batcher.write(factsFor(1), 'stored'), batcher.write(factsFor(2), 'stored')];
     await Promise.all([blocker, ...writes]);
     const calls = mock.commandCalls(BatchWriteCommand).map((c) => idsOf(c.args[0].input));
     const firstOfTwo = calls.findIndex((ids) => ids.length === 2);
@@ -65,7 +69,7 @@ describe('UploadStatusBatcher', () => {
     });
     mock.on(BatchWriteCommand).rejects(missing);
     const batcher = new UploadStatusBatcher(doc, 'file-uploads');
-    await expect(batcher.write(factsFor(1), 'pending')).rejects.toThrow('Requested resource not found');
+    await expect(batcher.write(factsFor(1), 'stored')).rejects.toThrow('Requested resource not found');
     expect(mock.commandCalls(BatchWriteCommand)).toHaveLength(1);
   });
 

@@ -2,7 +2,7 @@ import type { OnApplicationShutdown } from '@nestjs/common';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isTransientAwsError } from '@lib/aws';
 import { GroupCommitQueue, type ItemOutcome } from '@lib/group-commit';
-import { STATUS_RANK, type UploadFacts, type UploadRecord } from './upload-record';
+import { PENDING_ITEM_TTL_SECONDS, pendingKeyOf, STATUS_RANK, type PendingUploadItem, type UploadFacts, type UploadRecord } from './upload-record';
 
 /** What one `BatchWriteItem` call may carry (DynamoDB service limits). */
 const BATCH_WRITE_MAX_ITEMS = 25;
@@ -11,8 +11,8 @@ const BATCH_WRITE_MAX_BYTES = 16 * 1024 * 1024;
 /** Tuning of {@link UploadStatusBatcher}; defaults suit an api. */
 export interface UploadStatusBatcherOptions {
   /**
-   * How long a write may take, retries included, in ms. Default 1000: the api writes pending
-   * ahead of publishing and carries on without it, so a DynamoDB outage must cost each upload
+   * How long a write may take, retries included, in ms. Default 1000: the api's request waits
+   * for its pending write and carries on without it, so a DynamoDB outage must cost each upload
    * little time; the worker retries a record whose status was not written.
    */
   deadlineMs?: number;
@@ -30,26 +30,23 @@ export interface UploadStatusBatcherOptions {
 }
 
 /**
- * The statuses whose write needs no condition, and so can share `BatchWriteItem` calls:
- * - `stored`: the only status above it is the `deleted` tombstone, and a deletion is
- *   published only after its upload was accepted, on the same partition key, so the worker
- *   handles it after this write (an upload delivered again *without* its deletion after it —
- *   a redrive, a changed `UPLOAD_PARTITION_KEY` — would overwrite the tombstone: README,
- *   Extending);
- * - `pending` for an id nobody has seen yet: the api writes it *before* it publishes the
- *   event, when no worker can have written a later status. Anything else (a second
- *   `complete` of a presigned upload) goes through the repository's conditional `recordPending`.
+ * The upload's own item with `stored`, the one status whose write needs no condition: the only
+ * status above it is the `deleted` tombstone, and a deletion is published only after its upload
+ * was accepted, on the same partition key, so the worker handles it after this write (an upload
+ * delivered again *without* its deletion after it — a redrive, a changed `UPLOAD_PARTITION_KEY`
+ * — would overwrite the tombstone: README, Extending). `pending` goes to an item of its own
+ * ({@link UploadStatusBatcher.writePending}).
  */
-export type BatchableStatus = 'pending' | 'stored';
+export type BatchableStatus = 'stored';
 
 /**
  * Writes whole status items in `BatchWriteItem` calls (group commit: one call carries every
  * write that arrived while the previous call was in flight), so an api or a worker under load
  * pays one DynamoDB round trip per batch, not per upload. `BatchWriteItem` takes no
- * conditions: see {@link BatchableStatus} for when that is sound.
+ * conditions: see {@link BatchableStatus} and {@link PENDING_KEY_PREFIX} for why these writes need none.
  */
 export class UploadStatusBatcher implements OnApplicationShutdown {
-  private readonly queue: GroupCommitQueue<UploadRecord, void>;
+  private readonly queue: GroupCommitQueue<UploadRecord | PendingUploadItem, void>;
 
   constructor(
     private readonly dynamodb: DynamoDBDocumentClient,
@@ -76,6 +73,28 @@ export class UploadStatusBatcher implements OnApplicationShutdown {
       status_rank: STATUS_RANK[status],
       updated_at: new Date().toISOString(),
     };
+    return this.submit(item);
+  }
+
+  /**
+   * Writes the api's `pending` item of an upload (its own key, so it can never hide a later
+   * status); resolves once it is written. `writtenBy` (the request's id) is what lets that
+   * request, and only it, withdraw the item (`UploadStatusRepository.withdrawPending`).
+   */
+  writePending(facts: UploadFacts, writtenBy: string): Promise<void> {
+    const now = Date.now();
+    return this.submit({
+      ...facts,
+      id: pendingKeyOf(facts.id),
+      status: 'pending',
+      status_rank: STATUS_RANK.pending,
+      updated_at: new Date(now).toISOString(),
+      written_by: writtenBy,
+      expires_at: Math.floor(now / 1000) + PENDING_ITEM_TTL_SECONDS,
+    });
+  }
+
+  private submit(item: UploadRecord | PendingUploadItem): Promise<void> {
     // An item's size in DynamoDB is close to its JSON length; only the batch limit uses it.
     return this.queue.submit(item, JSON.stringify(item).length);
   }
@@ -93,7 +112,7 @@ export class UploadStatusBatcher implements OnApplicationShutdown {
     return this.queue.stats;
   }
 
-  private async batchWrite(items: readonly UploadRecord[], signal: AbortSignal): Promise<Array<ItemOutcome<void>>> {
+  private async batchWrite(items: ReadonlyArray<UploadRecord | PendingUploadItem>, signal: AbortSignal): Promise<Array<ItemOutcome<void>>> {
     const output = await this.dynamodb.send(
       new BatchWriteCommand({ RequestItems: { [this.tableName]: items.map((Item) => ({ PutRequest: { Item } })) } }),
       { abortSignal: signal },

@@ -1,8 +1,8 @@
 import { mockClient } from 'aws-sdk-client-mock';
-import { DeleteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { UploadStatusRepository } from './upload-status.repository';
-import { STATUS_RANK, type UploadFacts } from './upload-record';
+import { pendingKeyOf, STATUS_RANK, type UploadFacts } from './upload-record';
 
 const facts: UploadFacts = {
   id: '7f3c1e9a-0000-4000-8000-000000000001',
@@ -33,7 +33,7 @@ describe('UploadStatusRepository', () => {
 
   it('reports a refused write (a later status already there) as false', async () => {
     mock.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'no', $metadata: {} }));
-    await expect(repo.recordPending(facts)).resolves.toBe(false);
+    await expect(repo.recordFailed(facts, 'bad')).resolves.toBe(false);
   });
 
   it('lets other errors through', async () => {
@@ -41,14 +41,27 @@ describe('UploadStatusRepository', () => {
     await expect(repo.recordFailed(facts, 'bad')).rejects.toThrow('network down');
   });
 
-  it('withdraws only a pending item (a later status stays)', async () => {
+  it('withdraws only the pending item its writer wrote (the upload\'s own item is never touched)', async () => {
     mock.on(DeleteCommand).resolves({});
-    await expect(repo.withdrawPending(facts.id)).resolves.toBe(true);
+    await expect(repo.withdrawPending(facts.id, 'request-1')).resolves.toBe(true);
     const input = mock.commandCalls(DeleteCommand)[0].args[0].input;
-    expect(input).toMatchObject({ Key: { id: facts.id }, ConditionExpression: 'status_rank = :pending' });
-    expect(input.ExpressionAttributeValues).toEqual({ ':pending': 0 });
+    expect(input).toMatchObject({ Key: { id: pendingKeyOf(facts.id) }, ConditionExpression: 'written_by = :writer' });
+    expect(input.ExpressionAttributeValues).toEqual({ ':writer': 'request-1' });
     mock.on(DeleteCommand).rejects(new ConditionalCheckFailedException({ message: 'no', $metadata: {} }));
-    await expect(repo.withdrawPending(facts.id)).resolves.toBe(false);
+    await expect(repo.withdrawPending(facts.id, 'request-2')).resolves.toBe(false);
+  });
+
+  it('finds the upload\'s own item first, its pending item only while there is none', async () => {
+    const stored = { ...facts, status: 'stored', status_rank: 2, updated_at: '2026-01-01T00:00:02.000Z' };
+    const pending = { ...facts, id: pendingKeyOf(facts.id), status: 'pending', status_rank: 0, updated_at: '2026-01-01T00:00:01.000Z', written_by: 'r', expires_at: 1 };
+    mock.on(GetCommand, { Key: { id: pendingKeyOf(facts.id) } }).resolves({ Item: pending });
+    mock.on(GetCommand, { Key: { id: facts.id } }).resolves({});
+    await expect(repo.find(facts.id)).resolves.toEqual({ ...facts, status: 'pending', status_rank: 0, updated_at: '2026-01-01T00:00:01.000Z' });
+    mock.on(GetCommand, { Key: { id: facts.id } }).resolves({ Item: stored });
+    await expect(repo.find(facts.id)).resolves.toEqual(stored);
+    mock.on(GetCommand).resolves({});
+    await expect(repo.find(facts.id)).resolves.toBeUndefined();
+    expect(mock.commandCalls(GetCommand).every((call) => call.args[0].input.ConsistentRead === true)).toBe(true);
   });
 
   it('turns the owner\'s item into a deleted tombstone, above every other status, without the file name', async () => {

@@ -1,15 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { STATUS_RANK, type UploadFacts, type UploadRecord, type UploadStatus } from './upload-record';
+import { pendingKeyOf, STATUS_RANK, type PendingUploadItem, type UploadFacts, type UploadRecord, type UploadStatus } from './upload-record';
 
 export const UPLOAD_STATUS_TABLE = Symbol('UPLOAD_STATUS_TABLE');
 
 /**
- * The `file-uploads` table, shared by every api instance and every worker. Each write carries
- * the whole record, so whichever of the api (`pending`) and the worker (`stored`/`failed`)
- * gets there first, the item is complete; the condition on `status_rank` keeps a status from
- * moving backwards.
+ * The `file-uploads` table, shared by every api instance and every worker. The worker writes
+ * an upload's own item (`stored`, `failed`, `deleted`), each write the whole record, the
+ * condition on `status_rank` keeping a status from moving backwards. The api's `pending` lives
+ * in an item of its own (`pending#<id>`, see `PENDING_KEY_PREFIX`), which a reader sees only
+ * while the upload's own item does not exist yet.
  */
 @Injectable()
 export class UploadStatusRepository {
@@ -17,11 +18,6 @@ export class UploadStatusRepository {
     private readonly dynamodb: DynamoDBDocumentClient,
     @Inject(UPLOAD_STATUS_TABLE) private readonly tableName: string,
   ) {}
-
-  /** Records an accepted upload; never overwrites an item that exists. */
-  recordPending(facts: UploadFacts): Promise<boolean> {
-    return this.write(facts, 'pending');
-  }
 
   recordStored(facts: UploadFacts): Promise<boolean> {
     return this.write(facts, 'stored');
@@ -32,19 +28,21 @@ export class UploadStatusRepository {
   }
 
   /**
-   * Removes a `pending` item whose event never reached the stream (the client got a 503), so
-   * the upload does not look accepted. A later status is left alone: if the event did land
-   * after all (a timed-out call Kinesis applied), the worker's `stored` stands.
-   * @returns false when there was no pending item to remove.
+   * Removes the pending item of an upload whose event never reached the stream (the client got
+   * a 503), so the upload does not look accepted. Only the request that wrote it removes it: a
+   * second `complete` of the same presigned upload that did get its event in keeps its own.
+   * The upload's own item is left alone: if the event did land after all (a timed-out call
+   * Kinesis applied), the worker's `stored` stands.
+   * @returns false when there was no pending item of this writer to remove.
    */
-  async withdrawPending(id: string): Promise<boolean> {
+  async withdrawPending(id: string, writtenBy: string): Promise<boolean> {
     try {
       await this.dynamodb.send(
         new DeleteCommand({
           TableName: this.tableName,
-          Key: { id },
-          ConditionExpression: 'status_rank = :pending',
-          ExpressionAttributeValues: { ':pending': STATUS_RANK.pending },
+          Key: { id: pendingKeyOf(id) },
+          ConditionExpression: 'written_by = :writer',
+          ExpressionAttributeValues: { ':writer': writtenBy },
         }),
       );
       return true;
@@ -79,11 +77,23 @@ export class UploadStatusRepository {
     }
   }
 
+  /**
+   * The upload's own item when the worker has written one, else the api's pending item (as a
+   * `pending` record of the upload), else undefined. The second read happens only while an
+   * upload is pending.
+   */
   async find(id: string): Promise<UploadRecord | undefined> {
-    const { Item } = await this.dynamodb.send(
-      new GetCommand({ TableName: this.tableName, Key: { id }, ConsistentRead: true }),
-    );
-    return Item as UploadRecord | undefined;
+    const own = await this.get<UploadRecord>(id);
+    if (own !== undefined) return own;
+    const pending = await this.get<PendingUploadItem>(pendingKeyOf(id));
+    if (pending === undefined) return undefined;
+    const { written_by: _writer, expires_at: _expiry, ...record } = pending;
+    return { ...record, id };
+  }
+
+  private async get<T>(id: string): Promise<T | undefined> {
+    const { Item } = await this.dynamodb.send(new GetCommand({ TableName: this.tableName, Key: { id }, ConsistentRead: true }));
+    return Item as T | undefined;
   }
 
   /** @returns false when the item already holds this status or a later one. */

@@ -14,6 +14,12 @@ export type UploadPartitionKey = (typeof UPLOAD_PARTITION_KEYS)[number];
 export const publisherEnvironmentShape = {
   KINESIS_PUBLISH_DEADLINE_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   KINESIS_PUBLISH_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2_000),
+  // Little's law: calls in flight = calls/s × call latency. At AWS's PutRecords latency (about 31 ms
+  // mean) 4 calls in flight leave a slot free every ~8 ms, so a record waits ~4 ms for one, and each
+  // call carries what gathered meanwhile (500 uploads/s → ~4 records a call, far below 500): the
+  // slots never cap throughput, they only batch. 16 in flight made more, smaller calls (≈1 call
+  // per 5 ms linger) for more CPU per upload and no throughput at the AWS profile in an A/B
+  // (npm run bench:upload -- --ab KINESIS_PUBLISH_MAX_IN_FLIGHT=4,16; README, Benchmarks).
   KINESIS_PUBLISH_MAX_LINGER_MS: z.coerce.number().int().min(0).max(1_000).default(5),
   KINESIS_PUBLISH_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(64).default(4),
   KINESIS_PUBLISH_QUEUE_MAX_RECORDS: env.positiveInt(10_000),

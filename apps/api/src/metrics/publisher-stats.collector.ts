@@ -6,6 +6,8 @@ const COUNTED: ReadonlyArray<[keyof KinesisSenderStats, string]> = [
   ['retried', 'PublishRetries'],
   ['failed', 'PublishFailures'],
   ['refused', 'PublishQueueFull'],
+  ['shed', 'PublishShed'],
+  ['throttled', 'PublishThrottled'],
   ['requests', 'PublishCalls'],
   ['failedRequests', 'PublishFailedCalls'],
 ];

@@ -14,16 +14,21 @@ import type { AcceptedUpload } from './accepted-upload';
 import { uploadPartitionKey } from './upload-partition-key';
 
 /**
- * Puts a `file.uploaded` event into the stream, with the upload's `pending` status around it:
+ * Puts a `file.uploaded` event into the stream, with the upload's `pending` status beside it:
  *
- * 1. `pending` is written *before* the event exists, so no worker can have written a later
- *    status yet. For a brand-new id the write needs no condition and shares `BatchWriteItem`
- *    calls with other uploads (`UploadStatusBatcher`); an id that may have been published
- *    before (a presigned upload completed twice) gets the conditional, never-overwriting put.
- *    A failed write is logged, not fatal: the worker writes the whole record when it stores.
- * 2. The event is emitted; the promise settles once Kinesis holds it (or it is given up).
- * 3. If it was given up, the `pending` item is withdrawn (only while still pending), so a
+ * 1. The event is emitted and, at the same time, `pending` is written to the upload's pending
+ *    item (`pending#<id>`, batched with other uploads' in `BatchWriteItem` calls). That item is
+ *    the api's alone: the worker writes the upload's own item, which readers prefer, so however
+ *    late the pending write lands it cannot hide a `stored`, and it needs no condition. The two
+ *    waits (DynamoDB, Kinesis) overlap instead of adding up. A failed write is logged, not
+ *    fatal: the worker writes the whole record when it stores.
+ * 2. The answer waits for both: 202 only once Kinesis holds the event (and `GET` finds the
+ *    upload).
+ * 3. If the event was given up, the pending item is withdrawn once its write has settled, so a
  *    client told 503 never sees its upload as accepted.
+ *
+ * When the stream is saturated the publisher refuses the record at once; the pending write
+ * then waits for that verdict, so a refused upload costs no write at all.
  */
 @Injectable()
 export class UploadEventPublisher {
@@ -36,22 +41,24 @@ export class UploadEventPublisher {
     @Inject(apiConfig.KEY) private readonly config: ApiConfig,
   ) {}
 
-  /**
-   * @param newUpload the id was minted for this request and never published before
-   * @throws KinesisPublishError / RecordTooLargeError when the stream did not take the event
-   */
-  async publish(event: FileUploadedV1, correlationId: string, newUpload: boolean): Promise<AcceptedUpload> {
-    await this.recordPending(event, newUpload);
+  /** @throws KinesisPublishError / RecordTooLargeError when the stream did not take the event */
+  async publish(event: FileUploadedV1, correlationId: string): Promise<AcceptedUpload> {
     const record = new KinesisRecordBuilder(event)
       .setHeaders({ [HEADER_PAYLOAD_VERSION]: FILE_UPLOADED_VERSION, [HEADER_CORRELATION_ID]: correlationId })
       .setPartitionKey(this.partitionKeyOf(event))
       .build();
+    const saturated = this.events.saturated;
+    const published = lastValueFrom(this.events.emit(FILE_UPLOADED, record));
+    const pending = saturated
+      ? published.then(() => this.recordPending(event, correlationId), () => false)
+      : this.recordPending(event, correlationId);
     try {
-      await lastValueFrom(this.events.emit(FILE_UPLOADED, record));
+      await published;
     } catch (error) {
-      await this.withdrawPending(event.id);
+      if (await pending) await this.withdrawPending(event.id, correlationId);
       throw error;
     }
+    await pending;
     // The line an operator starts from: the worker's "stored" line carries the same correlationId,
     // which is the request's id. requestId comes from the request context (LoggingModule): naming
     // it here too would write the key twice.
@@ -64,19 +71,19 @@ export class UploadEventPublisher {
     return uploadPartitionKey(this.config.publisher.partitionKey, { id: event.id, ownerSub: event.owner.sub });
   }
 
-  private async recordPending(event: FileUploadedV1, newUpload: boolean): Promise<void> {
-    const facts = uploadFactsFrom(event, new Date().toISOString());
+  /** @returns true: a write was attempted, and may have landed even when it reported a failure. */
+  private async recordPending(event: FileUploadedV1, correlationId: string): Promise<boolean> {
     try {
-      if (newUpload) await this.pendingWrites.write(facts, 'pending');
-      else await this.statuses.recordPending(facts);
+      await this.pendingWrites.writePending(uploadFactsFrom(event, new Date().toISOString()), correlationId);
     } catch (error) {
       this.logger.warn(`upload ${event.id}: pending status not written (the worker's will be): ${String(error)}`);
     }
+    return true;
   }
 
-  private async withdrawPending(id: string): Promise<void> {
+  private async withdrawPending(id: string, correlationId: string): Promise<void> {
     try {
-      await this.statuses.withdrawPending(id);
+      await this.statuses.withdrawPending(id, correlationId);
     } catch (error) {
       this.logger.warn(`upload ${id}: its event was refused and its pending status could not be withdrawn: ${String(error)}`);
     }

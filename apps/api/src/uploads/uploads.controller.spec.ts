@@ -5,6 +5,7 @@ import type { INestApplication } from '@nestjs/common';
 import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
 import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { pendingKeyOf } from '@lib/upload-status';
 import { mockClient } from 'aws-sdk-client-mock';
 import request from 'supertest';
 import { FILE_UPLOADED, FileUploadedV1Schema } from '@lib/contracts';
@@ -82,10 +83,10 @@ describe('UploadsController (api with mocked AWS clients)', () => {
       original_name: 'notes.MD',
       body: { kind: 'inline', data_base64: Buffer.from('hello').toString('base64') },
     });
-    // Pending first, while no worker can have seen the event, then the event.
-    expect(calls).toEqual(['record-pending', 'put-record']);
+    // The pending status and the event go out together; the pending item is the api's own.
+    expect([...calls].sort()).toEqual(['put-record', 'record-pending']);
     const pending = dynamodb.commandCalls(BatchWriteCommand)[0].args[0].input.RequestItems!['file-uploads'][0].PutRequest!.Item;
-    expect(pending).toMatchObject({ id, status: 'pending', owner_sub: 'user-sub-1' });
+    expect(pending).toMatchObject({ id: pendingKeyOf(id), status: 'pending', owner_sub: 'user-sub-1' });
   });
 
   it('keeps a JSON body as bytes, names by ?filename= and makes a correlation id', async () => {
@@ -168,11 +169,22 @@ describe('UploadsController (api with mocked AWS clients)', () => {
 
   it('answers 503 with Retry-After, and withdraws the pending status, when Kinesis refuses', async () => {
     kinesis.on(PutRecordsCommand).rejects(new Error('connect ECONNREFUSED'));
-    const res = await api().post('/uploads').auth(token, { type: 'bearer' }).set('Content-Type', 'text/plain').send('x').expect(503);
+    const res = await api()
+      .post('/uploads')
+      .auth(token, { type: 'bearer' })
+      .set('Content-Type', 'text/plain')
+      .set('X-Request-Id', 'req-503')
+      .send('x')
+      .expect(503);
     expect(res.headers['retry-after']).toBe('1');
     expect(res.body).toMatchObject({ statusCode: 503, error: 'Service Unavailable' });
     const id = dynamodb.commandCalls(BatchWriteCommand)[0].args[0].input.RequestItems!['file-uploads'][0].PutRequest!.Item!.id;
-    expect(dynamodb.commandCalls(DeleteCommand)[0].args[0].input).toMatchObject({ Key: { id }, ConditionExpression: 'status_rank = :pending' });
+    // Only the pending item this request wrote: not another request's, never the upload's own item.
+    expect(dynamodb.commandCalls(DeleteCommand)[0].args[0].input).toMatchObject({
+      Key: { id },
+      ConditionExpression: 'written_by = :writer',
+      ExpressionAttributeValues: { ':writer': 'req-503' },
+    });
   });
 
   it('still answers 202 when the pending status cannot be written', async () => {

@@ -45,7 +45,7 @@ export class UploadsService {
       body: file.body.kind === 'inline' ? { kind: 'inline', data_base64: file.body.bytes.toString('base64') } : file.body,
     });
     // A staged object whose event is refused stays in incoming/ until the lifecycle rule removes it.
-    return this.publisher.publish(event, correlationId, true);
+    return this.publisher.publish(event, correlationId);
   }
 
   /** `uploads/<id>.<ext>`: the extension from a safe name, else the content type, else `bin`. */

@@ -23,9 +23,11 @@ export interface KinesisRecordSender {
   send(entry: KinesisRecordEntry): Promise<KinesisPutResult>;
   /** Counters since start, when the sender keeps them (for metrics). */
   readonly stats?: Readonly<KinesisSenderStats>;
+  /** True while the sender refuses new records at once because the stream is saturated. */
+  readonly saturated?: boolean;
   /** Resolves once every record handed over so far was delivered or given up (on shutdown). */
   flush?(): Promise<void>;
 }
 
 /** What a sender has done since it started: records (delivered, failed, refused, retried) and calls. */
-export type KinesisSenderStats = Pick<GroupCommitStats, 'delivered' | 'failed' | 'refused' | 'retried' | 'requests' | 'failedRequests'>;
+export type KinesisSenderStats = Pick<GroupCommitStats, 'delivered' | 'failed' | 'refused' | 'shed' | 'throttled' | 'retried' | 'requests' | 'failedRequests'>;

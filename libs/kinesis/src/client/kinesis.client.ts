@@ -35,8 +35,8 @@ export interface KinesisEmitResult extends KinesisPutResult {
  * The observable (hot, as with every Nest client) emits a {@link KinesisEmitResult} and
  * completes only once Kinesis accepted the record; it errors with {@link RecordTooLargeError}
  * before sending a record Kinesis would refuse, or with {@link KinesisPublishError} when the
- * record is not in the stream — its `cause` says why (`PublisherQueueFullError`,
- * `PublishDeadlineExceededError`, or the SDK's error). `send()` (request-response) is not
+ * record is not in the stream — its `cause` says why (`QueueFullError`,
+ * `DeadlineExceededError`, `SaturatedError`, or the SDK's error). `send()` (request-response) is not
  * supported.
  */
 export class ClientKinesis extends ClientProxy implements OnApplicationShutdown {
@@ -57,6 +57,15 @@ export class ClientKinesis extends ClientProxy implements OnApplicationShutdown 
   /** The sender's counters since start (retries, refusals, calls), when it keeps them. */
   get publishStats(): Readonly<KinesisSenderStats> | undefined {
     return this.sender.stats;
+  }
+
+  /**
+   * The stream is refusing most records for throughput and the sender sheds load: an event
+   * emitted now is refused at once (`KinesisPublishError`, cause `SaturatedError`). A caller can
+   * skip work it would only undo (the api's pending status).
+   */
+  get saturated(): boolean {
+    return this.sender.saturated ?? false;
   }
 
   /** Kinesis is plain HTTPS requests: there is no connection to open. */

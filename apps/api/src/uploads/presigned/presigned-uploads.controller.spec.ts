@@ -3,7 +3,8 @@ import { Readable } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
 import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { GetObjectCommand, HeadObjectCommand, NoSuchKey, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { pendingKeyOf } from '@lib/upload-status';
 import { mockClient } from 'aws-sdk-client-mock';
 import request from 'supertest';
 import { FileUploadedV1Schema } from '@lib/contracts';
@@ -58,7 +59,7 @@ describe('PresignedUploadsController (api with mocked AWS clients)', () => {
     kinesis.on(PutRecordsCommand).callsFake(async (input) => ({
       Records: input.Records.map(() => ({ ShardId: 'shardId-000000000000', SequenceNumber: '1' })),
     }));
-    dynamodb.on(PutCommand).resolves({});
+    dynamodb.on(BatchWriteCommand).resolves({});
     s3.on(PutObjectCommand).callsFake(async (input) => {
       objects.set(input.Key, { body: Buffer.from(input.Body as string) });
       return {};
@@ -142,7 +143,8 @@ describe('PresignedUploadsController (api with mocked AWS clients)', () => {
       // The version that was hashed: the worker copies that one only.
       body: { kind: 'staged', key: `incoming/${id}`, etag: `"etag-${bytes.length}"` },
     });
-    expect(dynamodb.commandCalls(PutCommand)[0].args[0].input.Item).toMatchObject({ id, status: 'pending' });
+    const pending = dynamodb.commandCalls(BatchWriteCommand)[0].args[0].input.RequestItems!['file-uploads'][0].PutRequest!.Item;
+    expect(pending).toMatchObject({ id: pendingKeyOf(id), status: 'pending' });
   });
 
   it('answers 409 while nothing was uploaded, and when the upload is not what was presigned', async () => {

@@ -93,6 +93,6 @@ export class PresignedUploadsService {
       body: { kind: 'staged', key: IncomingObjectsStore.keyOf(id), ...(measured.etag === undefined ? {} : { etag: measured.etag }) },
     });
     // Not a new id: completing twice must not let a second pending hide a stored status.
-    return this.publisher.publish(event, correlationId, false);
+    return this.publisher.publish(event, correlationId);
   }
 }

@@ -11,7 +11,7 @@ import {
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { mockClient } from 'aws-sdk-client-mock';
 import { BatchingRecordSender, type BatchingOptions } from './batching-record.sender';
-import { DeadlineExceededError, QueueFullError } from '@lib/group-commit';
+import { DeadlineExceededError, QueueFullError, SaturatedError } from '@lib/group-commit';
 import { RecordRejectedError } from './record-rejected.error';
 
 const kinesis = new KinesisClient({ region: 'us-east-1', maxAttempts: 1 });
@@ -244,6 +244,65 @@ describe('BatchingRecordSender', () => {
       const first = publisher.send(entry('a', 600)).catch(() => undefined);
       await expect(publisher.send(entry('b', 600))).rejects.toMatchObject({ limit: 'bytes' });
       await first;
+    });
+  });
+
+  describe('load shedding', () => {
+    /** Kinesis refuses each record whose key `refuse` picks, as a saturated shard does. */
+    function shardsRefusing(refuse: (key: string) => boolean) {
+      mock.on(PutRecordsCommand).callsFake(async (input: PutRecordsInput) => {
+        const records = (input.Records ?? []).map((r, i) =>
+          refuse(r.PartitionKey!)
+            ? { ErrorCode: 'ProvisionedThroughputExceededException', ErrorMessage: 'Rate exceeded for shard shardId-000000000000' }
+            : { ShardId: 'shardId-000000000000', SequenceNumber: String(i) },
+        );
+        return { FailedRecordCount: records.filter((r) => 'ErrorCode' in r).length, Records: records };
+      });
+    }
+    const keys = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+
+    it('refuses new records at once while most records are throttled and throttled ones wait, and takes them again once those are in', async () => {
+      let saturated = true;
+      shardsRefusing(() => saturated);
+      const publisher = sender({ deadlineMs: 10_000, backoff: { initialMs: 5, maxMs: 20 } });
+      const backlog = keys(20, 'k').map((k) => publisher.send(entry(k)));
+      await until(() => publisher.saturated);
+
+      const refusal = await publisher.send(entry('new')).catch((e) => e);
+      expect(refusal).toBeInstanceOf(SaturatedError);
+      expect(publisher.stats.shed).toBe(1);
+      expect(publisher.stats.held.items).toBe(20);
+
+      saturated = false;
+      await Promise.all(backlog);
+      expect(publisher.saturated).toBe(false);
+      await expect(publisher.send(entry('after'))).resolves.toBeDefined();
+      expect(publisher.stats.throttled).toBeGreaterThanOrEqual(20);
+    });
+
+    it('sheds nothing while only a few records are throttled (one hot shard among several)', async () => {
+      let hot = true;
+      shardsRefusing((key) => hot && key.startsWith('hot'));
+      const publisher = sender({ maxInFlight: 1, backoff: { initialMs: 5, maxMs: 20 } });
+      const sends = [...keys(15, 'hot'), ...keys(60, 'cold')].map((k) => publisher.send(entry(k)));
+      await until(() => publisher.stats.throttled >= 15);
+      expect(publisher.saturated).toBe(false);
+      const more = publisher.send(entry('cold-more'));
+      hot = false;
+      await Promise.all([...sends, more]);
+      expect(publisher.stats.shed).toBe(0);
+    });
+
+    it('never sheds with shedding: false', async () => {
+      let saturated = true;
+      shardsRefusing(() => saturated);
+      const publisher = sender({ shedding: false, backoff: { initialMs: 5, maxMs: 20 } });
+      const backlog = keys(20, 'k').map((k) => publisher.send(entry(k)));
+      await until(() => publisher.stats.throttled >= 40);
+      const queued = publisher.send(entry('new'));
+      saturated = false;
+      await Promise.all([...backlog, queued]);
+      expect(publisher.stats.shed).toBe(0);
     });
   });
 

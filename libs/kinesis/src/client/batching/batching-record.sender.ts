@@ -1,5 +1,5 @@
 import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
-import { isTransientAwsError } from '@lib/aws';
+import { isThrottlingError, isTransientAwsError } from '@lib/aws';
 import { GroupCommitQueue, type GroupCommitOptions, type ItemOutcome } from '@lib/group-commit';
 import type { KinesisPutResult, KinesisRecordEntry, KinesisRecordSender } from '../kinesis-record.sender';
 import { PUT_RECORDS_MAX_BYTES, PUT_RECORDS_MAX_RECORDS } from './put-records.limits';
@@ -9,7 +9,12 @@ import { RecordRejectedError } from './record-rejected.error';
  * Options of {@link BatchingRecordSender}: those of the group-commit queue (deadline, linger,
  * calls in flight, queue bounds, ordered mode, backoff), each with a default fit for an api.
  */
-export type BatchingOptions = Partial<Omit<GroupCommitOptions<KinesisRecordEntry, KinesisPutResult>, 'call' | 'isRetryable'>>;
+export type BatchingOptions = Partial<Omit<GroupCommitOptions<KinesisRecordEntry, KinesisPutResult>, 'call' | 'isRetryable' | 'isThrottled'>>;
+
+/** A record or a whole call refused because the stream's shards are at their write limits. */
+function isThrottled(error: unknown): boolean {
+  return error instanceof RecordRejectedError ? error.errorCode === 'ProvisionedThroughputExceededException' : isThrottlingError(error);
+}
 
 /**
  * Delivers records with `PutRecords` the way the Kinesis Producer Library does, behind the
@@ -19,6 +24,13 @@ export type BatchingOptions = Partial<Omit<GroupCommitOptions<KinesisRecordEntry
  * and full jitter, whole calls retried on throttling, 5xx and network errors, all within a
  * deadline (then `DeadlineExceededError`), a bounded queue (`QueueFullError` at once), and an
  * ordered mode that keeps per-partition-key order across retries. See {@link GroupCommitQueue}.
+ *
+ * Load shedding: when most records of the last second were refused for throughput
+ * (`ProvisionedThroughputExceededException`) and refused records still wait to be retried, the
+ * stream is saturated: a new record is refused at once (`SaturatedError`) rather than queued
+ * behind them until its deadline, so an api can answer 503 at once instead of after the
+ * deadline. Records already accepted keep their retries; admission reopens as soon as they are
+ * through. `shedding: false` turns this off.
  *
  * `send` resolves only once Kinesis acknowledged the record, so a caller that waits for it (an
  * api answering 202) never acknowledges a record that is not in the stream.
@@ -37,7 +49,13 @@ export class BatchingRecordSender implements KinesisRecordSender {
       maxBatchBytes: Math.min(options.maxBatchBytes ?? PUT_RECORDS_MAX_BYTES, PUT_RECORDS_MAX_BYTES),
       call: (entries, signal) => this.putRecords(entries, signal),
       isRetryable: isTransientAwsError,
+      isThrottled,
     });
+  }
+
+  /** The stream is refusing most records for throughput: new records are refused at once. */
+  get saturated(): boolean {
+    return this.queue.saturated;
   }
 
   /** Counters (delivered, retried, refused, ...) and what is held right now. */
