@@ -5,16 +5,12 @@
 // bytes inside the event) and staged (the bytes to S3 incoming/, a ~1 KiB reference in the
 // event). The built api, one process per case, production settings, a fresh 1-shard stream per
 // case. Writes <out>/inline.json and <out>/inline.md (default bench/results/).
-import { CreateStreamCommand, DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, release, tmpdir, totalmem, type } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { INLINE_UPLOAD_CAPACITY } from '../../apps/api/src/config/api-environment.schema';
-import { createLocalAwsClients } from '../../tools/local-cloud/local-aws.clients';
-import { waitFor } from '../../test-kit/wait-for';
-import { AwsProfileProcess } from '../shared/aws-profile.process';
 import { commandLine } from '../shared/bench-run';
 import { BenchCloudProcess } from '../upload/bench-cloud.process';
 import { API_ENTRY, API_PRODUCTION_FLAGS, apiEnvironment, baseEnvironment } from '../upload/bench-servers';
@@ -58,19 +54,14 @@ async function main(): Promise<void> {
   const settings = settingsFromArgs();
   if (!existsSync(API_ENTRY)) throw new Error(`${relative(REPO_ROOT, API_ENTRY)} is missing: run nest build api (npm run bench:inline builds it)`);
   const logDir = mkdtempSync(join(tmpdir(), 'bench-inline-'));
-  console.log(`starting the local cloud and its AWS profile (logs in ${logDir})…`);
-  const cloud = await BenchCloudProcess.start([], baseEnvironment(), join(logDir, 'cloud.log'));
-  const { endpoints } = cloud.outputs;
-  const profile = await AwsProfileProcess.start({
-    targets: { kinesis: endpoints.kinesis, s3: endpoints.s3, dynamodb: endpoints.dynamodb },
-    seed: AWS_PROFILE_SEED,
-    env: baseEnvironment(),
-    logFile: join(logDir, 'aws-profile.log'),
-  }).catch(async (error: unknown) => {
-    await cloud.stop();
-    throw error;
-  });
-  const local = createLocalAwsClients(endpoints);
+  console.log(`starting the local cloud with its AWS profile (logs in ${logDir})…`);
+  const streamOf = (bytes: number, mode: Mode) => `bench-inline-${bytes / KIB}k-${mode}`;
+  const cloud = await BenchCloudProcess.start(
+    SIZES.flatMap((bytes) => MODES.map((mode) => ({ name: streamOf(bytes, mode), shards: 1 }))),
+    baseEnvironment(),
+    join(logDir, 'cloud.log'),
+    { profile: 'aws', seed: AWS_PROFILE_SEED },
+  );
   const results: CaseResult[] = [];
   try {
     for (const bytes of SIZES) {
@@ -79,22 +70,13 @@ async function main(): Promise<void> {
           results.push({ bytes, mode, skipped: `over ${Math.floor(INLINE_UPLOAD_CAPACITY / KIB)} KiB, a file's base64 does not fit one 1 MiB record` });
           continue;
         }
-        const stream = `bench-inline-${bytes / KIB}k-${mode}`;
-        await local.kinesis.send(new CreateStreamCommand({ StreamName: stream, ShardCount: 1 }));
-        await waitFor(
-          async () => (await local.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: stream }))).StreamDescriptionSummary?.StreamStatus === 'ACTIVE',
-          { timeoutMs: 10_000, intervalMs: 50, description: `stream ${stream} active` },
-        );
         const port = await freePort();
         const api = await UploadServerProcess.start({
           execArgv: [...API_PRODUCTION_FLAGS],
           entry: API_ENTRY,
           env: {
-            ...apiEnvironment(cloud),
-            AWS_ENDPOINT_URL_KINESIS: profile.endpoints.kinesis,
-            AWS_ENDPOINT_URL_S3: profile.endpoints.s3,
-            AWS_ENDPOINT_URL_DYNAMODB: profile.endpoints.dynamodb,
-            KINESIS_STREAM_NAME: stream,
+            ...apiEnvironment(cloud, 'aws'),
+            KINESIS_STREAM_NAME: streamOf(bytes, mode),
             // Inline: everything up to the file's size travels in the event; staged: nothing does.
             UPLOAD_INLINE_MAX_BYTES: mode === 'inline' ? String(bytes) : '1',
             PORT: String(port),
@@ -125,8 +107,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    local.destroy();
-    await Promise.all([profile.stop(), cloud.stop()]);
+    await cloud.stop();
   }
   const report = {
     date: new Date().toISOString(),
