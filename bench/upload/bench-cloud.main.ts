@@ -25,7 +25,11 @@ async function main(): Promise<void> {
     process.exit(0);
   };
   process.on('disconnect', () => void stop());
-  cloud = await startLocalCloud({ dir, ports: { kinesis: 0, s3: 0, dynamodb: 0, cognito: 0 } });
+  // BENCH_CLOUD_PROFILE=aws puts the AWS profile's proxies in front (bench:lambda-worker): the
+  // outputs then carry both the proxies' endpoints and the stand-ins' own (profile.standIns).
+  const profile = process.env.BENCH_CLOUD_PROFILE === 'aws' ? 'aws' : 'loopback';
+  const seed = process.env.BENCH_CLOUD_SEED ? Number(process.env.BENCH_CLOUD_SEED) : undefined;
+  cloud = await startLocalCloud({ dir, ports: { kinesis: 0, s3: 0, dynamodb: 0, cognito: 0 }, profile, seed });
   const { outputs } = cloud;
   const clients = createLocalAwsClients(outputs.endpoints);
   try {

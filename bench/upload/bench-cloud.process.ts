@@ -7,13 +7,22 @@ import type { BenchCloudReady } from './bench-cloud.messages';
 export class BenchCloudProcess {
   private constructor(private readonly process: StandInProcess<BenchCloudReady>) {}
 
-  /** Starts the local cloud with these streams (4 shards each) and waits until it is seeded. */
-  static async start(streams: readonly string[], env: NodeJS.ProcessEnv, logFile: string): Promise<BenchCloudProcess> {
+  /**
+   * Starts the local cloud with these streams (4 shards each) and waits until it is seeded;
+   * with `awsProfile`, behind the AWS profile's proxies (seeded by `seed` when given).
+   */
+  static async start(
+    streams: readonly string[],
+    env: NodeJS.ProcessEnv,
+    logFile: string,
+    awsProfile?: { seed?: number },
+  ): Promise<BenchCloudProcess> {
+    const profileEnv = awsProfile ? { BENCH_CLOUD_PROFILE: 'aws', ...(awsProfile.seed !== undefined ? { BENCH_CLOUD_SEED: String(awsProfile.seed) } : {}) } : {};
     return new BenchCloudProcess(
       await StandInProcess.start<BenchCloudReady>({
         script: join(__dirname, 'bench-cloud.main.ts'),
         args: streams,
-        env,
+        env: { ...env, ...profileEnv },
         logFile,
         dataDirPrefix: 'bench-upload-cloud-',
         name: 'the local cloud',
