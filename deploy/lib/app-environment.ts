@@ -49,12 +49,25 @@ export function apiEnvironment(shared: AppResources, auth: CognitoIds, mode: 'la
   };
 }
 
+/**
+ * Records of one shard's batch the Lambda worker handles at once, across partition keys
+ * (KINESIS_MAX_CONCURRENCY). Measured with `npm run bench:lambda-worker` (README "On AWS
+ * Lambda"): behind the AWS profile, 16 stored a shard's records 8–10× faster than one at a
+ * time. 32 needs CPU the function does not have to spare: at ~1.1–1.7 ms of CPU per record, 16
+ * records in flight (about 300 records/s when S3 answers in ~30 ms) already use half of the
+ * ~0.6 vCPU Lambda gives 1,024 MB, and in the busy run, where CPU was as scarce, 32 was no
+ * faster than 16 (123 against 111 records/s). More throughput per shard comes from a second
+ * batch in flight instead (WORKER_EVENT_SOURCE's parallelizationFactor), in an environment
+ * with CPU of its own.
+ */
+export const LAMBDA_WORKER_MAX_CONCURRENCY = 16;
+
 /** The worker's environment (apps/worker/src/config/worker-environment.schema.ts). */
 export function workerEnvironment(shared: AppResources, mode: 'lambda' | 'container'): Record<string, string> {
   return {
     ...resourceEnvironment(shared),
     // On Lambda a shard's batch (up to 100 records) is one invocation: records of different
-    // partition keys overlap their S3 waits, 16 at a time (about 30 ms each on S3).
-    ...(mode === 'lambda' ? { KINESIS_MAX_CONCURRENCY: '16' } : { LEASE_TABLE: shared.leaseTable.tableName, WORKER_HEALTH_PORT: String(WORKER_HEALTH_PORT) }),
+    // partition keys overlap their S3 waits (see LAMBDA_WORKER_MAX_CONCURRENCY).
+    ...(mode === 'lambda' ? { KINESIS_MAX_CONCURRENCY: String(LAMBDA_WORKER_MAX_CONCURRENCY) } : { LEASE_TABLE: shared.leaseTable.tableName, WORKER_HEALTH_PORT: String(WORKER_HEALTH_PORT) }),
   };
 }

@@ -28,7 +28,21 @@ export const WORKER_EVENT_SOURCE = {
   // while its staged bytes in incoming/ still exist.
   maxRecordAge: Duration.hours(6),
   reportBatchItemFailures: true,
-  parallelizationFactor: 1,
+  // Two batches of a shard in flight, each in its own execution environment. Lambda keeps
+  // per-key order at any factor (one key's records always go to the same concurrent batch), and
+  // the worker needs no other order. Why 2 (`npm run bench:lambda-worker`, README "On AWS
+  // Lambda"): one environment at KINESIS_MAX_CONCURRENCY 16 stores about 300 records/s when S3
+  // answers in ~30 ms (111–184 measured on a busy 2-core machine), short of what a shard can
+  // take in: 1 MiB/s is about 550 records/s of a 1 KiB inline upload (1.8 KiB as a record). At
+  // the AWS profile a second batch in flight raised a shard's rate 1.4–1.9×, a batch taking
+  // 0–35 % longer (two environments sharing 2 cores here; on Lambda each has its own CPU, so
+  // about the same GB-seconds per record). Not more: every step adds a concurrent
+  // execution per shard (account concurrency = shards × factor) and 16 more S3 and DynamoDB
+  // calls in flight; with little traffic the records spread over more, smaller batches (more
+  // invocations, each ending with a status and metrics flush); and all of a shard's batches
+  // share its one reader, 5 GetRecords calls and 2 MiB/s (about 1,100 such records/s), which a
+  // higher factor does not raise.
+  parallelizationFactor: 2,
 } as const;
 
 export interface LambdaStackProps extends StackProps {

@@ -1,6 +1,9 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { actionsOf, policyStatements, resourceRefs, templates } from './test-app';
 import { pinnedNodeMajor } from '../../tools/node/pinned-node';
+import { DEPLOYED_MAPPING } from '../../bench/lambda-worker/event-source-mapping';
+import { LAMBDA_WORKER_MAX_CONCURRENCY } from '../lib/app-environment';
+import { WORKER_EVENT_SOURCE } from '../lib/lambda.stack';
 
 describe('LambdaStack', () => {
   const { lambda } = templates();
@@ -64,11 +67,28 @@ describe('LambdaStack', () => {
       BisectBatchOnFunctionError: true,
       MaximumRetryAttempts: 5,
       MaximumRecordAgeInSeconds: 6 * 3600,
-      ParallelizationFactor: 1,
+      // Chosen from bench:lambda-worker (README "On AWS Lambda"); per-key order holds at any factor.
+      ParallelizationFactor: 2,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FailedBatches'), 'Arn'] } } },
     });
     lambda.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+  });
+
+  it('runs the worker function with the concurrency per shard chosen from bench:lambda-worker', () => {
+    const worker = Object.values(lambda.findResources('AWS::Lambda::Function'))
+      .map((f) => f.Properties)
+      .find((f) => f.Environment?.Variables?.KINESIS_MAX_CONCURRENCY !== undefined);
+    expect(worker?.Environment.Variables.KINESIS_MAX_CONCURRENCY).toBe(String(LAMBDA_WORKER_MAX_CONCURRENCY));
+    expect(LAMBDA_WORKER_MAX_CONCURRENCY).toBe(16);
+  });
+
+  it('is the event source mapping bench:lambda-worker models (batch size, batching window, retries)', () => {
+    expect(DEPLOYED_MAPPING).toEqual({
+      batchSize: WORKER_EVENT_SOURCE.batchSize,
+      batchingWindowMs: WORKER_EVENT_SOURCE.maxBatchingWindow.toMilliseconds(),
+      retryAttempts: WORKER_EVENT_SOURCE.retryAttempts,
+    });
   });
 
   it('grants each function only its own actions, on the shared stream, bucket and tables', () => {

@@ -10,6 +10,21 @@ export function bundlePath(fn: 'api' | 'worker'): string {
   return join(REPO_ROOT, 'dist', 'lambda', fn, 'index.js');
 }
 
+/**
+ * What a bundle's process is started with, as Lambda's Node runtime starts it: `env` as its
+ * whole environment besides PATH (and the function name), and the `node` binary `LAMBDA_NODE`
+ * (the pinned build, set by the Lambda suites' global setup and the benchmarks) or this
+ * process's. Shared by the one-shot {@link invokeBundle} and the warm {@link LambdaEnvironment}.
+ */
+export function lambdaProcessEnv(env: Record<string, string>): Record<string, string> {
+  return { PATH: process.env.PATH ?? '', NO_COLOR: '1', AWS_LAMBDA_FUNCTION_NAME: 'test-function', ...env };
+}
+
+/** The `node` that runs bundles: `LAMBDA_NODE` (the pinned build) or this process's. */
+export function lambdaNode(): string {
+  return process.env.LAMBDA_NODE || process.execPath;
+}
+
 /** What one invocation in a fresh process gave, and how long it took. */
 export interface BundleInvocation<R> {
   result: R;
@@ -44,8 +59,7 @@ export function codeCacheLines(output: string): Array<{ msg: string; codeCache: 
 /**
  * Invokes a bundled handler the way Lambda's Node runtime does — `node` with the runtime's
  * options, `require` the bundle, call `handler(event, context)` — in a fresh process (a cold
- * start), with `env` as its whole environment besides PATH. The `node` binary: `LAMBDA_NODE`
- * (the pinned build, set by the Lambda suites' global setup) or this process's.
+ * start), with `env` as its whole environment besides PATH (see {@link lambdaProcessEnv}).
  */
 export function invokeBundle<R = unknown>(
   bundle: string,
@@ -53,7 +67,7 @@ export function invokeBundle<R = unknown>(
   env: Record<string, string>,
   /** `node` options: Lambda's by default (the benchmark adds e.g. --cpu-prof). */
   nodeArgs: readonly string[] = lambdaNodeArgs(),
-  node: string = process.env.LAMBDA_NODE || process.execPath,
+  node: string = lambdaNode(),
 ): Promise<BundleInvocation<R>> {
   const script = `
     const t0 = process.hrtime.bigint();
@@ -76,7 +90,7 @@ export function invokeBundle<R = unknown>(
   return new Promise((resolve, reject) => {
     const spawnedAt = process.hrtime.bigint();
     const child = spawn(node, [...nodeArgs, '-e', script], {
-      env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', AWS_LAMBDA_FUNCTION_NAME: 'test-function', ...env },
+      env: lambdaProcessEnv(env),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let output = '';

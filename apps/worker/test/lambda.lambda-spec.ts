@@ -1,4 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { PutRecordCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import type { KinesisStreamBatchResponse } from 'aws-lambda';
@@ -9,6 +12,7 @@ import { createStream, localKinesisClient, localS3Client } from '../../../test-k
 import { readWholeStream } from '../../../test-kit/faulty-kinesis';
 import { kinesisEvent } from '../../../test-kit/lambda/events';
 import { bundlePath, invokeBundle } from '../../../test-kit/lambda/invoke-bundle';
+import { LambdaEnvironment } from '../../../test-kit/lambda/lambda-environment';
 
 /**
  * Issue 6: the bundled worker function answers a batch with exactly the right
@@ -72,5 +76,29 @@ describe('the bundled worker function: partial batch failures', () => {
       await (await s3.send(new GetObjectCommand({ Bucket: env.bucket, Key: `dead-letter/${poison.ShardId}/${poison.SequenceNumber}.json` }))).Body!.transformToString(),
     );
     expect(letter).toMatchObject({ reason: 'malformed-record', stream: streamName, data_base64: Buffer.from('this is not json').toString('base64') });
+  });
+
+  it('handles batch after batch in one warm execution environment (as bench:lambda-worker drives it)', async () => {
+    const putFile = async () => {
+      const data = fileUploaded();
+      const put = await kinesis.send(new PutRecordCommand({ StreamName: streamName, PartitionKey: randomUUID(), Data: data }));
+      return { put, key: (JSON.parse(data.toString('utf8')) as { data: FileUploadedV1 }).data.file_key };
+    };
+    const environment = await LambdaEnvironment.start<KinesisStreamBatchResponse>(
+      bundlePath('worker'),
+      { ...env.appEnvironment, KINESIS_STREAM_NAME: streamName },
+      join(mkdtempSync(join(tmpdir(), 'lambda-env-')), 'worker.log'),
+    );
+    try {
+      for (let batch = 0; batch < 2; batch++) {
+        const { put, key } = await putFile();
+        const record = (await readWholeStream(kinesis, streamName)).find((r) => r.SequenceNumber === put.SequenceNumber)!;
+        const { result } = await environment.invoke(kinesisEvent(streamName, put.ShardId!, [record]));
+        expect(result).toEqual({ batchItemFailures: [] });
+        await s3.send(new GetObjectCommand({ Bucket: env.bucket, Key: key }));
+      }
+    } finally {
+      await environment.stop();
+    }
   });
 });
