@@ -31,7 +31,7 @@ describe('AppModule', () => {
       await expect(createApi(environment)).rejects.toThrow(message);
     });
 
-    it('keeps the default inline threshold (256 KiB) inside one record', () => {
+    it('keeps the default inline threshold inside one record', () => {
       expect(INLINE_UPLOAD_CAPACITY).toBeGreaterThanOrEqual(DEFAULT_UPLOAD_INLINE_MAX_BYTES);
       // base64 of the capacity plus a generous envelope still fits 1 MiB
       expect(Math.ceil(INLINE_UPLOAD_CAPACITY / 3) * 4 + 8 * 1024).toBeLessThanOrEqual(1024 * 1024);

@@ -104,7 +104,7 @@ describe('the bundled Lambda functions: api → stream → worker → S3', () =>
     expect(completed.result.statusCode).toBe(202);
     expect(JSON.parse(completed.result.body)).toMatchObject({ id, file_key });
 
-    // Over the inline limit (256 KiB by default): staged in S3 by the api itself.
+    // Over the inline limit (4 KiB by default): staged in S3 by the api itself.
     const staged = await invokeApi(
       httpApiEvent({ method: 'POST', path: '/uploads', headers: { authorization: bearer, 'content-type': 'application/octet-stream' }, body: randomBytes(300 * 1024) }),
     );

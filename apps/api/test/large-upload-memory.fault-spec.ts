@@ -37,7 +37,7 @@ describe('a 50 MiB upload through the api (memory)', () => {
   beforeAll(async () => {
     s3 = localS3Client(env);
     await createStream(env, streamName, 1);
-    // Production defaults: UPLOAD_MAX_BYTES 100 MiB, UPLOAD_INLINE_MAX_BYTES 256 KiB.
+    // Production defaults: UPLOAD_MAX_BYTES 100 MiB, UPLOAD_INLINE_MAX_BYTES 4 KiB.
     api = await ApiProcess.start({ ...env.appEnvironment, KINESIS_STREAM_NAME: streamName }, API_NODE_FLAGS);
     worker = await createWorkerApp(
       WorkerModule.forRoot({ environment: { KINESIS_STREAM_NAME: streamName, WORKER_HEALTH_PORT: '0', HOST: '127.0.0.1' } }),

@@ -27,13 +27,15 @@ export const DEFAULT_UPLOAD_MAX_BYTES = 100 * 1024 * 1024;
 export const UPLOAD_MAX_BYTES_CEILING = 5 * 1024 * 1024 * 1024;
 
 /**
- * 256 KiB: files up to this size travel inline (about 342 KiB of base64, a third of a record),
- * so an ordinary small file costs one PutRecord and one PutObject, and PutRecords batches
- * (5 MiB per call) still hold many uploads. Larger files go through S3 staging, which adds a
- * CopyObject and a DeleteObject but keeps the shards' 1 MiB/s of writes for events. The api
- * holds at most this many bytes of one upload in memory.
+ * 4 KiB: chosen by capacity (`npm run bench:inline`, README "Inline or staged"). A shard takes
+ * 1 MiB/s, and a file inline costs it 4/3 of its size (base64) plus the envelope, so a 64 KiB
+ * file inline lets a shard take about 13 uploads/s, where staged (a ~1 KiB reference; the bytes
+ * go to S3 incoming/, then one CopyObject and one DeleteObject) it took 160/s at the AWS
+ * profile. Up to about 4 KiB inline is as fast per shard as staged, and saves the upload its
+ * two extra S3 round trips and requests. The api holds at most this many bytes of one upload
+ * in memory.
  */
-export const DEFAULT_UPLOAD_INLINE_MAX_BYTES = 256 * 1024;
+export const DEFAULT_UPLOAD_INLINE_MAX_BYTES = 4 * 1024;
 
 /** 15 minutes to start the PUT to a presigned upload URL. */
 export const DEFAULT_UPLOAD_PRESIGNED_URL_TTL_S = 15 * 60;
