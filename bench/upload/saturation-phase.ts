@@ -9,14 +9,22 @@ import { auditProblems, auditStream } from './stream-audit';
 import type { BenchServer, LatencyMillis, SaturationPhase } from './upload-bench.results';
 import type { UploadServerProcess } from './upload-server.process';
 
+const SATURATION_BODY_BYTES = 32 * 1024;
 /**
  * The api at the AWS profile on a stream of one shard: 1 MiB/s written, so 32 KiB uploads
- * (about 44 KB per record once base64-encoded in the event) fill it at some 23 uploads/s,
- * far below what 32 connections ask for. The stream's write capacity is exhausted for the
- * whole phase.
+ * sent inline (about 44 KB per record once base64-encoded in the event) fill it at some 23
+ * uploads/s, far below what 32 connections ask for. The stream's write capacity is exhausted
+ * for the whole phase. Inline on purpose: by default a 32 KiB file is staged (its event is a
+ * ~1 KiB reference), which would not fill the shard.
  */
-export const SATURATION_SERVER: BenchServer = { name: 'ours@aws-1-shard', kind: 'ours', profile: 'aws', stream: 'bench-uploads-saturated', shards: 1 };
-const SATURATION_BODY_BYTES = 32 * 1024;
+export const SATURATION_SERVER: BenchServer = {
+  name: 'ours@aws-1-shard',
+  kind: 'ours',
+  profile: 'aws',
+  stream: 'bench-uploads-saturated',
+  shards: 1,
+  env: { UPLOAD_INLINE_MAX_BYTES: String(SATURATION_BODY_BYTES) },
+};
 /** The api's publish deadline when nothing overrides it (KINESIS_PUBLISH_DEADLINE_MS). */
 const PUBLISH_DEADLINE_MS: number = publisherEnvironmentShape.KINESIS_PUBLISH_DEADLINE_MS.parse(undefined);
 /** A 503 must come well before the publish deadline: a client waiting that long has been left hanging. */

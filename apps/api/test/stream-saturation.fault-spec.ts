@@ -55,6 +55,9 @@ describe('Stream write capacity exhausted (api → AWS profile → kinesalite, 1
       environment: {
         AWS_ENDPOINT_URL_KINESIS: profile.endpoints.kinesis,
         KINESIS_PUBLISH_DEADLINE_MS: String(PUBLISH_DEADLINE_MS),
+        // Inline, so each upload's bytes are in its record and fill the shard's 1 MiB/s (by
+        // default a 32 KiB file is staged and its event is a ~1 KiB reference).
+        UPLOAD_INLINE_MAX_BYTES: String(BODY.length),
         // One user sends everything: the per-user limit is not what is tested here.
         RATE_LIMIT_PER_SECOND: '0',
       },
