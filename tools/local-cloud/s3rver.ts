@@ -1,10 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { copyFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import S3rver from 's3rver';
+import S3Object from 's3rver/lib/models/object';
 import FilesystemStore from 's3rver/lib/stores/filesystem';
 
 type S3rverOptions = NonNullable<ConstructorParameters<typeof S3rver>[0]>;
@@ -42,6 +43,43 @@ export function createS3rver(options: S3rverOptions): S3rver {
  * s3rver's listings ignore (they list only files ending in its object suffix).
  */
 export class AtomicFilesystemStore extends FilesystemStore {
+  /**
+   * s3rver reads the object's size from its metadata, then opens its file: across a rename
+   * (an overwrite) that pairs the old size with the new file, and the reader got a prefix of the
+   * new bytes that matches no version. Here the file is opened first and its own size (fstat of
+   * the open file) bounds the read, so the bytes are always one version, whole.
+   */
+  override async getObject(bucket: string, key: string, options?: { start?: number; end?: number }): Promise<unknown> {
+    let file;
+    try {
+      file = await open(this.getResourcePath(bucket, key, 'object'), 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+    try {
+      const metadata = await this.getMetadata(bucket, key);
+      const { size } = await file.stat();
+      metadata['content-length'] = String(size);
+      const lastByte = Math.max(0, size - 1);
+      const range = { start: options?.start ?? 0, end: Math.min(options?.end ?? Number.POSITIVE_INFINITY, lastByte) };
+      const ranged = options !== undefined && (options.start !== undefined || options.end !== undefined);
+      if (range.start < 0 || range.end < range.start) {
+        await file.close();
+        const unsatisfiable = new S3Object(bucket, key, null, metadata);
+        if (ranged) unsatisfiable.range = range;
+        return unsatisfiable;
+      }
+      const object = new S3Object(bucket, key, file.createReadStream({ start: range.start, end: range.end, autoClose: true }), metadata);
+      if (ranged) object.range = range;
+      return object;
+    } catch (error) {
+      await file.close();
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+  }
+
   override async putObject(object: S3rverObject): Promise<{ size: number; md5: string }> {
     const objectPath = this.getResourcePath(object.bucket, object.key, 'object');
     return this.writeThenRename(objectPath, object.content, async (md5) => {

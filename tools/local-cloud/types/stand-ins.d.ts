@@ -67,6 +67,14 @@ declare module 's3rver' {
   export = S3rver;
 }
 
+declare module 's3rver/lib/models/object' {
+  class S3Object {
+    constructor(bucket: string, key: string, content: import('node:stream').Readable | null, metadata: Record<string, unknown>);
+    range?: { start: number; end: number };
+  }
+  export = S3Object;
+}
+
 declare module 's3rver/lib/stores/filesystem' {
   import type { Readable } from 'node:stream';
 
@@ -85,6 +93,8 @@ declare module 's3rver/lib/stores/filesystem' {
     getMetadata(bucket: string, key: string): Promise<Record<string, unknown>>;
     putMetadata(bucket: string, key: string, metadata: Record<string, string>, md5?: string): Promise<void>;
     putObject(object: S3rverObject): Promise<{ size: number; md5: string }>;
+    /** An S3Object (s3rver/lib/models/object), or null when the key does not exist. */
+    getObject(bucket: string, key: string, options?: { start?: number; end?: number }): Promise<unknown>;
     putPart(bucket: string, uploadId: string, partNumber: number | string, content: Readable): Promise<{ size: number; md5: string }>;
     copyObject(
       srcBucket: string,

@@ -156,8 +156,9 @@ export class ServerKinesis extends KinesisHandlersServer {
     if (this.clock.now() - this.retentionReadAt < 3_600_000) return;
     this.retentionReadAt = this.clock.now();
     try {
-      const { StreamDescriptionSummary: summary } = await options.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: options.streamName }));
-      if (summary?.RetentionPeriodHours) this.retentionMs = summary.RetentionPeriodHours * 3_600_000;
+      const described = await options.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: options.streamName }));
+      const hours = described?.StreamDescriptionSummary?.RetentionPeriodHours;
+      if (hours) this.retentionMs = hours * 3_600_000;
     } catch (error) {
       this.retentionReadAt = Number.NEGATIVE_INFINITY;
       this.logger.warn(`stream retention not read (trimmed records are reported once it is): ${describeError(error)}`);
