@@ -36,7 +36,8 @@ export function createS3rver(options: S3rverOptions): S3rver {
  * Here every object and part is written to a temporary file beside its final one, its
  * metadata (content type, x-amz-meta-*, MD5) is written next, and the complete file is renamed
  * over the final name last: readers see either nothing, or the old bytes, or the new bytes
- * whole (an overwrite can pair the new metadata with the old bytes for that moment; a new key
+ * whole (reads bound themselves by the file they opened, see getObject; an overwrite can pair
+ * the new metadata headers with the old bytes for that moment; a new key
  * appears with its metadata). The request is answered only after the rename. A write that
  * fails (a client that disconnects mid-body) leaves nothing behind, where s3rver would keep
  * the truncated file under the object's name. The temporary names end in `.partial`, which
