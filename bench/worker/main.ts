@@ -187,40 +187,30 @@ async function main(): Promise<void> {
     let latency: WorkerBenchResults['latency'] | undefined;
     let latencyAws: WorkerBenchResults['latency'] | undefined;
     if (!settings.drainOnly) {
-      console.log(`end-to-end latency: ${settings.latencyRate} uploads/s for ${settings.latencySeconds} s…`);
-      latency = await measureLatency({
-        apiEntry,
-        workerEntry,
-        env: { ...common, KINESIS_STREAM_NAME: STREAMS.e2e },
-        cloud,
-        dynamodb,
-        table: cloud.outputs.uploadsTable,
-        body: randomBytes(BODY_BYTES),
-        ratePerSecond: settings.latencyRate,
-        seconds: settings.latencySeconds,
-        shards: SHARDS,
-        warmupSeconds: settings.latencyWarmupSeconds,
-        logDir,
-      });
-      if (latency.failures > 0) problems.push(`latency: ${latency.failures} uploads not accepted (first: ${latency.firstFailure})`);
-      if (latency.storedInTime < latency.measured) problems.push(`latency: ${latency.measured - latency.storedInTime} accepted uploads not stored within the deadline`);
-      console.log(`end-to-end latency at the AWS profile: ${settings.latencyRate} uploads/s for ${settings.latencySeconds} s…`);
-      latencyAws = await measureLatency({
-        apiEntry,
-        workerEntry,
-        env: { ...common, ...awsEnv, KINESIS_STREAM_NAME: STREAMS.e2eAws },
-        cloud,
-        dynamodb,
-        table: cloud.outputs.uploadsTable,
-        body: randomBytes(BODY_BYTES),
-        ratePerSecond: settings.latencyRate,
-        seconds: settings.latencySeconds,
-        shards: SHARDS,
-        warmupSeconds: settings.latencyWarmupSeconds,
-        logDir: mkdirSync(join(logDir, 'aws'), { recursive: true }) ?? join(logDir, 'aws'),
-      });
-      if (latencyAws.failures > 0) problems.push(`latency at the AWS profile: ${latencyAws.failures} uploads not accepted (first: ${latencyAws.firstFailure})`);
-      if (latencyAws.storedInTime < latencyAws.measured) problems.push(`latency at the AWS profile: ${latencyAws.measured - latencyAws.storedInTime} accepted uploads not stored within the deadline`);
+      /** One end-to-end run at a steady rate; `label` names it in the problems ("latency", "latency at the AWS profile"). */
+      const endToEnd = async (label: string, env: NodeJS.ProcessEnv, runLogDir: string) => {
+        console.log(`end-to-end ${label}: ${settings.latencyRate} uploads/s for ${settings.latencySeconds} s…`);
+        mkdirSync(runLogDir, { recursive: true });
+        const run = await measureLatency({
+          apiEntry,
+          workerEntry,
+          env: { ...common, ...env },
+          cloud,
+          dynamodb,
+          table: cloud.outputs.uploadsTable,
+          body: randomBytes(BODY_BYTES),
+          ratePerSecond: settings.latencyRate,
+          seconds: settings.latencySeconds,
+          shards: SHARDS,
+          warmupSeconds: settings.latencyWarmupSeconds,
+          logDir: runLogDir,
+        });
+        if (run.failures > 0) problems.push(`${label}: ${run.failures} uploads not accepted (first: ${run.firstFailure})`);
+        if (run.storedInTime < run.measured) problems.push(`${label}: ${run.measured - run.storedInTime} accepted uploads not stored within the deadline`);
+        return run;
+      };
+      latency = await endToEnd('latency', { KINESIS_STREAM_NAME: STREAMS.e2e }, logDir);
+      latencyAws = await endToEnd('latency at the AWS profile', { ...awsEnv, KINESIS_STREAM_NAME: STREAMS.e2eAws }, join(logDir, 'aws'));
     }
 
     const results: WorkerBenchResults = {
