@@ -26,6 +26,13 @@ export interface GroupCommitOptions<T, R> {
    * instead of queuing an item that could only wait behind them until its deadline.
    */
   isThrottled?: (error: unknown) => boolean;
+  /**
+   * Whether a whole call went unanswered (no connection, a timeout, a 5xx): the service is down.
+   * Given, such attempts count toward shedding as refusals do, so while the service is down new
+   * items are refused at once and the items already held keep retrying, which probes it; the
+   * first of them to get through reopens admission (a circuit breaker with its probes built in).
+   */
+  isUnavailable?: (error: unknown) => boolean;
   /** When shedding starts (see {@link SheddingOptions}); `false` never sheds. */
   shedding?: SheddingOptions | false;
   /** Items per call (the service limit). */
@@ -130,6 +137,7 @@ export class GroupCommitQueue<T, R> {
   private readonly ordered: boolean;
   private readonly backoff: Backoff;
   private readonly isThrottled: ((error: unknown) => boolean) | undefined;
+  private readonly isUnavailable: ((error: unknown) => boolean) | undefined;
   /** Undefined when the queue never sheds. */
   private readonly throttleWindow: ThrottleWindow | undefined;
   /** Items held that the service throttled at least once. */
@@ -170,7 +178,9 @@ export class GroupCommitQueue<T, R> {
     this.ordered = options.ordered ?? false;
     this.backoff = new Backoff({ initialMs: 50, maxMs: 1_000, ...options.backoff, jitter: 'full' }, options.random);
     this.isThrottled = options.isThrottled;
-    this.throttleWindow = options.isThrottled && options.shedding !== false ? new ThrottleWindow(options.shedding || {}) : undefined;
+    this.isUnavailable = options.isUnavailable;
+    this.throttleWindow =
+      (options.isThrottled || options.isUnavailable) && options.shedding !== false ? new ThrottleWindow(options.shedding || {}) : undefined;
   }
 
   /**
@@ -335,10 +345,11 @@ export class GroupCommitQueue<T, R> {
     }
   }
 
-  /** Counts a refusal for capacity; returns whether it was one. */
+  /** Counts a refusal for capacity or an unanswered call (see `isUnavailable`); returns whether it was one. */
   private noteThrottle(pending: PendingItem<T, R>, error: unknown): boolean {
-    if (this.isThrottled === undefined || !this.isThrottled(error)) return false;
-    this.counters.throttled++;
+    const refused = this.isThrottled?.(error) === true;
+    if (!refused && this.isUnavailable?.(error) !== true) return false;
+    if (refused) this.counters.throttled++;
     if (!pending.throttled && pending.state !== 'done') {
       pending.throttled = true;
       this.throttledHeld++;

@@ -293,6 +293,30 @@ describe('BatchingRecordSender', () => {
       expect(publisher.stats.shed).toBe(0);
     });
 
+    it('while Kinesis is down, refuses new records at once and lets the held ones probe it; the first through reopens admission', async () => {
+      let down = true;
+      mock.on(PutRecordsCommand).callsFake(async (input: PutRecordsInput) => {
+        if (down) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4567'), { code: 'ECONNREFUSED', $metadata: {} });
+        return accepted(input);
+      });
+      const publisher = sender({ deadlineMs: 10_000, backoff: { initialMs: 5, maxMs: 20 } });
+      const backlog = keys(20, 'k').map((k) => publisher.send(entry(k)));
+      await until(() => publisher.saturated);
+
+      const started = performance.now();
+      const refusal = await publisher.send(entry('new')).catch((e) => e);
+      expect(refusal).toBeInstanceOf(SaturatedError);
+      // Refused without waiting for a call: far inside the 10 s deadline it would otherwise wait out.
+      expect(performance.now() - started).toBeLessThan(5_000);
+      // An outage is not a refusal for capacity: the throttle count stays honest.
+      expect(publisher.stats.throttled).toBe(0);
+
+      down = false;
+      await Promise.all(backlog);
+      expect(publisher.saturated).toBe(false);
+      await expect(publisher.send(entry('after'))).resolves.toBeDefined();
+    });
+
     it('never sheds with shedding: false', async () => {
       let saturated = true;
       shardsRefusing(() => saturated);

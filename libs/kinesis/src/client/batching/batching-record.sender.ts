@@ -1,5 +1,5 @@
 import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
-import { isThrottlingError, isTransientAwsError } from '@lib/aws';
+import { classifyAwsError, isThrottlingError, isTransientAwsError } from '@lib/aws';
 import { GroupCommitQueue, type GroupCommitOptions, type ItemOutcome } from '@lib/group-commit';
 import type { KinesisPutResult, KinesisRecordEntry, KinesisRecordSender } from '../kinesis-record.sender';
 import { PUT_RECORDS_MAX_BYTES, PUT_RECORDS_MAX_RECORDS } from './put-records.limits';
@@ -9,7 +9,7 @@ import { RecordRejectedError } from './record-rejected.error';
  * Options of {@link BatchingRecordSender}: those of the group-commit queue (deadline, linger,
  * calls in flight, queue bounds, ordered mode, backoff), each with a default fit for an api.
  */
-export type BatchingOptions = Partial<Omit<GroupCommitOptions<KinesisRecordEntry, KinesisPutResult>, 'call' | 'isRetryable' | 'isThrottled'>>;
+export type BatchingOptions = Partial<Omit<GroupCommitOptions<KinesisRecordEntry, KinesisPutResult>, 'call' | 'isRetryable' | 'isThrottled' | 'isUnavailable'>>;
 
 /** A record or a whole call refused because the stream's shards are at their write limits. */
 function isThrottled(error: unknown): boolean {
@@ -30,7 +30,10 @@ function isThrottled(error: unknown): boolean {
  * stream is saturated: a new record is refused at once (`SaturatedError`) rather than queued
  * behind them until its deadline, so an api can answer 503 at once instead of after the
  * deadline. Records already accepted keep their retries; admission reopens as soon as they are
- * through. `shedding: false` turns this off.
+ * through. The same holds while Kinesis is down (calls unanswered, timed out or failing with
+ * 5xx): new records get `SaturatedError` at once while the held ones retry, and the first of
+ * them to get through reopens admission, so an outage costs a new upload milliseconds, not its
+ * deadline. `shedding: false` turns this off.
  *
  * `send` resolves only once Kinesis acknowledged the record, so a caller that waits for it (an
  * api answering 202) never acknowledges a record that is not in the stream.
@@ -50,6 +53,7 @@ export class BatchingRecordSender implements KinesisRecordSender {
       call: (entries, signal) => this.putRecords(entries, signal),
       isRetryable: isTransientAwsError,
       isThrottled,
+      isUnavailable: (error) => classifyAwsError(error) === 'unavailable',
     });
   }
 
