@@ -6,12 +6,12 @@
 // event). The built api, one process per case, production settings, a fresh 1-shard stream per
 // case. Writes <out>/inline.json and <out>/inline.md (default bench/results/).
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { cpus, release, tmpdir, totalmem, type } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { INLINE_UPLOAD_CAPACITY } from '../../apps/api/src/config/api-environment.schema';
-import { commandLine } from '../shared/bench-run';
+import { commandLine, writeBenchResults } from '../shared/bench-run';
 import { BenchCloudProcess } from '../upload/bench-cloud.process';
 import { API_ENTRY, API_PRODUCTION_FLAGS, apiEnvironment, baseEnvironment } from '../upload/bench-servers';
 import { REPO_ROOT } from '../upload/bench-settings';
@@ -118,11 +118,7 @@ async function main(): Promise<void> {
     settings: { ...settings, awsProfileSeed: AWS_PROFILE_SEED, shards: 1 },
     results,
   };
-  mkdirSync(settings.out, { recursive: true });
-  writeFileSync(join(settings.out, 'inline.json'), `${JSON.stringify(report, null, 2)}\n`);
-  const markdown = renderMarkdown(report);
-  writeFileSync(join(settings.out, 'inline.md'), markdown);
-  console.log(`\n${markdown}\nwritten to ${relative(process.cwd(), settings.out) || '.'}/inline.{json,md}; logs in ${logDir}`);
+  writeBenchResults({ out: settings.out, name: 'inline', results: report, markdown: renderMarkdown(report), problems: [], logDir });
 }
 
 function renderMarkdown(report: { date: string; command: string; node: string; machine: { cpu: string; cores: number }; settings: { seconds: number; connections: number; awsProfileSeed: number }; results: CaseResult[] }): string {

@@ -8,9 +8,9 @@
 // pre-loaded with 1 KiB inline file.uploaded events, storing them in S3 and their status in
 // DynamoDB, at loopback and behind the AWS profile's proxies of the same local cloud, in
 // interleaved rounds. Writes <out>/lambda-worker.json and .md (default bench/results/).
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem, type } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { createKinesisClient, createS3Client } from '@lib/aws';
@@ -20,7 +20,7 @@ import { pinnedNode } from '../../tools/node/pinned-node';
 import { localAppEnvironment } from '../../tools/local-cloud/local-app.environment';
 import { REPO_ROOT } from '../../tools/local-cloud/local-cloud.options';
 import { ensureStream } from '../../tools/local-cloud/local-cloud.seeder';
-import { logTail, commandLine } from '../shared/bench-run';
+import { commandLine, printLogTails, writeBenchResults } from '../shared/bench-run';
 import { BenchCloudProcess } from '../upload/bench-cloud.process';
 import { baseEnvironment } from '../upload/bench-servers';
 import { sourceRevision } from '../upload/source-revision';
@@ -153,15 +153,9 @@ async function main(): Promise<void> {
       overOneAtATimeAtAws: Object.fromEntries(names.map((n) => [n, rate(n, 'aws') / rate('c1', 'aws')])),
       problems,
     };
-    mkdirSync(settings.out, { recursive: true });
-    writeFileSync(join(settings.out, 'lambda-worker.json'), `${JSON.stringify(report, null, 2)}\n`);
-    const markdown = renderLambdaWorkerBenchMarkdown(report);
-    writeFileSync(join(settings.out, 'lambda-worker.md'), markdown);
-    console.log(`\n${markdown}\nwritten to ${relative(process.cwd(), settings.out) || '.'}/lambda-worker.{json,md}; logs in ${logDir}`);
-    if (problems.length > 0) process.exitCode = 1;
+    writeBenchResults({ out: settings.out, name: 'lambda-worker', results: report, markdown: renderLambdaWorkerBenchMarkdown(report), problems: problems, logDir });
   } catch (error) {
-    const log = logTail(join(logDir, 'cloud.log'));
-    if (log) console.error(`--- cloud log (tail) ---\n${log}`);
+    printLogTails(logDir, ['cloud']);
     throw error;
   } finally {
     await Promise.all(subjects.map((s) => s.stop()));

@@ -10,7 +10,7 @@
 // object in the local S3. `--ablation` adds the api without each optimisation in turn.
 // Writes <out>/lambda.json and <out>/lambda.md (default bench/results/).
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem, type } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
@@ -26,7 +26,7 @@ import { startLocalCloud } from '../../tools/local-cloud/local-cloud';
 import { REPO_ROOT } from '../../tools/local-cloud/local-cloud.options';
 import { ensureStream } from '../../tools/local-cloud/local-cloud.seeder';
 import { sourceRevision } from '../upload/source-revision';
-import { commandLine } from '../shared/bench-run';
+import { commandLine, writeBenchResults } from '../shared/bench-run';
 import { BARE_EXPRESS_BUNDLE, bundleBareExpress } from './bare-express.bundle';
 import { prepareCompileCacheVariant, prepareImportOnlyVariant } from './cache-variants';
 import { summarizeTimings } from './cold-start.stats';
@@ -275,12 +275,7 @@ async function main(): Promise<void> {
         : undefined,
       problems,
     };
-    mkdirSync(settings.out, { recursive: true });
-    writeFileSync(join(settings.out, 'lambda.json'), `${JSON.stringify(results, null, 2)}\n`);
-    const markdown = renderLambdaBenchMarkdown(results);
-    writeFileSync(join(settings.out, 'lambda.md'), markdown);
-    console.log(`\n${markdown}\nwritten to ${relative(process.cwd(), settings.out) || '.'}/lambda.{json,md}`);
-    if (problems.length > 0) process.exitCode = 1;
+    writeBenchResults({ out: settings.out, name: 'lambda', results, markdown: renderLambdaBenchMarkdown(results), problems: problems });
   } finally {
     kinesis.destroy();
     s3.destroy();

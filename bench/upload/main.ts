@@ -4,9 +4,9 @@
 // baseline, each on loopback and at the AWS profile, side by side on one local cloud, in one
 // run; then the api on a 1-shard stream whose write capacity is exhausted. Writes
 // <out>/upload.json and <out>/upload.md (default bench/results/); with --ab, upload-ab.*.
-import { commandLine, logTail } from '../shared/bench-run';
+import { commandLine, printLogTails, writeBenchResults } from '../shared/bench-run';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { cpus, release, tmpdir, totalmem, type } from 'node:os';
 import { join, relative } from 'node:path';
 import { createLocalAwsClients } from '../../tools/local-cloud/local-aws.clients';
@@ -180,17 +180,9 @@ async function main(): Promise<void> {
     const results = resultsOf(settings, cloud, servers, outcome, await auditStreams(cloud, servers, ledgers, settings.connections), saturation && (await saturation.audit()));
 
     const name = settings.ab ? 'upload-ab' : 'upload';
-    mkdirSync(settings.out, { recursive: true });
-    writeFileSync(join(settings.out, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
-    const markdown = renderUploadBenchMarkdown(results);
-    writeFileSync(join(settings.out, `${name}.md`), markdown);
-    console.log(`\n${markdown}\nwritten to ${relative(process.cwd(), settings.out) || '.'}/${name}.{json,md}; logs in ${logDir}`);
-    if (results.problems.length > 0) process.exitCode = 1;
+    writeBenchResults({ out: settings.out, name, results, markdown: renderUploadBenchMarkdown(results), problems: results.problems, logDir });
   } catch (error) {
-    for (const name of ['cloud', ...everyServer.map((s) => s.name)]) {
-      const log = logTail(join(logDir, `${name}.log`));
-      if (log) console.error(`--- ${name} log (tail) ---\n${log}`);
-    }
+    printLogTails(logDir, ['cloud', ...everyServer.map((s) => s.name)]);
     throw error;
   } finally {
     await stopAll();

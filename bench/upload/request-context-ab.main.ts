@@ -8,10 +8,10 @@
 // on a shared 2-core machine CPU per request moves much less with the other load than
 // throughput does. Writes <out>/request-context.json and .md (default bench/results/).
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { cpus, release, tmpdir, totalmem, type } from 'node:os';
 import { join, relative } from 'node:path';
-import { commandLine, logTail } from '../shared/bench-run';
+import { commandLine, printLogTails, writeBenchResults } from '../shared/bench-run';
 import { BenchCloudProcess } from './bench-cloud.process';
 import { API_ENTRY, API_PRODUCTION_FLAGS, apiEnvironment, baseEnvironment } from './bench-servers';
 import { REPO_ROOT, settingsFromArgs, type UploadBenchSettings } from './bench-settings';
@@ -158,17 +158,9 @@ async function main(): Promise<void> {
       rounds: outcome.rounds,
       problems: [...outcome.problems, ...checkVariantsDiffer(logDir)],
     };
-    mkdirSync(settings.out, { recursive: true });
-    writeFileSync(join(settings.out, 'request-context.json'), `${JSON.stringify(results, null, 2)}\n`);
-    const markdown = render(results);
-    writeFileSync(join(settings.out, 'request-context.md'), markdown);
-    console.log(`\n${markdown}\nwritten to ${relative(process.cwd(), settings.out) || '.'}/request-context.{json,md}; logs in ${logDir}`);
-    if (results.problems.length > 0) process.exitCode = 1;
+    writeBenchResults({ out: settings.out, name: 'request-context', results, markdown: render(results), problems: results.problems, logDir });
   } catch (error) {
-    for (const name of ['cloud', ...VARIANTS]) {
-      const log = logTail(join(logDir, `${name}.log`));
-      if (log) console.error(`--- ${name} log (tail) ---\n${log}`);
-    }
+    printLogTails(logDir, ['cloud', ...VARIANTS]);
     throw error;
   } finally {
     await stopAll();

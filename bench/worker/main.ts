@@ -10,10 +10,10 @@
 // (AWS-like latencies, Kinesis' shard limits) in front of the same stand-ins, so the same code is
 // measured at loopback and at AWS's latencies in one run.
 // Writes <out>/worker.json and <out>/worker.md (default bench/results/).
-import { commandLine, logTail } from '../shared/bench-run';
+import { commandLine, printLogTails, writeBenchResults } from '../shared/bench-run';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, release, tmpdir, totalmem, type } from 'node:os';
 import { join, relative } from 'node:path';
 import { createDynamoDbDocumentClient, createS3Client } from '@lib/aws';
@@ -247,17 +247,9 @@ async function main(): Promise<void> {
       latencyAws,
       problems,
     };
-    mkdirSync(settings.out, { recursive: true });
-    writeFileSync(join(settings.out, 'worker.json'), `${JSON.stringify(results, null, 2)}\n`);
-    const markdown = renderWorkerBenchMarkdown(results, TARGET_RATIO, AWS_TARGET_RATIO);
-    writeFileSync(join(settings.out, 'worker.md'), markdown);
-    console.log(`\n${markdown}\nwritten to ${relative(process.cwd(), settings.out) || '.'}/worker.{json,md}; logs in ${logDir}`);
-    if (problems.length > 0) process.exitCode = 1;
+    writeBenchResults({ out: settings.out, name: 'worker', results, markdown: renderWorkerBenchMarkdown(results, TARGET_RATIO, AWS_TARGET_RATIO), problems: problems, logDir });
   } catch (error) {
-    for (const name of ['cloud', 's3', 'aws-profile', 'naive', 'worker-drain', 'worker-drain-aws', 'api', 'worker-e2e']) {
-      const log = logTail(join(logDir, `${name}.log`));
-      if (log) console.error(`--- ${name} log (tail) ---\n${log}`);
-    }
+    printLogTails(logDir, ['cloud', 's3', 'aws-profile', 'naive', 'worker-drain', 'worker-drain-aws', 'api', 'worker-e2e']);
     throw error;
   } finally {
     (s3 as S3Client).destroy();
