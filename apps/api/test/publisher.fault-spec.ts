@@ -104,11 +104,15 @@ describe('Kinesis publisher under faults (api → faulty proxy → kinesalite)',
     const accepted = outcomes.filter((o) => o.status === 202);
     const inStream = await idsInStream(streamName);
     const missing = accepted.filter((o) => !o.id || !inStream.has(o.id));
+    const toldIds = new Set(outcomes.flatMap((o) => (o.id ? [o.id] : [])));
+    const untold = [...inStream].filter((id) => !toldIds.has(id));
     const slowest = Math.max(...outcomes.map((o) => o.endedAt - o.startedAt));
     report('faults: 30% records, 5% requests', {
       uploads,
       byStatus: tally(outcomes),
+      unavailableWithId: outcomes.filter((o) => o.status === 503 && o.id).length,
       missingFromStream: missing.length,
+      inStreamButIdNeverTold: untold.length,
       slowestMs: Math.round(slowest),
       proxy: proxy.stats,
       errors: [...new Set(outcomes.filter((o) => o.error).map((o) => o.error))].slice(0, 3),
@@ -122,7 +126,44 @@ describe('Kinesis publisher under faults (api → faulty proxy → kinesalite)',
     expect(outcomes.filter((o) => o.status === 503 && !o.retryAfter)).toEqual([]);
     // The promise: zero acknowledged uploads missing from the stream.
     expect(missing).toEqual([]);
+    // And the other way round: every upload that reached the stream had its id told to its client.
+    expect(untold).toEqual([]);
     expect(accepted.length / uploads).toBeGreaterThanOrEqual(MIN_ACCEPTED_SHARE);
+  }, 180_000);
+
+  it('every answer lost after Kinesis wrote the event: 503 with the id and outcome unknown, the upload findable, nothing in the stream unknown to its client', async () => {
+    const streamName = `fault-lost-${randomUUID().slice(0, 8)}`;
+    await createStream(env, streamName, 2);
+    const started = await startApi(streamName, { KINESIS_PUBLISH_DEADLINE_MS: String(PUBLISH_DEADLINE_MS) });
+    api = started.app;
+    // Every write reaches kinesalite and loses its answer: the publisher can never know.
+    proxy.configure({ recordFailureRate: 0, requestFailureRate: 1, requestFailureMix: { throttle: 0, internal: 0, disconnect: 0, 'lost-response': 1 }, down: false });
+    proxy.resetStats();
+    let outcomes: UploadOutcome[];
+    try {
+      outcomes = await new ConcurrentLoad(8, (n) => upload(started.url, n), 24).finished;
+    } finally {
+      proxy.configure({ requestFailureRate: 0 });
+    }
+    const inStream = await idsInStream(streamName);
+    report('lost responses', { uploads: outcomes.length, byStatus: tally(outcomes), namedIn503: outcomes.filter((o) => o.id).length, inStream: inStream.size, proxy: proxy.stats });
+
+    const named = outcomes.filter((o) => o.id);
+    expect(proxy.stats.requestsFailed).toBeGreaterThan(0);
+    expect(outcomes.filter((o) => o.status !== 503 || !o.retryAfter)).toEqual([]);
+    // Those whose event was sent are named (here every sent event is written); once the
+    // publisher has seen calls go unanswered it refuses new uploads at once, which are not in
+    // the stream and need no id.
+    expect(named.length).toBeGreaterThan(0);
+    expect(named.filter((o) => !inStream.has(o.id!))).toEqual([]);
+    const toldIds = new Set(named.map((o) => o.id));
+    expect([...inStream].filter((id) => !toldIds.has(id))).toEqual([]);
+    // The client can find it: pending, marked unconfirmed, until a worker stores it.
+    for (const { id } of named.slice(0, 5)) {
+      const res = await fetch(`${started.url}/uploads/${id}`, { headers: { Authorization: demo } });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ id, status: 'pending', unconfirmed_since: expect.any(String) });
+    }
   }, 180_000);
 
   it('Kinesis down mid-run: 503 + Retry-After within the deadline, 202 again after recovery, every 202 in the stream', async () => {

@@ -1,5 +1,5 @@
 import { describeHttpProblem, formatBytes, type Problem } from './http-problems';
-import type { UploadsApi, UploadStatus } from './uploads-api';
+import type { AcceptedUpload, UploadsApi, UploadStatus } from './uploads-api';
 
 /** What an upload needs from the page around it. */
 export interface UploadContext {
@@ -32,7 +32,7 @@ export class UploadItem {
   private readonly keyText: HTMLParagraphElement;
   private readonly retryButton: HTMLButtonElement;
   private readonly downloadButton: HTMLButtonElement;
-  private accepted?: { id: string; file_key: string };
+  private accepted?: AcceptedUpload;
   private stopped = false;
 
   constructor(
@@ -104,7 +104,12 @@ export class UploadItem {
 
   private async followStatus(): Promise<void> {
     const accepted = this.accepted!;
-    this.show('pending', 'Accepted, waiting to be stored (pending)…');
+    this.show(
+      'pending',
+      accepted.unconfirmed
+        ? 'The service could not confirm this upload; checking whether it was stored…'
+        : 'Accepted, waiting to be stored (pending)…',
+    );
     let delay = FIRST_POLL_MS;
     while (!this.stopped) {
       await sleep(delay);

@@ -1,9 +1,14 @@
 import { describeHttpProblem, retryAfterSeconds, type Problem } from './http-problems';
 
-/** The 202 of `POST /uploads`. */
+/**
+ * The 202 of `POST /uploads`, or its 503 with `outcome: "unknown"`: the stream may have taken
+ * the event (`unconfirmed`), so the upload is followed like an accepted one until the api
+ * says whether it was stored.
+ */
 export interface AcceptedUpload {
   id: string;
   file_key: string;
+  unconfirmed?: boolean;
 }
 
 /** `GET /uploads/:id` (the fields the page shows). */
@@ -15,6 +20,7 @@ export interface UploadStatus {
   content_type: string;
   original_name?: string;
   failure_reason?: string;
+  unconfirmed_since?: string;
 }
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; status: number; problem: Problem };
@@ -37,9 +43,12 @@ export class UploadsApi {
       xhr.responseType = 'json';
       xhr.upload.onprogress = (event) => onProgress(event.loaded, event.lengthComputable ? event.total : file.size);
       xhr.onload = () => {
-        const body = xhr.response as Partial<AcceptedUpload> | null;
-        if (xhr.status === 202 && typeof body?.id === 'string' && typeof body.file_key === 'string') {
-          resolve({ ok: true, value: { id: body.id, file_key: body.file_key } });
+        const body = xhr.response as (Partial<AcceptedUpload> & { outcome?: string }) | null;
+        const named = typeof body?.id === 'string' && typeof body.file_key === 'string';
+        if (xhr.status === 202 && named) {
+          resolve({ ok: true, value: { id: body.id!, file_key: body.file_key! } });
+        } else if (xhr.status === 503 && named && body?.outcome === 'unknown') {
+          resolve({ ok: true, value: { id: body.id!, file_key: body.file_key!, unconfirmed: true } });
         } else {
           resolve(this.failure(xhr.status, xhr.getResponseHeader('Retry-After'), 'The upload'));
         }

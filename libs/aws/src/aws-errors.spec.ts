@@ -1,4 +1,4 @@
-import { classifyAwsError, httpStatusOf, isNetworkError, isThrottlingError, isTransientAwsError, type AwsErrorKind } from './aws-errors';
+import { classifyAwsError, httpStatusOf, isNetworkError, isThrottlingError, isTransientAwsError, mayHaveTakenEffect, type AwsErrorKind } from './aws-errors';
 
 const sdkError = (name: string, status?: number, extra: object = {}) =>
   Object.assign(new Error(name), { name, $metadata: status === undefined ? {} : { httpStatusCode: status }, ...extra });
@@ -84,5 +84,34 @@ const KINDS: Array<[string, unknown, AwsErrorKind]> = [
 describe('classifyAwsError', () => {
   it.each(KINDS.map(([name, error, kind]) => [`${name} → ${kind}`, error, kind] as const))('%s', (_name, error, kind) => {
     expect(classifyAwsError(error)).toBe(kind);
+  });
+});
+
+describe('mayHaveTakenEffect', () => {
+  const socketError = (code: string) => Object.assign(new Error(code), { code });
+
+  it.each([
+    ['a timeout', sdkError('TimeoutError')],
+    ['an aborted request', sdkError('AbortError')],
+    ['a reset connection (the request may have been read)', socketError('ECONNRESET')],
+    ['a broken pipe', socketError('EPIPE')],
+    ['a 500', sdkError('InternalFailure', 500)],
+    ['a 503', sdkError('ServiceUnavailable', 503)],
+    ['an SDK-wrapped network failure without a code', sdkError('Error')],
+  ])('is unsure after %s', (_name, error) => {
+    expect(mayHaveTakenEffect(error)).toBe(true);
+  });
+
+  it.each([
+    ['throttling (400)', sdkError('ProvisionedThroughputExceededException', 400)],
+    ['a validation error', sdkError('ValidationException', 400)],
+    ['denied access', sdkError('AccessDeniedException', 403)],
+    ['a 429', sdkError('TooManyRequests', 429)],
+    ['a refused connection', socketError('ECONNREFUSED')],
+    ['an unknown host', socketError('ENOTFOUND')],
+    ['an unreachable network', socketError('ENETUNREACH')],
+    ['a modeled client error without its status', Object.assign(new Error('Stream x not found'), { name: 'ResourceNotFoundException', $fault: 'client', $metadata: {} })],
+  ])('knows nothing was done after %s', (_name, error) => {
+    expect(mayHaveTakenEffect(error)).toBe(false);
   });
 });

@@ -8,6 +8,8 @@
 interface SdkErrorShape {
   name?: string;
   code?: string;
+  /** Set on errors the service answered with (the SDK's modeled exceptions). */
+  $fault?: 'client' | 'server';
   $retryable?: unknown;
   $metadata?: { httpStatusCode?: number };
 }
@@ -144,4 +146,22 @@ export function isNetworkError(error: unknown): boolean {
 export function isTransientAwsError(error: unknown): boolean {
   const kind = classifyAwsError(error);
   return kind === 'throttled' || kind === 'unavailable';
+}
+
+/** Socket failures before the request could leave: the service never saw it. */
+const NOT_SENT_CODES = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ENETDOWN)$/;
+
+/**
+ * Whether a failed call may still have done its work: true unless the service answered with
+ * a refusal (any 4xx: nothing was applied) or the request never left (no connection). A
+ * timeout, a reset connection or a 5xx leave it open: the service may have applied the
+ * request and lost only the answer. A caller that must not lose track of an effect (an
+ * upload's event) treats `true` as "outcome unknown", not as "failed".
+ */
+export function mayHaveTakenEffect(error: unknown): boolean {
+  const status = httpStatusOf(error);
+  if (status !== undefined) return status >= 500;
+  const { code, $fault } = shapeOf(error);
+  if ($fault !== undefined) return $fault === 'server';
+  return !(code !== undefined && NOT_SENT_CODES.test(code));
 }

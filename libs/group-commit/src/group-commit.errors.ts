@@ -40,3 +40,19 @@ export class SaturatedError extends Error {
     super(`the service is throttling most calls; ${throttledHeld} throttled items are waiting to be retried`);
   }
 }
+
+/**
+ * The item was given up, but one of its calls went unanswered (timed out, lost its
+ * connection, got a 5xx; see `mayHaveTakenEffect`), so the service may have applied it all
+ * the same. A caller must treat it as "may be done", not as "not done": an api keeps the id
+ * it would otherwise forget. `cause` is why it was given up (often a
+ * {@link DeadlineExceededError}).
+ */
+export class OutcomeUnknownError extends Error {
+  override readonly name = 'OutcomeUnknownError';
+
+  constructor(options: { cause: unknown }) {
+    const reason = options.cause instanceof Error ? `${options.cause.name}: ${options.cause.message}` : String(options.cause);
+    super(`given up, but an earlier attempt may have taken effect (${reason})`, options);
+  }
+}

@@ -1,5 +1,5 @@
 import { Backoff, type BackoffOptions } from './backoff';
-import { DeadlineExceededError, QueueFullError, SaturatedError } from './group-commit.errors';
+import { DeadlineExceededError, OutcomeUnknownError, QueueFullError, SaturatedError } from './group-commit.errors';
 import { ThrottleWindow, type SheddingOptions } from './throttle-window';
 
 /** What one batch call says about each of its items, in order. */
@@ -33,6 +33,13 @@ export interface GroupCommitOptions<T, R> {
    * first of them to get through reopens admission (a circuit breaker with its probes built in).
    */
   isUnavailable?: (error: unknown) => boolean;
+  /**
+   * Whether a call that threw may have done its work all the same (a timeout, a lost
+   * connection, a 5xx: the answer was lost, not necessarily the request). An item given up
+   * after such an attempt rejects with {@link OutcomeUnknownError}, as does an item whose
+   * deadline passes while its call is in flight. Default: every thrown call may have.
+   */
+  mayHaveTakenEffect?: (error: unknown) => boolean;
   /** When shedding starts (see {@link SheddingOptions}); `false` never sheds. */
   shedding?: SheddingOptions | false;
   /** Items per call (the service limit). */
@@ -101,6 +108,8 @@ interface PendingItem<T, R> {
   readyAt: number;
   /** The service throttled it at least once (it counts in `throttledHeld` until done). */
   throttled: boolean;
+  /** A call carrying it went unanswered: the service may hold it although the item is given up. */
+  maybeApplied: boolean;
   lastError?: unknown;
   deadlineTimer?: NodeJS.Timeout;
   resolve(result: R): void;
@@ -138,6 +147,7 @@ export class GroupCommitQueue<T, R> {
   private readonly backoff: Backoff;
   private readonly isThrottled: ((error: unknown) => boolean) | undefined;
   private readonly isUnavailable: ((error: unknown) => boolean) | undefined;
+  private readonly mayHaveTakenEffect: (error: unknown) => boolean;
   /** Undefined when the queue never sheds. */
   private readonly throttleWindow: ThrottleWindow | undefined;
   /** Items held that the service throttled at least once. */
@@ -179,6 +189,7 @@ export class GroupCommitQueue<T, R> {
     this.backoff = new Backoff({ initialMs: 50, maxMs: 1_000, ...options.backoff, jitter: 'full' }, options.random);
     this.isThrottled = options.isThrottled;
     this.isUnavailable = options.isUnavailable;
+    this.mayHaveTakenEffect = options.mayHaveTakenEffect ?? (() => true);
     this.throttleWindow =
       (options.isThrottled || options.isUnavailable) && options.shedding !== false ? new ThrottleWindow(options.shedding || {}) : undefined;
   }
@@ -220,6 +231,7 @@ export class GroupCommitQueue<T, R> {
         attempts: 0,
         readyAt: Date.now(),
         throttled: false,
+        maybeApplied: false,
         resolve,
         reject,
       };
@@ -332,8 +344,10 @@ export class GroupCommitQueue<T, R> {
     } catch (error) {
       this.counters.failedRequests++;
       const retryable = this.isRetryable(error);
+      const maybeApplied = this.mayHaveTakenEffect(error);
       let throttled = 0;
       for (const pending of batch) {
+        if (maybeApplied) pending.maybeApplied = true;
         if (this.noteThrottle(pending, error)) throttled++;
         this.retryOrGiveUp(pending, error, retryable);
       }
@@ -386,7 +400,9 @@ export class GroupCommitQueue<T, R> {
     if (pending.settled) return;
     pending.settled = true;
     this.counters.failed++;
-    pending.reject(new DeadlineExceededError(this.deadlineMs, pending.attempts, { cause: pending.lastError }));
+    // Its call may still be answered "done" after this rejection: as unsure as a lost answer.
+    if (pending.state === 'in-flight') pending.maybeApplied = true;
+    pending.reject(this.rejection(pending, new DeadlineExceededError(this.deadlineMs, pending.attempts, { cause: pending.lastError })));
     switch (pending.state) {
       case 'queued':
         this.ready.splice(this.ready.indexOf(pending), 1);
@@ -409,7 +425,12 @@ export class GroupCommitQueue<T, R> {
     this.finish(pending);
     pending.settled = true;
     this.counters.failed++;
-    pending.reject(error);
+    pending.reject(this.rejection(pending, error));
+  }
+
+  /** What a given-up item rejects with: unsure when any of its calls went unanswered. */
+  private rejection(pending: PendingItem<T, R>, error: unknown): unknown {
+    return pending.maybeApplied ? new OutcomeUnknownError({ cause: error }) : error;
   }
 
   /** The item is no longer under way: free its memory and, in ordered mode, its key. */

@@ -26,6 +26,11 @@ export interface UploadRecord {
   updated_at: string;
   /** Why the upload failed (only for `failed`). */
   failure_reason?: string;
+  /**
+   * Only on an upload the api could not confirm (see {@link PendingUploadItem.unconfirmed_since}):
+   * when it answered 503 not knowing whether the event reached the stream.
+   */
+  unconfirmed_since?: string;
 }
 
 /** The fields every writer knows about an upload, whatever the status it records. */
@@ -61,4 +66,49 @@ export interface PendingUploadItem extends Omit<UploadRecord, 'status' | 'failur
   written_by: string;
   /** Epoch seconds; the table's TTL attribute. */
   expires_at: number;
+  /**
+   * ISO-8601 time the api gave up on the event without knowing whether Kinesis wrote it (a
+   * call that carried it timed out or lost its connection) and answered 503 with the id. The
+   * upload is `stored` if the event did land (the worker writes the upload's own item); if no
+   * worker has stored it {@link UNCONFIRMED_VERDICT_AFTER_MS} later, readers report it `failed`.
+   */
+  unconfirmed_since?: string;
+}
+
+/**
+ * How long after an unconfirmed upload (see {@link PendingUploadItem.unconfirmed_since})
+ * readers wait for the worker before they report it `failed`: far beyond a worker's usual lag
+ * of seconds, so the verdict is the truth unless the worker fell that far behind, in which
+ * case the `stored` it writes later still replaces it.
+ */
+export const UNCONFIRMED_VERDICT_AFTER_MS = 10 * 60_000;
+
+/** What readers say of an unconfirmed upload no worker stored in time. */
+export const UNCONFIRMED_FAILURE_REASON =
+  'The event stream never confirmed this upload and no worker has stored it: upload the file again';
+
+/** The pending item the api writes for an upload, `now` being when it accepted it. */
+export function pendingItemOf(facts: UploadFacts, writtenBy: string, now = Date.now()): PendingUploadItem {
+  return {
+    ...facts,
+    id: pendingKeyOf(facts.id),
+    status: 'pending',
+    status_rank: STATUS_RANK.pending,
+    updated_at: new Date(now).toISOString(),
+    written_by: writtenBy,
+    expires_at: Math.floor(now / 1000) + PENDING_ITEM_TTL_SECONDS,
+  };
+}
+
+/**
+ * An upload as its pending item shows it, `now` deciding whether an unconfirmed upload has
+ * waited long enough for the worker to be called `failed`.
+ */
+export function recordOfPendingItem(pending: PendingUploadItem, id: string, now = Date.now()): UploadRecord {
+  const { written_by: _writer, expires_at: _expiry, ...record } = pending;
+  const since = record.unconfirmed_since;
+  if (since !== undefined && now - Date.parse(since) >= UNCONFIRMED_VERDICT_AFTER_MS) {
+    return { ...record, id, status: 'failed', status_rank: STATUS_RANK.failed, failure_reason: UNCONFIRMED_FAILURE_REASON };
+  }
+  return { ...record, id };
 }

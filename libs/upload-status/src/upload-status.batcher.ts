@@ -2,7 +2,7 @@ import type { OnApplicationShutdown } from '@nestjs/common';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isTransientAwsError } from '@lib/aws';
 import { GroupCommitQueue, type ItemOutcome } from '@lib/group-commit';
-import { PENDING_ITEM_TTL_SECONDS, pendingKeyOf, STATUS_RANK, type PendingUploadItem, type UploadFacts, type UploadRecord } from './upload-record';
+import { pendingItemOf, STATUS_RANK, type PendingUploadItem, type UploadFacts, type UploadRecord } from './upload-record';
 
 /** What one `BatchWriteItem` call may carry (DynamoDB service limits). */
 const BATCH_WRITE_MAX_ITEMS = 25;
@@ -82,16 +82,7 @@ export class UploadStatusBatcher implements OnApplicationShutdown {
    * request, and only it, withdraw the item (`UploadStatusRepository.withdrawPending`).
    */
   writePending(facts: UploadFacts, writtenBy: string): Promise<void> {
-    const now = Date.now();
-    return this.submit({
-      ...facts,
-      id: pendingKeyOf(facts.id),
-      status: 'pending',
-      status_rank: STATUS_RANK.pending,
-      updated_at: new Date(now).toISOString(),
-      written_by: writtenBy,
-      expires_at: Math.floor(now / 1000) + PENDING_ITEM_TTL_SECONDS,
-    });
+    return this.submit(pendingItemOf(facts, writtenBy));
   }
 
   private submit(item: UploadRecord | PendingUploadItem): Promise<void> {

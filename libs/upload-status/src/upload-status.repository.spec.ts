@@ -2,7 +2,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { UploadStatusRepository } from './upload-status.repository';
-import { pendingKeyOf, STATUS_RANK, type UploadFacts } from './upload-record';
+import { pendingKeyOf, STATUS_RANK, UNCONFIRMED_FAILURE_REASON, UNCONFIRMED_VERDICT_AFTER_MS, type UploadFacts } from './upload-record';
 
 const facts: UploadFacts = {
   id: '7f3c1e9a-0000-4000-8000-000000000001',
@@ -62,6 +62,36 @@ describe('UploadStatusRepository', () => {
     mock.on(GetCommand).resolves({});
     await expect(repo.find(facts.id)).resolves.toBeUndefined();
     expect(mock.commandCalls(GetCommand).every((call) => call.args[0].input.ConsistentRead === true)).toBe(true);
+  });
+
+  it('keeps an unconfirmed upload\'s pending item, over its own writer\'s or where none landed', async () => {
+    mock.on(PutCommand).resolves({});
+    const at = Date.parse('2026-01-01T00:00:05.000Z');
+    await expect(repo.recordUnconfirmed(facts, 'request-1', at)).resolves.toBe(true);
+    const input = mock.commandCalls(PutCommand)[0].args[0].input;
+    expect(input.Item).toMatchObject({ ...facts, id: pendingKeyOf(facts.id), status: 'pending', written_by: 'request-1', unconfirmed_since: '2026-01-01T00:00:05.000Z' });
+    expect(input.ConditionExpression).toBe('attribute_not_exists(id) OR written_by = :writer');
+    mock.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'no', $metadata: {} }));
+    await expect(repo.recordUnconfirmed(facts, 'request-2', at)).resolves.toBe(false);
+  });
+
+  it('reports an unconfirmed upload pending while the worker may still store it, failed once it has waited too long', async () => {
+    const since = Date.parse('2026-01-01T00:00:05.000Z');
+    const unconfirmed = {
+      ...facts, id: pendingKeyOf(facts.id), status: 'pending', status_rank: 0, updated_at: '2026-01-01T00:00:05.000Z',
+      written_by: 'r', expires_at: 1, unconfirmed_since: '2026-01-01T00:00:05.000Z',
+    };
+    mock.on(GetCommand, { Key: { id: facts.id } }).resolves({});
+    mock.on(GetCommand, { Key: { id: pendingKeyOf(facts.id) } }).resolves({ Item: unconfirmed });
+    await expect(repo.find(facts.id, since + UNCONFIRMED_VERDICT_AFTER_MS - 1)).resolves.toMatchObject({
+      id: facts.id, status: 'pending', unconfirmed_since: '2026-01-01T00:00:05.000Z',
+    });
+    const verdict = await repo.find(facts.id, since + UNCONFIRMED_VERDICT_AFTER_MS);
+    expect(verdict).toMatchObject({ id: facts.id, status: 'failed', status_rank: STATUS_RANK.failed, failure_reason: UNCONFIRMED_FAILURE_REASON });
+    // Once the worker stored it (the event did land), its own item is the truth, however late.
+    const stored = { ...facts, status: 'stored', status_rank: 2, updated_at: '2026-01-01T01:00:00.000Z' };
+    mock.on(GetCommand, { Key: { id: facts.id } }).resolves({ Item: stored });
+    await expect(repo.find(facts.id, since + 10 * UNCONFIRMED_VERDICT_AFTER_MS)).resolves.toEqual(stored);
   });
 
   it('turns the owner\'s item into a deleted tombstone, above every other status, without the file name', async () => {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { pendingKeyOf, STATUS_RANK, type PendingUploadItem, type UploadFacts, type UploadRecord, type UploadStatus } from './upload-record';
+import { pendingItemOf, pendingKeyOf, recordOfPendingItem, STATUS_RANK, type PendingUploadItem, type UploadFacts, type UploadRecord, type UploadStatus } from './upload-record';
 
 export const UPLOAD_STATUS_TABLE = Symbol('UPLOAD_STATUS_TABLE');
 
@@ -53,6 +53,32 @@ export class UploadStatusRepository {
   }
 
   /**
+   * Keeps the pending item of an upload whose event the api gave up on without knowing whether
+   * Kinesis wrote it, marked unconfirmed (see `PendingUploadItem.unconfirmed_since`): the
+   * client got a 503 with the id, and readers tell the truth once the worker has (or has not)
+   * stored it. Written whole (the api may only put items), over this writer's own pending item
+   * or where none landed; another request's pending item of the same upload is left alone.
+   * @returns false when another writer's pending item is there.
+   */
+  async recordUnconfirmed(facts: UploadFacts, writtenBy: string, now = Date.now()): Promise<boolean> {
+    const item: PendingUploadItem = { ...pendingItemOf(facts, writtenBy, now), unconfirmed_since: new Date(now).toISOString() };
+    try {
+      await this.dynamodb.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(id) OR written_by = :writer',
+          ExpressionAttributeValues: { ':writer': writtenBy },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /**
    * Turns an upload, as read with {@link find}, into a `deleted` tombstone: the highest
    * status, so no later write of another status brings it back. The client-chosen file name
    * goes with the file. A conditional put of the whole item (an upload's facts never change),
@@ -79,16 +105,15 @@ export class UploadStatusRepository {
 
   /**
    * The upload's own item when the worker has written one, else the api's pending item (as a
-   * `pending` record of the upload), else undefined. The second read happens only while an
-   * upload is pending.
+   * `pending` record of the upload, or `failed` once an unconfirmed upload has waited too long:
+   * see `recordOfPendingItem`), else undefined. The second read happens only while an upload
+   * is pending.
    */
-  async find(id: string): Promise<UploadRecord | undefined> {
+  async find(id: string, now = Date.now()): Promise<UploadRecord | undefined> {
     const own = await this.get<UploadRecord>(id);
     if (own !== undefined) return own;
     const pending = await this.get<PendingUploadItem>(pendingKeyOf(id));
-    if (pending === undefined) return undefined;
-    const { written_by: _writer, expires_at: _expiry, ...record } = pending;
-    return { ...record, id };
+    return pending === undefined ? undefined : recordOfPendingItem(pending, id, now);
   }
 
   private async get<T>(id: string): Promise<T | undefined> {

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Subject } from 'rxjs';
 import type { FileUploadedV1 } from '@lib/contracts';
-import { KinesisPublishError, SaturatedError, type ClientKinesis, type KinesisRecord } from '@lib/kinesis';
+import { DeadlineExceededError, KinesisPublishError, OutcomeUnknownError, SaturatedError, type ClientKinesis, type KinesisRecord } from '@lib/kinesis';
 import type { UploadStatusBatcher, UploadStatusRepository } from '@lib/upload-status';
 import type { ApiConfig } from '../config';
 import { UploadEventPublisher } from './upload-event.publisher';
+import { UploadOutcomeUnknownError } from './upload-outcome-unknown.error';
 
 function eventOf(): FileUploadedV1 {
   const id = randomUUID();
@@ -34,7 +35,10 @@ function publisherWith(partitionKey: 'upload-id' | 'owner', { saturated = false 
       return new Promise<void>((resolve) => (landPending = () => (steps.push('pending landed'), resolve())));
     }),
   } as unknown as UploadStatusBatcher;
-  const statuses = { withdrawPending: jest.fn(async (_id, writer: string) => (steps.push(`withdraw by ${writer}`), true)) } as unknown as UploadStatusRepository;
+  const statuses = {
+    withdrawPending: jest.fn(async (_id, writer: string) => (steps.push(`withdraw by ${writer}`), true)),
+    recordUnconfirmed: jest.fn(async (facts: { id: string }, writer: string) => (steps.push(`unconfirmed ${facts.id} by ${writer}`), true)),
+  } as unknown as UploadStatusRepository;
   const config = { publisher: { partitionKey } } as ApiConfig;
   return {
     publisher: new UploadEventPublisher(events, pendingWrites, statuses, config),
@@ -86,6 +90,20 @@ describe('UploadEventPublisher', () => {
     landPending();
     await expect(publishing).rejects.toBe(refused);
     expect(steps).toEqual(['emit', 'pending by corr-1', 'refused', 'pending landed', 'withdraw by corr-1']);
+  });
+
+  it('keeps the pending item, marked unconfirmed, and names the upload when the stream may have taken the event', async () => {
+    const unanswered = new KinesisPublishError('file.uploaded', 'file-events', { cause: new OutcomeUnknownError({ cause: new DeadlineExceededError(1_000, 2) }) });
+    const { publisher, steps, refuse, landPending } = publisherWith('upload-id');
+    const event = eventOf();
+    const publishing = publisher.publish(event, 'corr-1');
+    refuse(unanswered);
+    landPending();
+    const error = await publishing.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UploadOutcomeUnknownError);
+    expect((error as UploadOutcomeUnknownError).upload).toEqual({ id: event.id, file_key: event.file_key });
+    expect((error as UploadOutcomeUnknownError).cause).toBe(unanswered);
+    expect(steps).toEqual(['emit', 'pending by corr-1', 'refused', 'pending landed', `unconfirmed ${event.id} by corr-1`]);
   });
 
   it('writes nothing for an upload a saturated stream refuses', async () => {

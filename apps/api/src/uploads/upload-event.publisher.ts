@@ -7,10 +7,11 @@ import {
   HEADER_PAYLOAD_VERSION,
   type FileUploadedV1,
 } from '@lib/contracts';
-import { ClientKinesis, KinesisRecordBuilder } from '@lib/kinesis';
+import { ClientKinesis, KinesisPublishError, KinesisRecordBuilder } from '@lib/kinesis';
 import { UploadStatusBatcher, UploadStatusRepository, uploadFactsFrom } from '@lib/upload-status';
 import { apiConfig, type ApiConfig } from '../config';
 import type { AcceptedUpload } from './accepted-upload';
+import { UploadOutcomeUnknownError } from './upload-outcome-unknown.error';
 import { uploadPartitionKey } from './upload-partition-key';
 
 /**
@@ -26,6 +27,10 @@ import { uploadPartitionKey } from './upload-partition-key';
  *    upload).
  * 3. If the event was given up, the pending item is withdrawn once its write has settled, so a
  *    client told 503 never sees its upload as accepted.
+ * 4. Unless Kinesis may have written it all the same (a call that carried it went unanswered):
+ *    then the pending item stays, marked unconfirmed, and the 503 carries the upload's id
+ *    ({@link UploadOutcomeUnknownError}), so the client can ask what became of it: `stored` if
+ *    the event landed, `failed` once no worker stored it in time (see `recordOfPendingItem`).
  *
  * When the stream is saturated the publisher refuses the record at once; the pending write
  * then waits for that verdict, so a refused upload costs no write at all.
@@ -41,7 +46,10 @@ export class UploadEventPublisher {
     @Inject(apiConfig.KEY) private readonly config: ApiConfig,
   ) {}
 
-  /** @throws KinesisPublishError / RecordTooLargeError when the stream did not take the event */
+  /**
+   * @throws KinesisPublishError / RecordTooLargeError when the stream did not take the event
+   * @throws UploadOutcomeUnknownError when it may have taken it (the id must reach the client)
+   */
   async publish(event: FileUploadedV1, correlationId: string): Promise<AcceptedUpload> {
     const record = new KinesisRecordBuilder(event)
       .setHeaders({ [HEADER_PAYLOAD_VERSION]: FILE_UPLOADED_VERSION, [HEADER_CORRELATION_ID]: correlationId })
@@ -55,7 +63,12 @@ export class UploadEventPublisher {
     try {
       await published;
     } catch (error) {
-      if (await pending) await this.withdrawPending(event.id, correlationId);
+      const wrote = await pending;
+      if (error instanceof KinesisPublishError && error.outcomeUnknown) {
+        await this.keepUnconfirmed(event, correlationId);
+        throw new UploadOutcomeUnknownError({ id: event.id, file_key: event.file_key }, error);
+      }
+      if (wrote) await this.withdrawPending(event.id, correlationId);
       throw error;
     }
     await pending;
@@ -79,6 +92,15 @@ export class UploadEventPublisher {
       this.logger.warn(`upload ${event.id}: pending status not written (the worker's will be): ${String(error)}`);
     }
     return true;
+  }
+
+  private async keepUnconfirmed(event: FileUploadedV1, correlationId: string): Promise<void> {
+    try {
+      await this.statuses.recordUnconfirmed(uploadFactsFrom(event, new Date().toISOString()), correlationId);
+    } catch (error) {
+      // GET then finds the upload once the worker stored it, or never if the event is not in the stream.
+      this.logger.warn(`upload ${event.id}: its event may be in the stream and it could not be marked unconfirmed: ${String(error)}`);
+    }
   }
 
   private async withdrawPending(id: string, correlationId: string): Promise<void> {

@@ -14,18 +14,33 @@ import { StagingUnavailableError } from './intake/staging-unavailable.error';
 import { UnreadableUploadError } from './intake/unreadable-upload.error';
 import { UnsupportedContentEncodingError } from './intake/unsupported-content-encoding.error';
 import { UploadTooLargeError } from './intake/upload-too-large.error';
+import { UploadOutcomeUnknownError } from './upload-outcome-unknown.error';
 
 const logger = new Logger('Uploads');
 
 /**
  * The HTTP answer to an error of an upload endpoint; anything unknown is returned as it is
  * (Nest answers 500). A dependency outage (stream or bucket) becomes 503 with `Retry-After`,
- * never a 202. When the request body was not read to its end, the connection is closed after
+ * never a 202; when the stream may have taken the event all the same, the 503 carries the
+ * upload's id and `outcome: "unknown"`. When the request body was not read to its end, the connection is closed after
  * the answer instead of reading (and discarding) the rest of a body nobody wants.
  */
 export function uploadHttpException(error: unknown, request: Request, response: Response, correlationId: string): unknown {
   if (!request.complete) response.setHeader('Connection', 'close');
   if (error instanceof HttpException) return error;
+  if (error instanceof UploadOutcomeUnknownError) {
+    logger.warn(`503 for upload ${error.upload.id} (correlation ${correlationId}), which may be stored: ${error.message}`);
+    response.setHeader('Retry-After', '1');
+    response.setHeader('Location', `/uploads/${error.upload.id}`);
+    return new ServiceUnavailableException({
+      statusCode: 503,
+      error: 'Service Unavailable',
+      message: `The event stream did not confirm this upload; it may still be stored. GET /uploads/${error.upload.id} tells what became of it`,
+      outcome: 'unknown',
+      id: error.upload.id,
+      file_key: error.upload.file_key,
+    });
+  }
   if (error instanceof KinesisPublishError || error instanceof StagingUnavailableError) {
     logger.warn(`503 for upload (correlation ${correlationId}): ${error.name}: ${error.message}`);
     response.setHeader('Retry-After', '1');

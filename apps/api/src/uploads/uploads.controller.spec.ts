@@ -4,7 +4,7 @@ import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import type { INestApplication } from '@nestjs/common';
 import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
-import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { pendingKeyOf } from '@lib/upload-status';
 import { mockClient } from 'aws-sdk-client-mock';
 import request from 'supertest';
@@ -168,7 +168,8 @@ describe('UploadsController (api with mocked AWS clients)', () => {
   });
 
   it('answers 503 with Retry-After, and withdraws the pending status, when Kinesis refuses', async () => {
-    kinesis.on(PutRecordsCommand).rejects(new Error('connect ECONNREFUSED'));
+    // Answered and refused (nothing written), and not worth retrying: the 503 comes at once.
+    kinesis.on(PutRecordsCommand).rejects(Object.assign(new Error('Stream not found'), { name: 'ResourceNotFoundException', $fault: 'client', $metadata: { httpStatusCode: 400 } }));
     const res = await api()
       .post('/uploads')
       .auth(token, { type: 'bearer' })
@@ -184,6 +185,27 @@ describe('UploadsController (api with mocked AWS clients)', () => {
       Key: { id },
       ConditionExpression: 'written_by = :writer',
       ExpressionAttributeValues: { ':writer': 'req-503' },
+    });
+  });
+
+  it('answers 503 with the upload\'s id, and keeps its pending status marked unconfirmed, when Kinesis may have taken the event', async () => {
+    // No answer to tell what happened (and nothing the publisher retries, so the 503 comes at once).
+    kinesis.on(PutRecordsCommand).rejects(new Error('socket hang up'));
+    const res = await api()
+      .post('/uploads')
+      .auth(token, { type: 'bearer' })
+      .set('Content-Type', 'text/plain')
+      .set('X-Request-Id', 'req-unknown')
+      .send('x')
+      .expect(503);
+    const id = dynamodb.commandCalls(BatchWriteCommand)[0].args[0].input.RequestItems!['file-uploads'][0].PutRequest!.Item!.id as string;
+    expect(res.headers['retry-after']).toBe('1');
+    expect(res.body).toMatchObject({ statusCode: 503, outcome: 'unknown', id: id.replace('pending#', ''), file_key: expect.stringMatching(/^uploads\//) });
+    expect(res.headers.location).toBe(`/uploads/${res.body.id}`);
+    expect(dynamodb.commandCalls(DeleteCommand)).toHaveLength(0);
+    expect(dynamodb.commandCalls(PutCommand)[0].args[0].input).toMatchObject({
+      Item: { id, written_by: 'req-unknown', unconfirmed_since: expect.any(String) },
+      ConditionExpression: 'attribute_not_exists(id) OR written_by = :writer',
     });
   });
 

@@ -59,7 +59,7 @@ export class UploadsController {
   @ApiResponse({ status: 202, type: UploadAcceptedDto, description: 'The event is durably in the stream' })
   @ApiResponse({ status: 400, description: 'Empty body, no "file" field, or unusable file' })
   @ApiResponse({ status: 413, description: 'Over UPLOAD_MAX_BYTES (the connection is closed)' })
-  @ApiResponse({ status: 503, description: 'Stream or bucket unavailable; retry after Retry-After seconds' })
+  @ApiResponse({ status: 503, description: 'Stream or bucket unavailable; retry after Retry-After seconds. When the stream may have taken the event all the same, the body carries the upload\'s `id` and `outcome: "unknown"` (and `Location` names it): GET it before uploading again' })
   async upload(
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,

@@ -1,5 +1,5 @@
 import { classifyAwsError } from '@lib/aws';
-import { DeadlineExceededError, QueueFullError } from '@lib/group-commit';
+import { DeadlineExceededError, OutcomeUnknownError, QueueFullError } from '@lib/group-commit';
 import { KinesisPoisonRecordException, KinesisRetriableException } from '@lib/kinesis';
 
 /**
@@ -9,8 +9,9 @@ import { KinesisPoisonRecordException, KinesisRetriableException } from '@lib/ki
  * malformed requests are not: waiting would stall the shard for nothing.
  */
 export function isDependencyOutage(error: unknown): boolean {
-  // A batched write retried until its deadline (throttling, outage), or a full write queue.
-  if (error instanceof DeadlineExceededError || error instanceof QueueFullError) return true;
+  // A batched write retried until its deadline (throttling, outage; unsure whether it landed:
+  // writes are idempotent, so retrying is right either way), or a full write queue.
+  if (error instanceof DeadlineExceededError || error instanceof OutcomeUnknownError || error instanceof QueueFullError) return true;
   const kind = classifyAwsError(error);
   return kind === 'throttled' || kind === 'unavailable' || kind === 'operator';
 }

@@ -7,5 +7,5 @@ export * from './kinesis-publish.error';
 export * from './request-response-unsupported.error';
 export * from './batching/batching-record.sender';
 export * from './batching/record-rejected.error';
-export { QueueFullError, DeadlineExceededError, SaturatedError } from '@lib/group-commit';
+export { QueueFullError, DeadlineExceededError, SaturatedError, OutcomeUnknownError } from '@lib/group-commit';
 export * from './batching/put-records.limits';

@@ -33,6 +33,14 @@ export class UploadStatusDto {
   @ApiPropertyOptional({ description: 'Why the upload failed (status failed only)' })
   failure_reason?: string;
 
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description:
+      'Set when the upload was answered 503 without knowing whether the event stream took it: it becomes stored if it did, ' +
+      'and failed if no worker has stored it 10 minutes later',
+  })
+  unconfirmed_since?: string;
+
   /** Only the public fields: owner ids and ranks stay internal. */
   static from(record: UploadRecord): UploadStatusDto {
     return {
@@ -46,6 +54,7 @@ export class UploadStatusDto {
       accepted_at: record.accepted_at,
       updated_at: record.updated_at,
       ...(record.failure_reason === undefined ? {} : { failure_reason: record.failure_reason }),
+      ...(record.unconfirmed_since === undefined ? {} : { unconfirmed_since: record.unconfirmed_since }),
     };
   }
 }

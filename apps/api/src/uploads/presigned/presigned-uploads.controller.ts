@@ -65,7 +65,7 @@ export class PresignedUploadsController {
   @ApiResponse({ status: 202, type: UploadAcceptedDto, description: 'The event is durably in the stream' })
   @ApiResponse({ status: 404, description: 'No such presigned upload for this user' })
   @ApiResponse({ status: 409, description: 'Nothing uploaded yet, or not what was presigned (size, owner)' })
-  @ApiResponse({ status: 503, description: 'Stream or bucket unavailable; retry after Retry-After seconds' })
+  @ApiResponse({ status: 503, description: 'Stream or bucket unavailable; retry after Retry-After seconds. When the stream may have taken the event all the same, the body carries the upload\'s `id` and `outcome: "unknown"` (and `Location` names it): GET it before uploading again' })
   async complete(
     @Param('id', uploadId) id: string,
     @CurrentUser() user: CognitoPrincipal,

@@ -11,7 +11,7 @@ import {
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { mockClient } from 'aws-sdk-client-mock';
 import { BatchingRecordSender, type BatchingOptions } from './batching-record.sender';
-import { DeadlineExceededError, QueueFullError, SaturatedError } from '@lib/group-commit';
+import { DeadlineExceededError, OutcomeUnknownError, QueueFullError, SaturatedError } from '@lib/group-commit';
 import { RecordRejectedError } from './record-rejected.error';
 
 const kinesis = new KinesisClient({ region: 'us-east-1', maxAttempts: 1 });
@@ -176,6 +176,27 @@ describe('BatchingRecordSender', () => {
       await publisher.flush();
     });
 
+    it('knows a record refused by every answer is not in the stream, and one whose call lost its answer may be', async () => {
+      mock.on(PutRecordsCommand).rejects(throttled());
+      const refusedEveryTime = await sender({ deadlineMs: 100, backoff: { initialMs: 5, maxMs: 10 } }).send(entry('a')).catch((e) => e);
+      expect(refusedEveryTime).toBeInstanceOf(DeadlineExceededError);
+
+      mock.reset();
+      const failures: unknown[] = [Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })];
+      mock.on(PutRecordsCommand).callsFake(async () => {
+        throw failures.shift() ?? throttled();
+      });
+      const lostOnce = await sender({ deadlineMs: 100, backoff: { initialMs: 5, maxMs: 10 } }).send(entry('b')).catch((e) => e);
+      expect(lostOnce).toBeInstanceOf(OutcomeUnknownError);
+      expect(lostOnce.cause).toBeInstanceOf(DeadlineExceededError);
+
+      mock.reset();
+      const refusedConnection = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+      mock.on(PutRecordsCommand).rejects(refusedConnection);
+      const neverSent = await sender({ deadlineMs: 100, backoff: { initialMs: 5, maxMs: 10 } }).send(entry('c')).catch((e) => e);
+      expect(neverSent).toBeInstanceOf(DeadlineExceededError);
+    });
+
     it('waits capped exponential delays between attempts', async () => {
       const at: number[] = [];
       mock.on(PutRecordsCommand).callsFake(async () => {
@@ -207,7 +228,9 @@ describe('BatchingRecordSender', () => {
           backoff: { initialMs: 1, maxMs: 5 },
         });
         const error = await publisher.send(entry('a')).catch((e) => e);
-        expect(error).toBeInstanceOf(DeadlineExceededError);
+        // Kinesis may have written a record whose answer never came: not "failed", unknown.
+        expect(error).toBeInstanceOf(OutcomeUnknownError);
+        expect(error.cause).toBeInstanceOf(DeadlineExceededError);
         expect(publisher.stats.requests).toBeGreaterThanOrEqual(2);
         await publisher.flush();
       } finally {
@@ -376,7 +399,8 @@ describe('BatchingRecordSender', () => {
       const first = publisher.send(entry('k')).catch((e) => e);
       const second = publisher.send(entry('k')).catch((e) => e);
       expect(await second).toBeInstanceOf(DeadlineExceededError);
-      expect(await first).toBeInstanceOf(DeadlineExceededError);
+      // Its call was still out when the deadline passed: Kinesis may yet write it.
+      expect(await first).toBeInstanceOf(OutcomeUnknownError);
       expect(publisher.stats.held.items).toBe(1); // the first is still in its call
       calls[0].answer();
       await publisher.flush();

@@ -1,5 +1,5 @@
 import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
-import { classifyAwsError, isThrottlingError, isTransientAwsError } from '@lib/aws';
+import { classifyAwsError, isThrottlingError, isTransientAwsError, mayHaveTakenEffect } from '@lib/aws';
 import { GroupCommitQueue, type GroupCommitOptions, type ItemOutcome } from '@lib/group-commit';
 import type { KinesisPutResult, KinesisRecordEntry, KinesisRecordSender } from '../kinesis-record.sender';
 import { PUT_RECORDS_MAX_BYTES, PUT_RECORDS_MAX_RECORDS } from './put-records.limits';
@@ -36,7 +36,9 @@ function isThrottled(error: unknown): boolean {
  * deadline. `shedding: false` turns this off.
  *
  * `send` resolves only once Kinesis acknowledged the record, so a caller that waits for it (an
- * api answering 202) never acknowledges a record that is not in the stream.
+ * api answering 202) never acknowledges a record that is not in the stream. A record given up
+ * after a call that carried it went unanswered (timed out, connection lost, 5xx) rejects with
+ * `OutcomeUnknownError`: it may be in the stream all the same.
  */
 export class BatchingRecordSender implements KinesisRecordSender {
   private readonly queue: GroupCommitQueue<KinesisRecordEntry, KinesisPutResult>;
@@ -54,6 +56,7 @@ export class BatchingRecordSender implements KinesisRecordSender {
       isRetryable: isTransientAwsError,
       isThrottled,
       isUnavailable: (error) => classifyAwsError(error) === 'unavailable',
+      mayHaveTakenEffect,
     });
   }
 
