@@ -4,6 +4,9 @@ import { wholeNumberOption } from '../shared/bench-args';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
 
+/** Closed-loop connections of a default run; a run with another number writes `upload-<N>-connections.*`. */
+export const DEFAULT_CONNECTIONS = 32;
+
 /** What one run of the upload benchmark does (command-line options, with their defaults). */
 export interface UploadBenchSettings {
   durationSeconds: number;
@@ -28,7 +31,7 @@ export function settingsFromArgs(args: string[] = process.argv.slice(2), default
     options: {
       duration: { type: 'string', default: '10' },
       warmup: { type: 'string', default: '3' },
-      connections: { type: 'string', default: '32' },
+      connections: { type: 'string', default: String(DEFAULT_CONNECTIONS) },
       rounds: { type: 'string', default: String(defaults.rounds ?? 3) },
       profile: { type: 'boolean', default: false },
       out: { type: 'string', default: join(REPO_ROOT, 'bench', 'results') },

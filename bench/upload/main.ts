@@ -3,7 +3,8 @@
 // [--profile] [--out DIR]): POST /uploads of the api as built against a hand-written Express
 // baseline, each on loopback and at the AWS profile, side by side on one local cloud, in one
 // run; then the api on a 1-shard stream whose write capacity is exhausted. Writes
-// <out>/upload.json and <out>/upload.md (default bench/results/); with --ab, upload-ab.*.
+// <out>/upload.json and <out>/upload.md (default bench/results/); with --ab, upload-ab.*; with
+// --connections other than 32, upload-<N>-connections.*.
 import { commandLine, printLogTails, writeBenchResults } from '../shared/bench-run';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync } from 'node:fs';
@@ -12,14 +13,16 @@ import { join, relative } from 'node:path';
 import { createLocalAwsClients } from '../../tools/local-cloud/local-aws.clients';
 import { BenchCloudProcess } from './bench-cloud.process';
 import { abServers, API_ENTRY, API_PRODUCTION_FLAGS, BASELINE_SOURCE, BENCH_SERVERS, baseEnvironment, startServers, streamsOf } from './bench-servers';
-import { REPO_ROOT, settingsFromArgs, type UploadBenchSettings } from './bench-settings';
+import { DEFAULT_CONNECTIONS, REPO_ROOT, settingsFromArgs, type UploadBenchSettings } from './bench-settings';
 import { spreadOf } from './cpu-ab.stats';
 import { medianRound } from './median-round';
 import { preflight } from './preflight';
 import { SATURATION_SERVER, runSaturationPhase, saturationProblems } from './saturation-phase';
 import { sourceRevision } from './source-revision';
 import { auditProblems, auditStream, type StreamAudit } from './stream-audit';
-import type { BenchServer, ProfileComparison, SaturationPhase, UploadBenchResults, UploadRound } from './upload-bench.results';
+import type { BenchServer, ProfileComparison, SaturationPhase, ServerKind, UploadBenchResults, UploadRound } from './upload-bench.results';
+import { AWS_PROFILE_DEFAULTS } from '../../tools/local-cloud/aws-profile/aws-profile.settings';
+import { LatencyDistribution } from '../../tools/local-cloud/aws-profile/latency-distribution';
 import { renderUploadBenchMarkdown } from './upload-bench.report';
 import { runRounds, type RoundsOutcome, type ServerLedger } from './upload-rounds';
 import type { UploadServerProcess } from './upload-server.process';
@@ -49,8 +52,24 @@ async function auditStreams(
   return { streamAudit, problems };
 }
 
+/** The Kinesis call each kind of server waits for before it answers 202. */
+const PUBLISH_OPERATION: Record<ServerKind, 'PutRecords' | 'PutRecord'> = { ours: 'PutRecords', 'ours-default-heap': 'PutRecords', baseline: 'PutRecord' };
+
+/** Little's law at the AWS profile's mean latency of the server's publish call (the bench cloud runs the profile's defaults). */
+function closedLoopCeiling(kind: ServerKind, connections: number, loopbackRequestsPerSecond: number): ProfileComparison['closedLoopCeiling'] {
+  const publishOperation = PUBLISH_OPERATION[kind];
+  const meanCallMs = new LatencyDistribution(AWS_PROFILE_DEFAULTS.kinesis.operations[publishOperation]).meanMs();
+  const requestsPerSecond = connections / (meanCallMs / 1000);
+  return { publishOperation, meanCallMs, requestsPerSecond, ratioToLoopback: requestsPerSecond / loopbackRequestsPerSecond };
+}
+
 /** Each server at the AWS profile against its loopback twin (same kind, same environment), medians and round by round. */
-function profileComparisons(servers: readonly BenchServer[], rounds: readonly UploadRound[], median: Record<string, UploadRound>): ProfileComparison[] {
+function profileComparisons(
+  servers: readonly BenchServer[],
+  rounds: readonly UploadRound[],
+  median: Record<string, UploadRound>,
+  connections: number,
+): ProfileComparison[] {
   const twin = (server: BenchServer) =>
     servers.find((s) => s.profile === 'loopback' && s.kind === server.kind && JSON.stringify(s.env ?? {}) === JSON.stringify(server.env ?? {}));
   return servers.flatMap((aws) => {
@@ -69,6 +88,7 @@ function profileComparisons(servers: readonly BenchServer[], rounds: readonly Up
           throughputRatio: spreadOf(pairs.map(([a, l]) => a.requestsPerSecond / l.requestsPerSecond)),
           p99DifferenceMs: spreadOf(pairs.map(([a, l]) => a.latencyMs.p99 - l.latencyMs.p99)),
         },
+        closedLoopCeiling: closedLoopCeiling(aws.kind, connections, median[loopback.name].requestsPerSecond),
       },
     ];
   });
@@ -128,7 +148,7 @@ function resultsOf(
             defaultHeapThroughputRatio: heap.requestsPerSecond / baseline.requestsPerSecond,
           }
         : undefined,
-    awsProfile: profileComparisons(servers, outcome.rounds, median),
+    awsProfile: profileComparisons(servers, outcome.rounds, median, settings.connections),
     saturation,
     streamAudit: audit.streamAudit,
     problems: [...outcome.problems, ...audit.problems, ...(saturation ? saturationProblems(saturation) : [])],
@@ -179,7 +199,7 @@ async function main(): Promise<void> {
     console.log('auditing the streams against the 202 receipts…');
     const results = resultsOf(settings, cloud, servers, outcome, await auditStreams(cloud, servers, ledgers, settings.connections), saturation && (await saturation.audit()));
 
-    const name = settings.ab ? 'upload-ab' : 'upload';
+    const name = settings.ab ? 'upload-ab' : settings.connections === DEFAULT_CONNECTIONS ? 'upload' : `upload-${settings.connections}-connections`;
     writeBenchResults({ out: settings.out, name, results, markdown: renderUploadBenchMarkdown(results), problems: results.problems, logDir });
   } catch (error) {
     printLogTails(logDir, ['cloud', ...everyServer.map((s) => s.name)]);

@@ -95,14 +95,24 @@ function awsProfileSection(comparisons: readonly ProfileComparison[]): string[] 
     '',
     `Targets: throughput ≥ ${throughputRatio}× loopback's, p99 ≤ loopback's + ${p99DifferenceMs} ms.`,
     '',
-    '| server at the AWS profile | against | throughput AWS ÷ loopback (medians) | per round: median (min … max) | p99 AWS − loopback (medians) | per round: median (min … max) |',
-    '|---|---|---:|---:|---:|---:|',
+    '| server at the AWS profile | against | throughput AWS ÷ loopback (medians) | per round: median (min … max) | p99 AWS − loopback (medians) | per round: median (min … max) | closed-loop ceiling |',
+    '|---|---|---:|---:|---:|---:|---:|',
     ...comparisons.map(
       (c) =>
         `| ${c.aws} | ${c.loopback} | **${c.throughputRatio.toFixed(2)}×** | ${c.perRound.throughputRatio.median.toFixed(2)}× ` +
         `(${c.perRound.throughputRatio.min.toFixed(2)} … ${c.perRound.throughputRatio.max.toFixed(2)}) | **${signedMs(c.p99DifferenceMs)}** | ` +
-        `${signedMs(c.perRound.p99DifferenceMs.median)} (${signedMs(c.perRound.p99DifferenceMs.min)} … ${signedMs(c.perRound.p99DifferenceMs.max)}) |`,
+        `${signedMs(c.perRound.p99DifferenceMs.median)} (${signedMs(c.perRound.p99DifferenceMs.min)} … ${signedMs(c.perRound.p99DifferenceMs.max)}) | ` +
+        `${Math.round(c.closedLoopCeiling.requestsPerSecond)} req/s = ${c.closedLoopCeiling.ratioToLoopback.toFixed(2)}× |`,
     ),
+    '',
+    'Closed-loop ceiling: each connection sends its next upload only once the last one is answered, and a server answers ' +
+      'only once its Kinesis call returned, so N connections get at most N ÷ (mean latency of that call) uploads a second ' +
+      '(Little\'s law), CPU time not counted: ' +
+      [...new Map(comparisons.map((c) => [c.closedLoopCeiling.publishOperation, c.closedLoopCeiling])).values()]
+        .map((c) => `${c.publishOperation} ${c.meanCallMs.toFixed(1)} ms mean`)
+        .join(', ') +
+      ' at the profile. Where the ceiling is below the target ratio, more connections (`--connections`) show what the ' +
+      'server itself can do.',
     '',
   ];
 }

@@ -78,6 +78,12 @@ export interface ProfileComparison {
   p99DifferenceMs: number;
   /** The same, round by round (the two runs of a round are close in time, so machine noise hits both alike). */
   perRound: { throughputRatio: Spread; p99DifferenceMs: Spread };
+  /**
+   * What no server that answers only after its Kinesis call can beat at the AWS profile with
+   * this many closed-loop connections (Little's law): each connection waits at least the
+   * call's mean latency per request, CPU time not even counted.
+   */
+  closedLoopCeiling: { publishOperation: string; meanCallMs: number; requestsPerSecond: number; ratioToLoopback: number };
 }
 
 /** The stream's write capacity exhausted: what clients got, how fast, and whether every 202 is in the stream. */

@@ -20,6 +20,8 @@ describe('LatencyDistribution (log-normal fitted to p50/p99)', () => {
     expect(quantileOf(samples, 0.99)).toBeLessThan(165);
     expect(samples[0]).toBeGreaterThan(0);
     expect(samples.at(-1)).toBeLessThanOrEqual(150 * TAIL_CAP_OVER_P99);
+    const sampleMean = samples.reduce((sum, v) => sum + v, 0) / samples.length;
+    expect(Math.abs(sampleMean - distribution.meanMs()) / distribution.meanMs()).toBeLessThan(0.02);
   });
 
   it('gives the same delays for the same seed and other ones for another', () => {

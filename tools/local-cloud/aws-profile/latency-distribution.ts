@@ -39,6 +39,15 @@ export class LatencyDistribution {
     return Math.min(value, this.quantiles.p99Ms * TAIL_CAP_OVER_P99);
   }
 
+  /**
+   * The mean of the fitted distribution, exp(μ + σ²/2) (the cap on draws lowers it by far less
+   * than a percent): what a caller waiting for every call waits on average, which bounds what
+   * a fixed number of clients can get through (Little's law).
+   */
+  meanMs(): number {
+    return Math.exp(this.mu + (this.sigma * this.sigma) / 2);
+  }
+
   /** The q-quantile (0 < q < 1) of the fitted distribution, for tests and the docs. */
   quantile(q: number): number {
     return Math.exp(this.mu + this.sigma * inverseStandardNormal(q));
