@@ -4,8 +4,9 @@ import { resolveAwsProfileSettings, type AwsProfileOverrides, type AwsProfileSet
 import { KinesisLimitsHandler, type KinesisLimitStats } from './kinesis-limits.handler';
 import { KinesisShardThroughput } from './kinesis-shard-throughput';
 import { LatencyShaper } from './latency-shaper';
-import { RpcShapingProxy, type ShapingStats } from './rpc-shaping.proxy';
+import { RpcShapingProxy } from './rpc-shaping.proxy';
 import { S3ShapingProxy } from './s3-shaping.proxy';
+import type { ShapingStats } from './shaping.proxy';
 import { deriveSeed, freshSeed } from './seeded-random';
 import { ShardDirectory, type ListShards } from './shard-map';
 import { ShardIterators } from './shard-iterators';

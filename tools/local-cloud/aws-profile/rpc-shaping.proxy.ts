@@ -1,9 +1,8 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import { codecFor, decodeObject, operationOf, type AwsRpcCodec } from './aws-rpc.protocol';
-import type { LatencyShaper } from './latency-shaper';
-import { closeServer, listenLocal, readBody, replyBuffered, trackSockets, Upstream, type BufferedResponse } from './proxy-http';
+import { readBody, replyBuffered, type BufferedResponse, type Upstream } from './proxy-http';
+import { ShapingProxy, type ShapingProxyOptions, type ShapingProxyParts } from './shaping.proxy';
 
 /** One call as a proxy sees it, its body already read. */
 export interface RpcCall {
@@ -21,25 +20,8 @@ export type RpcHandler = (call: RpcCall, upstream: Upstream) => Promise<Buffered
 
 export const forwardUnchanged: RpcHandler = (call, upstream) => upstream.send(call.req, call.body);
 
-/** What a shaping proxy did since it started. */
-export interface ShapingStats {
-  requests: number;
-  requestsByOperation: Record<string, number>;
-  /** Sum of the delays it planned (latency + bandwidth), in ms. */
-  delayMs: number;
-}
-
-export function emptyShapingStats(): ShapingStats {
-  return { requests: 0, requestsByOperation: {}, delayMs: 0 };
-}
-
-export interface RpcShapingProxyOptions {
-  /** The stand-in's base URL. */
-  target: string;
-  shaper: LatencyShaper;
+export interface RpcShapingProxyOptions extends ShapingProxyOptions {
   handler?: RpcHandler;
-  host?: string;
-  port?: number;
 }
 
 /**
@@ -49,59 +31,31 @@ export interface RpcShapingProxyOptions {
  * small here (PutRecords ≤ 5 MiB, GetRecords ≤ 10 MiB), so calls are read whole; what to do
  * with a call is the handler's job (Kinesis' limits), by default it goes on unchanged.
  */
-export class RpcShapingProxy {
-  private counters = emptyShapingStats();
-
+export class RpcShapingProxy extends ShapingProxy {
   private constructor(
-    private readonly server: Server,
-    private readonly sockets: Set<Socket>,
-    private readonly upstream: Upstream,
-    private readonly shaper: LatencyShaper,
+    parts: ShapingProxyParts,
     private readonly handler: RpcHandler,
-    readonly endpoint: string,
-  ) {}
+  ) {
+    super(parts);
+  }
 
   static async start(options: RpcShapingProxyOptions): Promise<RpcShapingProxy> {
-    const server = createServer();
-    const sockets = trackSockets(server);
-    const endpoint = await listenLocal(server, options.host, options.port);
-    const proxy = new RpcShapingProxy(
-      server,
-      sockets,
-      new Upstream(options.target),
-      options.shaper,
-      options.handler ?? forwardUnchanged,
-      endpoint,
-    );
-    server.on('request', (req, res) => void proxy.onRequest(req, res));
-    return proxy;
+    return new RpcShapingProxy(await ShapingProxy.listen(options), options.handler ?? forwardUnchanged);
   }
 
-  get stats(): ShapingStats {
-    return { ...this.counters, requestsByOperation: { ...this.counters.requestsByOperation } };
-  }
-
-  async close(): Promise<void> {
-    await closeServer(this.server, this.sockets);
-    this.upstream.destroy();
-  }
-
-  private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const arrival = performance.now();
     try {
       const body = await readBody(req);
       const operation = operationOf(req.headers);
       const codec = codecFor(req.headers);
-      // Drawn in arrival order, before anything asynchronous: the seed replays the same delays.
-      const latency = this.shaper.latencyMs(operation);
-      this.counters.requests += 1;
-      this.counters.requestsByOperation[operation] = (this.counters.requestsByOperation[operation] ?? 0) + 1;
+      const latency = this.arrive(operation);
 
       const input = codec && body.length > 0 ? decodeObject(codec, body) : undefined;
       const response = await this.handler({ req, body, operation, codec, input }, this.upstream);
 
       const due = arrival + latency + this.shaper.transferMs(body.length + response.body.length);
-      this.counters.delayMs += due - arrival;
+      this.planned(due - arrival);
       const wait = due - performance.now();
       if (wait > 0) await delay(wait);
       if (!res.destroyed) replyBuffered(res, response);

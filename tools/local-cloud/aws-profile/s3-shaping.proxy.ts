@@ -1,20 +1,10 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { LatencyShaper } from './latency-shaper';
 import { PacedStream } from './paced-stream';
-import { closeServer, copiedHeaders, listenLocal, trackSockets, Upstream } from './proxy-http';
-import { emptyShapingStats, type ShapingStats } from './rpc-shaping.proxy';
+import { copiedHeaders } from './proxy-http';
 import { s3OperationOf } from './s3-operation';
-
-export interface S3ShapingProxyOptions {
-  /** s3rver's base URL. */
-  target: string;
-  shaper: LatencyShaper;
-  host?: string;
-  port?: number;
-}
+import { ShapingProxy, type ShapingProxyOptions } from './shaping.proxy';
 
 /**
  * An HTTP proxy in front of s3rver that makes each S3 call take about as long as on AWS:
@@ -24,41 +14,14 @@ export interface S3ShapingProxyOptions {
  * proxy's host keep working (s3rver does not check signatures; the Host header it sees is its
  * own).
  */
-export class S3ShapingProxy {
-  private counters = emptyShapingStats();
-
-  private constructor(
-    private readonly server: Server,
-    private readonly sockets: Set<Socket>,
-    private readonly upstream: Upstream,
-    private readonly shaper: LatencyShaper,
-    readonly endpoint: string,
-  ) {}
-
-  static async start(options: S3ShapingProxyOptions): Promise<S3ShapingProxy> {
-    const server = createServer();
-    const sockets = trackSockets(server);
-    const endpoint = await listenLocal(server, options.host, options.port);
-    const proxy = new S3ShapingProxy(server, sockets, new Upstream(options.target), options.shaper, endpoint);
-    server.on('request', (req, res) => void proxy.onRequest(req, res));
-    return proxy;
+export class S3ShapingProxy extends ShapingProxy {
+  /** `target`: s3rver's base URL. */
+  static async start(options: ShapingProxyOptions): Promise<S3ShapingProxy> {
+    return new S3ShapingProxy(await ShapingProxy.listen(options));
   }
 
-  get stats(): ShapingStats {
-    return { ...this.counters, requestsByOperation: { ...this.counters.requestsByOperation } };
-  }
-
-  async close(): Promise<void> {
-    await closeServer(this.server, this.sockets);
-    this.upstream.destroy();
-  }
-
-  private onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const operation = s3OperationOf(req.method, req.url, req.headers);
-    // Drawn in arrival order, before anything asynchronous: the seed replays the same delays.
-    const latency = this.shaper.latencyMs(operation);
-    this.counters.requests += 1;
-    this.counters.requestsByOperation[operation] = (this.counters.requestsByOperation[operation] ?? 0) + 1;
+  protected onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const latency = this.arrive(s3OperationOf(req.method, req.url, req.headers));
 
     const upload = new PacedStream(this.bytesPerSecond);
     let uploadedAt: number | undefined;
@@ -72,7 +35,7 @@ export class S3ShapingProxy {
       const outgoing = this.upstream.open(req, withLength(copiedHeaders(req.headers), req.headers['content-length']), (incoming) => {
         const sent = Number(req.headers['content-length'] ?? 0);
         const received = Number(incoming.headers['content-length'] ?? 0);
-        this.counters.delayMs += latency + this.shaper.transferMs(sent + received);
+        this.planned(latency + this.shaper.transferMs(sent + received));
         void this.answer(res, incoming, (uploadedAt ?? performance.now()) + latency).then(done, fail);
       });
       outgoing.on('error', fail);
