@@ -10,11 +10,10 @@
 // object in the local S3. `--ablation` adds the api without each optimisation in turn.
 // Writes <out>/lambda.json and <out>/lambda.md (default bench/results/).
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { cpus, loadavg, release, tmpdir, totalmem, type } from 'node:os';
+import { existsSync, statSync } from 'node:fs';
+import { cpus, loadavg, release, totalmem, type } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
-import { createKinesisClient, createS3Client } from '@lib/aws';
 import { invokeBundle } from '../../test-kit/lambda/invoke-bundle';
 import { buildLambdaBundles, bundleFunction } from '../../tools/lambda/bundle';
 import { OPTIMISATIONS } from '../../tools/lambda/bundle.options';
@@ -22,9 +21,8 @@ import { lambdaNodeArgs } from '../../tools/lambda/lambda-runtime';
 import { bundleDir } from '../../tools/lambda/lambda-functions';
 import { pinnedNode } from '../../tools/node/pinned-node';
 import { localAppEnvironment } from '../../tools/local-cloud/local-app.environment';
-import { startLocalCloud } from '../../tools/local-cloud/local-cloud';
+import { withScratchCloud } from '../../tools/local-cloud/scratch-cloud';
 import { REPO_ROOT } from '../../tools/local-cloud/local-cloud.options';
-import { ensureStream } from '../../tools/local-cloud/local-cloud.seeder';
 import { sourceRevision } from '../upload/source-revision';
 import { commandLine, writeBenchResults } from '../shared/bench-run';
 import { BARE_EXPRESS_BUNDLE, bundleBareExpress } from './bare-express.bundle';
@@ -113,20 +111,8 @@ async function main(): Promise<void> {
     }
   }
 
-  const dir = mkdtempSync(join(tmpdir(), 'bench-lambda-cloud-'));
   console.log('starting the local cloud…');
-  const cloud = await startLocalCloud({ dir, ports: { kinesis: 0, s3: 0, dynamodb: 0, cognito: 0 } });
-  const { outputs } = cloud;
-  // This process's own clients (preparing records, checking results) use the local credentials too.
-  process.env.AWS_ACCESS_KEY_ID = outputs.credentials.accessKeyId;
-  process.env.AWS_SECRET_ACCESS_KEY = outputs.credentials.secretAccessKey;
-  const aws = { region: outputs.region, endpoints: outputs.endpoints };
-  const kinesis = createKinesisClient(aws);
-  const s3 = createS3Client(aws);
-  try {
-    await ensureStream(kinesis, API_STREAM, 1);
-    await ensureStream(kinesis, WORKER_STREAM, 1);
-    const { accessToken } = await cloud.login(outputs.demoUser.username, outputs.demoUser.password);
+  await withScratchCloud('bench-lambda-cloud-', [API_STREAM, WORKER_STREAM], async ({ outputs, kinesis, s3, accessToken }) => {
     const appEnv = { ...localAppEnvironment(outputs), NODE_ENV: 'production' };
     const audit = new ApiRecordsAudit(kinesis, API_STREAM);
     const apiInvocation = `authenticated POST /uploads (HTTP API event, ${UPLOAD_BYTES}-byte binary body, Cognito access token) → 202, record in the local Kinesis`;
@@ -276,12 +262,7 @@ async function main(): Promise<void> {
       problems,
     };
     writeBenchResults({ out: settings.out, name: 'lambda', results, markdown: renderLambdaBenchMarkdown(results), problems: problems });
-  } finally {
-    kinesis.destroy();
-    s3.destroy();
-    await cloud.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 main().catch((error: unknown) => {

@@ -1,14 +1,11 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createKinesisClient, createS3Client } from '@lib/aws';
 import { apiUpload, ApiRecordsAudit, workerBatch, type FirstInvocation } from '../../test-kit/lambda/first-invocations';
 import { invokeBundle } from '../../test-kit/lambda/invoke-bundle';
 import { localAppEnvironment } from '../local-cloud/local-app.environment';
-import { startLocalCloud } from '../local-cloud/local-cloud';
-import { ensureStream } from '../local-cloud/local-cloud.seeder';
+import { withScratchCloud } from '../local-cloud/scratch-cloud';
 import { lambdaNodeArgs } from './lambda-runtime';
 import type { LambdaFunctionName } from './lambda-functions';
 
@@ -138,20 +135,8 @@ type FirstInvocationOf = (fn: LambdaFunctionName) => Promise<FirstInvocation>;
 
 /** A local cloud on free ports in a temp folder for the recording runs, stopped and removed afterwards. */
 async function withRecordingCloud(use: (firstInvocation: FirstInvocationOf, env: (fn: LambdaFunctionName) => Record<string, string>) => Promise<void>): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'code-cache-cloud-'));
-  const cloud = await startLocalCloud({ dir, ports: { kinesis: 0, s3: 0, dynamodb: 0, cognito: 0 } });
-  const { outputs } = cloud;
-  // This process's own clients (putting the worker's record, checking results) take the
-  // local credentials from the environment, as the SDK's default chain reads them.
-  process.env.AWS_ACCESS_KEY_ID = outputs.credentials.accessKeyId;
-  process.env.AWS_SECRET_ACCESS_KEY = outputs.credentials.secretAccessKey;
-  const aws = { region: outputs.region, endpoints: outputs.endpoints };
-  const kinesis = createKinesisClient(aws);
-  const s3 = createS3Client(aws);
-  try {
-    const streams = { api: 'code-cache-api', worker: 'code-cache-worker' } as const;
-    for (const stream of Object.values(streams)) await ensureStream(kinesis, stream, 1);
-    const { accessToken } = await cloud.login(outputs.demoUser.username, outputs.demoUser.password);
+  const streams = { api: 'code-cache-api', worker: 'code-cache-worker' } as const;
+  await withScratchCloud('code-cache-cloud-', Object.values(streams), async ({ outputs, kinesis, s3, accessToken }) => {
     const audit = new ApiRecordsAudit(kinesis, streams.api);
     const appEnv = localAppEnvironment(outputs);
     await use(
@@ -159,10 +144,5 @@ async function withRecordingCloud(use: (firstInvocation: FirstInvocationOf, env:
       (fn) => ({ ...appEnv, KINESIS_STREAM_NAME: streams[fn] }),
     );
     await audit.verify();
-  } finally {
-    kinesis.destroy();
-    s3.destroy();
-    await cloud.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
