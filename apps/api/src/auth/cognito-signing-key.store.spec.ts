@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
-import { apiConfigFrom, apiEnvironmentSchema } from '../config';
+import { apiConfigFrom, apiEnvironmentSchema, DEFAULT_JWKS_MAX_AGE_S, DEFAULT_JWKS_REMOVAL_GRACE_S } from '../config';
 import { CognitoSigningKeyStore } from './cognito-signing-key.store';
 import { InvalidTokenError } from './invalid-token.error';
 import { SigningKeysUnavailableError } from './signing-keys-unavailable.error';
@@ -13,13 +13,19 @@ class CountingJwks {
   up = true;
   /** While set, every response waits for it: a slow or hanging JWKS. */
   hold?: Promise<void>;
-  readonly jwk = { ...generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' }), kid: 'k1', alg: 'RS256', use: 'sig' };
+  readonly jwk = CountingJwks.jwk('k1');
+  /** What the endpoint lists; default the one key `k1`. */
+  served?: object[];
+
+  static jwk(kid: string) {
+    return { ...generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' };
+  }
   private readonly server: Server = createServer(async (_req, res) => {
     this.hits += 1;
     await this.hold;
     res.statusCode = this.up ? 200 : 500;
     res.setHeader('content-type', 'application/json');
-    res.end(this.up ? JSON.stringify({ keys: [this.jwk] }) : '{}');
+    res.end(this.up ? JSON.stringify({ keys: this.served ?? [this.jwk] }) : '{}');
   });
 
   async start(): Promise<string> {
@@ -69,6 +75,7 @@ describe('CognitoSigningKeyStore', () => {
     jwks.hits = 0;
     jwks.up = true;
     jwks.hold = undefined;
+    jwks.served = undefined;
   });
 
   it('fetches once at start-up and answers known kids from memory', async () => {
@@ -162,5 +169,53 @@ describe('CognitoSigningKeyStore', () => {
     clock.ms = 10_000;
     await expect(store.keyFor('k1')).resolves.toBeDefined();
     expect(jwks.hits).toBe(2);
+  });
+
+  it('refreshes a stale copy in the background, never making a known kid wait', async () => {
+    const clock = { ms: 0 };
+    const store = storeFor(uri, clock);
+    await store.onApplicationBootstrap();
+    clock.ms = DEFAULT_JWKS_MAX_AGE_S * 1000 - 1;
+    await store.keyFor('k1');
+    expect(jwks.hits).toBe(1);
+    clock.ms += 1;
+    let release!: () => void;
+    jwks.hold = new Promise((resolve) => (release = resolve));
+    await expect(store.keyFor('k1')).resolves.toBeDefined();
+    await waitUntil(() => jwks.hits === 2);
+    release();
+  });
+
+  it('refuses a key the JWKS dropped once the grace period is over, and keeps the ones it lists', async () => {
+    const clock = { ms: 0 };
+    const store = storeFor(uri, clock);
+    await store.onApplicationBootstrap();
+    const rotatedIn = CountingJwks.jwk('k2');
+    jwks.served = [rotatedIn];
+    // The stale copy is refreshed: k1 is gone from the JWKS from now on.
+    const droppedAt = DEFAULT_JWKS_MAX_AGE_S * 1000;
+    clock.ms = droppedAt;
+    await store.keyFor('k1');
+    await waitUntil(() => jwks.hits === 2);
+    await expect(store.keyFor('k2')).resolves.toBeDefined();
+    // Tokens signed with k1 just before the rotation still pass during the grace period…
+    clock.ms = droppedAt + DEFAULT_JWKS_REMOVAL_GRACE_S * 1000 - 1;
+    await expect(store.keyFor('k1')).resolves.toBeDefined();
+    // …and are refused after it.
+    clock.ms = droppedAt + DEFAULT_JWKS_REMOVAL_GRACE_S * 1000;
+    await expect(store.keyFor('k1')).rejects.toThrow(InvalidTokenError);
+    await expect(store.keyFor('k2')).resolves.toBeDefined();
+  });
+
+  it('removes nothing while the JWKS cannot be read, however long', async () => {
+    const clock = { ms: 0 };
+    const store = storeFor(uri, clock);
+    await store.onApplicationBootstrap();
+    jwks.up = false;
+    clock.ms = 10 * (DEFAULT_JWKS_MAX_AGE_S + DEFAULT_JWKS_REMOVAL_GRACE_S) * 1000;
+    await expect(store.keyFor('k1')).resolves.toBeDefined();
+    await waitUntil(() => jwks.hits === 2);
+    clock.ms += DEFAULT_JWKS_REMOVAL_GRACE_S * 1000;
+    await expect(store.keyFor('k1')).resolves.toBeDefined();
   });
 });

@@ -46,6 +46,12 @@ export const DEFAULT_CLOCK_TOLERANCE_S = 30;
 /** At most one JWKS refetch per this many seconds, shared by every unknown `kid`. */
 export const DEFAULT_JWKS_REFETCH_INTERVAL_S = 10;
 
+/** The JWKS is fetched again in the background once the last good copy is this old. */
+export const DEFAULT_JWKS_MAX_AGE_S = 5 * 60;
+
+/** A key gone from the JWKS is still trusted this long (tokens signed just before a rotation). */
+export const DEFAULT_JWKS_REMOVAL_GRACE_S = 5 * 60;
+
 /** Every environment variable the api reads, validated once at start-up. */
 export const apiEnvironmentSchema = awsEnvironmentSchema.extend({
   ...publisherEnvironmentShape,
@@ -65,6 +71,10 @@ export const apiEnvironmentSchema = awsEnvironmentSchema.extend({
   COGNITO_CLOCK_TOLERANCE_S: z.coerce.number().int().min(0).max(60).default(DEFAULT_CLOCK_TOLERANCE_S),
   // One JWKS refetch per window, whatever the kids asked for (see CognitoSigningKeyStore).
   COGNITO_JWKS_REFETCH_INTERVAL_S: env.positiveInt(DEFAULT_JWKS_REFETCH_INTERVAL_S),
+  // How stale the keys may get, and how long a key removed from the JWKS stays trusted: a
+  // revoked key is refused at most max age + grace after its removal.
+  COGNITO_JWKS_MAX_AGE_S: env.positiveInt(DEFAULT_JWKS_MAX_AGE_S),
+  COGNITO_JWKS_REMOVAL_GRACE_S: z.coerce.number().int().min(0).default(DEFAULT_JWKS_REMOVAL_GRACE_S),
   // Lambda mode: trust the claims an API Gateway HTTP API JWT authorizer verified (see
   // CognitoAuthGuard). Off by default; refused at start-up when not running on Lambda.
   COGNITO_TRUST_API_GATEWAY_AUTHORIZER: env.bool(false),

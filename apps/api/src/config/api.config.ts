@@ -37,6 +37,8 @@ export function apiConfigFrom(env: ApiEnvironment) {
       jwksUri: env.COGNITO_JWKS_URI ?? `${issuer.replace(/\/+$/, '')}/.well-known/jwks.json`,
       clockToleranceSeconds: env.COGNITO_CLOCK_TOLERANCE_S,
       jwksRefetchIntervalMs: env.COGNITO_JWKS_REFETCH_INTERVAL_S * 1000,
+      jwksMaxAgeMs: env.COGNITO_JWKS_MAX_AGE_S * 1000,
+      jwksRemovalGraceMs: env.COGNITO_JWKS_REMOVAL_GRACE_S * 1000,
       trustApiGatewayAuthorizer: env.COGNITO_TRUST_API_GATEWAY_AUTHORIZER,
     },
     /** The Lambda function's name when running on AWS Lambda (set by the runtime), else undefined. */
