@@ -45,7 +45,8 @@ export function apiEnvironment(shared: AppResources, auth: CognitoIds, mode: 'la
           COGNITO_TRUST_API_GATEWAY_AUTHORIZER: 'true',
         }
       : // In a container the flag is part of the command (API_COMMAND), for the api alone.
-        { PORT: String(API_PORT) }),
+        // Behind the ALB: one proxy hop, whose X-Forwarded-For names the client.
+        { PORT: String(API_PORT), HTTP_TRUSTED_PROXIES: '1' }),
   };
 }
 

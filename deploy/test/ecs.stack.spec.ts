@@ -26,7 +26,8 @@ describe('EcsStack', () => {
       expect(c.MountPoints).toEqual([expect.objectContaining({ ContainerPath: '/tmp', ReadOnly: false })]);
     }
     const env = (c: Container) => Object.fromEntries(c.Environment.map((e) => [e.Name, e.Value]));
-    expect(env(container('api'))).toMatchObject({ PORT: '3000', HEALTHCHECK_PORT: '3000', NODE_ENV: 'production' });
+    // Behind the ALB: its X-Forwarded-For names the client (anonymous rate limits are per client, not per balancer).
+    expect(env(container('api'))).toMatchObject({ PORT: '3000', HEALTHCHECK_PORT: '3000', NODE_ENV: 'production', HTTP_TRUSTED_PROXIES: '1' });
     expect(env(container('worker'))).toMatchObject({ WORKER_HEALTH_PORT: '3001', HEALTHCHECK_PORT: '3001', LEASE_TABLE: expect.anything() });
     expect(env(container('api')).COGNITO_TRUST_API_GATEWAY_AUTHORIZER).toBeUndefined();
   });

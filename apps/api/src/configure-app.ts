@@ -13,7 +13,10 @@ import { uploadAwareBodyParsers } from './uploads/upload-body-parsers';
 export function configureApp(app: INestApplication): INestApplication {
   const express = app.getHttpAdapter().getInstance() as Express;
   express.disable('x-powered-by');
-  applyHttpHardening(app, app.get<ApiConfig>(apiConfig.KEY).http);
+  const { http } = app.get<ApiConfig>(apiConfig.KEY);
+  // request.ip (the rate limit's key for anonymous requests) from the trusted hops only.
+  express.set('trust proxy', http.trustedProxies);
+  applyHttpHardening(app, http);
 
   // Before init, in place of Nest's own body parsers: they skip POST /uploads, whose body
   // the controller streams (inline or to S3) after the guard, whatever its Content-Type.

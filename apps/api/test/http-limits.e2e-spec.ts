@@ -53,6 +53,28 @@ describe('limits and headers (real AppModule)', () => {
     await request(app.getHttpServer()).get(unknownUpload()).set('Authorization', other).expect(404);
   });
 
+  it('keys anonymous clients by their socket address: a forged X-Forwarded-For does not buy a fresh bucket', async () => {
+    // Public and throttled: the page's settings. The same client under 15 made-up addresses.
+    const burst = (server: unknown) =>
+      Promise.all(Array.from({ length: 15 }, (_, i) => request(server as never).get('/web-config.json').set('X-Forwarded-For', `203.0.113.${i + 1}`)));
+    const direct = await burst(app.getHttpServer());
+    expect(direct.filter((res) => res.status === 429).length).toBeGreaterThanOrEqual(3);
+
+    // Behind one trusted proxy (an ALB: HTTP_TRUSTED_PROXIES=1) the header names the client: 15 clients, 15 buckets.
+    process.env.HTTP_TRUSTED_PROXIES = '1';
+    const { AppModule } = await import('../src/app.module');
+    const { configureApp } = await import('../src/configure-app');
+    const behindAlb = configureApp((await Test.createTestingModule({ imports: [AppModule] }).compile()).createNestApplication({ logger: ['error'] }));
+    try {
+      await behindAlb.init();
+      const viaAlb = await burst(behindAlb.getHttpServer());
+      expect(viaAlb.map((res) => res.status)).toEqual(Array(15).fill(200));
+    } finally {
+      delete process.env.HTTP_TRUSTED_PROXIES;
+      await behindAlb.close();
+    }
+  });
+
   it('never limits health probes', async () => {
     const probes = await Promise.all(Array.from({ length: 30 }, () => request(app.getHttpServer()).get('/health')));
     expect(probes.map((res) => res.status)).toEqual(Array(30).fill(200));

@@ -6,7 +6,12 @@ describe('http settings', () => {
   const parse = (env: Record<string, string>) => httpConfigFrom(z.object(httpEnvironmentShape).parse(env));
 
   it('defaults to keep-alive above an ALB’s 60 s idle timeout, and the head timeout above that', () => {
-    expect(parse({})).toEqual({ corsAllowedOrigins: [], requestTimeoutMs: 300_000, headersTimeoutMs: 66_000, keepAliveTimeoutMs: 65_000 });
+    expect(parse({})).toEqual({ corsAllowedOrigins: [], requestTimeoutMs: 300_000, headersTimeoutMs: 66_000, keepAliveTimeoutMs: 65_000, trustedProxies: 0 });
+  });
+
+  it('believes X-Forwarded-For only from as many proxies as it is told', () => {
+    expect(parse({ HTTP_TRUSTED_PROXIES: '1' }).trustedProxies).toBe(1);
+    expect(() => parse({ HTTP_TRUSTED_PROXIES: '-1' })).toThrow();
   });
 
   it('reads CORS origins as a list and refuses anything but origins', () => {

@@ -20,6 +20,11 @@ export const httpEnvironmentShape = {
   // An idle keep-alive connection is closed after this; above a load balancer's idle timeout
   // (ALB: 60 s) so that the balancer, not the api, closes it and never reuses a closing socket.
   HTTP_KEEP_ALIVE_TIMEOUT_S: z.coerce.number().int().min(1).max(3600).default(65),
+  // Proxies in front of the api whose X-Forwarded-For is believed (Express' `trust proxy` hop
+  // count): 1 behind an ALB, so anonymous clients are told apart by their own address instead
+  // of all sharing the balancer's. 0 (default): the socket's address, and X-Forwarded-For,
+  // which any client can forge, is ignored.
+  HTTP_TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
 };
 
 export interface HttpConfig {
@@ -27,6 +32,7 @@ export interface HttpConfig {
   requestTimeoutMs: number;
   headersTimeoutMs: number;
   keepAliveTimeoutMs: number;
+  trustedProxies: number;
 }
 
 /** @throws EnvironmentValidationError when the head timeout is not above the keep-alive timeout */
@@ -35,6 +41,7 @@ export function httpConfigFrom(env: {
   HTTP_REQUEST_TIMEOUT_S: number;
   HTTP_HEADERS_TIMEOUT_S: number;
   HTTP_KEEP_ALIVE_TIMEOUT_S: number;
+  HTTP_TRUSTED_PROXIES: number;
 }): HttpConfig {
   if (env.HTTP_HEADERS_TIMEOUT_S <= env.HTTP_KEEP_ALIVE_TIMEOUT_S) {
     throw new EnvironmentValidationError([
@@ -46,5 +53,6 @@ export function httpConfigFrom(env: {
     requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_S * 1000,
     headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_S * 1000,
     keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_S * 1000,
+    trustedProxies: env.HTTP_TRUSTED_PROXIES,
   };
 }
