@@ -16,12 +16,22 @@ export interface DeploySettings {
   readonly streamRetentionHours: number;
   /** How long `dead-letter/` objects are kept for inspection and redrive. */
   readonly deadLetterRetentionDays: number;
-  /** Extra OAuth callback URLs of the app client, besides the local ones. */
+  /** OAuth callback URLs of the app client (the deployed page's URL, a front end's). */
   readonly callbackUrls: readonly string[];
+  /**
+   * Also register the local callbacks ({@link LOCAL_CALLBACK_URLS}: `npm run login`'s loopback
+   * and a local api's page) on the app client, for a development pool. Off by default: on a
+   * production client they let any program on a user's machine receive codes.
+   */
+  readonly localCallbacks: boolean;
+  /** Lifetime of access and ID tokens, in minutes (Cognito allows 5–1440); default 15. */
+  readonly accessTokenMinutes: number;
   /** Hosted-UI domain prefix (globally unique per region); empty: `uploads-<account id>`. */
   readonly cognitoDomainPrefix?: string;
-  /** ACM certificate for the ALB's HTTPS listener (ECS); empty: HTTP only, with a warning. */
+  /** ACM certificate for the ALB's HTTPS listener (ECS); without it the ECS stack does not synthesize unless `allowHttp`. */
   readonly certificateArn?: string;
+  /** Accept an ECS load balancer on plain HTTP (bearer tokens in clear text): a test stack only. */
+  readonly allowHttp: boolean;
   /** Upper bound of the ECS worker service's autoscaling. */
   readonly workerMaxTasks: number;
   /**
@@ -47,7 +57,7 @@ export class DeploySettingsError extends Error {
   override readonly name = 'DeploySettingsError';
 }
 
-/** Callback URLs every app client has: the api's own page and `npm run login`'s loopback. */
+/** The local callbacks (`-c localCallbacks=true`): a local api's page and `npm run login`'s loopback. */
 export const LOCAL_CALLBACK_URLS = ['http://localhost:3000/', 'http://localhost:8976/callback'] as const;
 
 export function readDeploySettings(node: Node): DeploySettings {
@@ -63,6 +73,11 @@ export function readDeploySettings(node: Node): DeploySettings {
     }
     return value;
   };
+  const flag = (key: string): boolean => {
+    const raw = text(key).toLowerCase();
+    if (raw !== '' && raw !== 'true' && raw !== 'false') throw new DeploySettingsError(`context ${key} must be "true" or "false", got "${raw}"`);
+    return raw === 'true';
+  };
   const streamMode = text('streamMode') || 'on-demand';
   if (streamMode !== 'on-demand' && streamMode !== 'provisioned') {
     throw new DeploySettingsError(`context streamMode must be "on-demand" or "provisioned", got "${streamMode}"`);
@@ -75,6 +90,12 @@ export function readDeploySettings(node: Node): DeploySettings {
     if (!/^https:\/\/|^http:\/\/localhost[:/]/.test(url)) {
       throw new DeploySettingsError(`context callbackUrls: "${url}" must be https (or http://localhost)`);
     }
+  }
+  if (callbackUrls.length === 0 && !flag('localCallbacks')) {
+    throw new DeploySettingsError(
+      'context callbackUrls is empty: set -c callbackUrls=https://<your page>/ (where the hosted UI may send users back), ' +
+        'or -c localCallbacks=true for a development pool (npm run login and a local api)',
+    );
   }
   const domainPrefix = text('cognitoDomainPrefix');
   if (domainPrefix !== '' && !/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(domainPrefix)) {
@@ -94,8 +115,11 @@ export function readDeploySettings(node: Node): DeploySettings {
     streamRetentionHours: integer('streamRetentionHours', 24, 24, 8760),
     deadLetterRetentionDays: integer('deadLetterRetentionDays', 90, 1, 3650),
     callbackUrls,
+    localCallbacks: flag('localCallbacks'),
+    accessTokenMinutes: integer('accessTokenMinutes', 15, 5, 1440),
     cognitoDomainPrefix: domainPrefix || undefined,
     certificateArn: text('certificateArn') || undefined,
+    allowHttp: flag('allowHttp'),
     workerMaxTasks: integer('workerMaxTasks', 4, 1, 100),
     lambdaRuntimeVersionArn: runtimeVersionArn || undefined,
     lambdaArchitecture,

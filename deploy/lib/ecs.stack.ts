@@ -20,8 +20,10 @@ export interface EcsStackProps extends StackProps {
   readonly shared: SharedStack;
   /** The one image of both apps (the repository's Dockerfile; tests pass a registry stub). */
   readonly image: ecs.ContainerImage;
-  /** HTTPS on the load balancer with this ACM certificate; without it, HTTP only (a warning). */
+  /** HTTPS on the load balancer with this ACM certificate; without it the stack has an error (it does not deploy) unless `allowHttp`. */
   readonly certificateArn?: string;
+  /** Accept HTTP only (a warning instead of the error): a test stack. */
+  readonly allowHttp?: boolean;
   /** Upper bound of the worker service's autoscaling. */
   readonly workerMaxTasks: number;
 }
@@ -59,7 +61,7 @@ export class EcsStack extends Stack {
       port: API_PORT,
     });
     grantApiAccess(apiTask.taskRole, resources);
-    this.api = this.createApiService(cluster, apiTask, props.certificateArn);
+    this.api = this.createApiService(cluster, apiTask, props.certificateArn, props.allowHttp ?? false);
 
     const { task: workerTask, logGroup: workerLogs } = this.createTaskDefinition('Worker', props.image, {
       command: [...WORKER_COMMAND],
@@ -148,6 +150,7 @@ export class EcsStack extends Stack {
     cluster: ecs.Cluster,
     taskDefinition: ecs.FargateTaskDefinition,
     certificateArn: string | undefined,
+    allowHttp: boolean,
   ): ecsPatterns.ApplicationLoadBalancedFargateService {
     const service = new ecsPatterns.ApplicationLoadBalancedFargateService(this, 'ApiService', {
       cluster,
@@ -166,10 +169,12 @@ export class EcsStack extends Stack {
         : {}),
     });
     if (!certificateArn) {
-      Annotations.of(service).addWarningV2(
-        'uploads:http-only',
-        'No certificateArn in context: the load balancer listens on HTTP only. Bearer tokens would cross the internet in clear text; set -c certificateArn=... for production.',
-      );
+      // Bearer tokens in clear text: refused unless asked for by name (a throw-away test stack).
+      const message =
+        'No certificateArn in context: the load balancer would listen on HTTP only and bearer tokens would cross the internet in clear text. ' +
+        'Set -c certificateArn=<ACM certificate ARN>, or -c allowHttp=true for a test stack.';
+      if (allowHttp) Annotations.of(service).addWarningV2('uploads:http-only', message);
+      else Annotations.of(service).addError(message);
     }
     service.targetGroup.configureHealthCheck({ path: '/health', healthyHttpCodes: '200', interval: Duration.seconds(15) });
     // Let in-flight uploads finish (the api drains on SIGTERM) before a task is stopped.

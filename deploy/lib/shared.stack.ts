@@ -48,10 +48,11 @@ export class SharedStack extends Stack {
       oAuth: {
         flows: { authorizationCodeGrant: true },
         scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
-        callbackUrls: [...LOCAL_CALLBACK_URLS, ...settings.callbackUrls],
+        callbackUrls: this.callbackUrlsOf(settings),
       },
-      accessTokenValidity: Duration.minutes(60),
-      idTokenValidity: Duration.minutes(60),
+      // Short-lived: a leaked access token is worth minutes; the page and `npm run login` refresh.
+      accessTokenValidity: Duration.minutes(settings.accessTokenMinutes),
+      idTokenValidity: Duration.minutes(settings.accessTokenMinutes),
       refreshTokenValidity: Duration.days(30),
     });
     this.userPoolDomain = this.userPool.addDomain('HostedUi', {
@@ -97,6 +98,11 @@ export class SharedStack extends Stack {
     new CfnOutput(this, 'HostedUiUrl', { value: this.userPoolDomain.baseUrl() });
     new CfnOutput(this, 'StreamName', { value: this.stream.streamName });
     new CfnOutput(this, 'BucketName', { value: this.bucket.bucketName });
+  }
+
+  /** The configured callbacks, and the local ones only when asked for (a development pool). */
+  private callbackUrlsOf(settings: DeploySettings): string[] {
+    return [...(settings.localCallbacks ? LOCAL_CALLBACK_URLS : []), ...settings.callbackUrls];
   }
 
   private createUserPool(): cognito.UserPool {

@@ -44,6 +44,7 @@ export function buildUploadsApp(app: App, artifacts: UploadsArtifacts, env?: Env
     shared,
     image: artifacts.image,
     certificateArn: settings.certificateArn,
+    allowHttp: settings.allowHttp,
     workerMaxTasks: settings.workerMaxTasks,
     description: 'Uploads on ECS Fargate: api behind an ALB, worker scaled on iterator age and CPU',
   });

@@ -1,11 +1,11 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { API_COMMAND, HEALTHCHECK_COMMAND, WORKER_COMMAND } from '../lib/container-commands';
 import { actionsOf, policyStatements, resourceRefs, templates } from './test-app';
 
 type Container = { Name: string; MountPoints: { ContainerPath: string; ReadOnly: boolean }[]; Image: unknown; Command: string[]; HealthCheck: { Command: string[] }; LogConfiguration: { LogDriver: string }; ReadonlyRootFilesystem: boolean; Environment: { Name: string; Value: unknown }[] };
 
 describe('EcsStack', () => {
-  const { ecs } = templates();
+  const { ecs, stacks } = templates();
   const containers = Object.values(ecs.findResources('AWS::ECS::TaskDefinition')).flatMap(
     (task) => task.Properties.ContainerDefinitions as Container[],
   );
@@ -44,14 +44,22 @@ describe('EcsStack', () => {
     ecs.hasResourceProperties('AWS::ECS::Service', { DesiredCount: 2, LoadBalancers: Match.anyValue() });
   });
 
-  it('listens on HTTP without a certificate, on HTTPS (HTTP redirected) with one', () => {
-    ecs.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Protocol: 'HTTP', Port: 80 });
-    const { ecs: https } = templates({ certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc' });
-    https.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Protocol: 'HTTPS', Port: 443 });
-    https.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+  it('listens on HTTPS (HTTP redirected) with a certificate', () => {
+    ecs.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Protocol: 'HTTPS', Port: 443 });
+    ecs.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
       Protocol: 'HTTP',
       DefaultActions: [Match.objectLike({ Type: 'redirect', RedirectConfig: Match.objectLike({ Protocol: 'HTTPS', Port: '443' }) })],
     });
+    expect(Annotations.fromStack(stacks.ecs).findError('*', Match.anyValue())).toEqual([]);
+  });
+
+  it('does not deploy without a certificate (an error on the stack), unless plain HTTP is asked for by name', () => {
+    const refused = templates({ certificateArn: '' });
+    expect(Annotations.fromStack(refused.stacks.ecs).findError('*', Match.stringLikeRegexp('No certificateArn'))).toHaveLength(1);
+    const allowed = templates({ certificateArn: '', allowHttp: 'true' });
+    expect(Annotations.fromStack(allowed.stacks.ecs).findError('*', Match.anyValue())).toEqual([]);
+    expect(Annotations.fromStack(allowed.stacks.ecs).findWarning('*', Match.stringLikeRegexp('No certificateArn'))).toHaveLength(1);
+    allowed.ecs.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Protocol: 'HTTP', Port: 80, DefaultActions: [Match.objectLike({ Type: 'forward' })] });
   });
 
   it('scales the worker on the stream iterator age and on CPU', () => {

@@ -22,12 +22,19 @@ describe('SharedStack', () => {
     });
   });
 
-  it('has a public app client for the code flow whose callbacks include the local api', () => {
+  it('has a public app client for the code flow with the configured callbacks only, and 15-minute tokens', () => {
     shared.hasResourceProperties('AWS::Cognito::UserPoolClient', {
       GenerateSecret: false,
       AllowedOAuthFlows: ['code'],
       AllowedOAuthScopes: Match.arrayWith(['openid']),
-      CallbackURLs: Match.arrayWith(['http://localhost:3000/', 'http://localhost:8976/callback']),
+      CallbackURLs: ['https://uploads.example.com/'],
+      AccessTokenValidity: 15,
+      IdTokenValidity: 15,
+      TokenValidityUnits: Match.objectLike({ AccessToken: 'minutes', IdToken: 'minutes' }),
+    });
+    // The local callbacks (npm run login, a local api's page) only on a development pool.
+    templates({ localCallbacks: 'true' }).shared.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      CallbackURLs: ['http://localhost:3000/', 'http://localhost:8976/callback', 'https://uploads.example.com/'],
     });
     shared.resourceCountIs('AWS::Cognito::UserPoolDomain', 1);
     shared.hasOutput('HostedUiUrl', {});

@@ -16,8 +16,14 @@ import { buildUploadsApp, type UploadsStacks } from '../lib/uploads.app';
  */
 const TEST_ENV = { region: 'us-east-1' };
 
+/** What every real deployment must give (deploy-settings refuses to synthesize without them). */
+export const REQUIRED_CONTEXT = {
+  callbackUrls: 'https://uploads.example.com/',
+  certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc',
+};
+
 export function buildTestApp(context: Record<string, unknown> = {}): { app: App; stacks: UploadsStacks } {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...REQUIRED_CONTEXT, ...context } });
   const stacks = buildUploadsApp(app, {
     apiCode: lambda.Code.fromInline('exports.handler = async () => ({ statusCode: 200 });'),
     workerCode: lambda.Code.fromInline('exports.handler = async () => ({ batchItemFailures: [] });'),
