@@ -22,6 +22,13 @@ export interface LoginConfig {
   credentials?: LoginCredentials;
   print?: 'access' | 'id';
   force: boolean;
+  /** Revoke the stored refresh token at Cognito and delete the stored tokens, instead of logging in. */
+  logout: boolean;
+  /**
+   * Cognito's user pools API (where tokens are revoked); undefined: the tokens' issuer's
+   * origin, which it is on AWS. The local cloud's tokens name AWS's issuer, so it sets its own.
+   */
+  userPoolsApi?: string;
   openBrowser: boolean;
 }
 
@@ -32,6 +39,8 @@ refreshes them when expired. Real Cognito when COGNITO_DOMAIN is set, else the l
 
   --print access|id        print only that token on stdout (for $(npm run -s login -- --print access))
   --force                  log in again even if stored tokens are usable
+  --logout                 revoke the stored refresh token at Cognito (and the tokens issued
+                           from it) and delete the stored tokens
   --username U --password P  (local cloud) post the hosted login form instead of using a browser
   --demo                   (local cloud) same, as the seeded demo user
   --no-open                only print the login URL, do not open a browser
@@ -59,6 +68,7 @@ export function resolveLoginConfig(
     scopes: (env.LOGIN_SCOPES?.trim() || DEFAULT_SCOPES.join(' ')).split(/[\s,]+/),
     print: values.print as LoginConfig['print'],
     force: values.force ?? false,
+    logout: values.logout ?? false,
     openBrowser: !(values['no-open'] ?? false),
   };
   const username = values.username ?? env.LOGIN_USERNAME;
@@ -96,6 +106,7 @@ export function resolveLoginConfig(
     ...common,
     target: 'local',
     authServer: outputs.endpoints.cognito.replace(/\/+$/, ''),
+    userPoolsApi: outputs.endpoints.cognito,
     clientId: env.COGNITO_CLIENT_ID || outputs.clientId,
     tokensFile: env.LOGIN_TOKENS_FILE || join(dir, 'login-tokens.json'),
     credentials: values.demo ? outputs.demoUser : username !== undefined ? { username, password: password! } : undefined,
@@ -110,6 +121,7 @@ function parse(argv: string[]) {
     options: {
       print: { type: 'string' },
       force: { type: 'boolean' },
+      logout: { type: 'boolean' },
       username: { type: 'string' },
       password: { type: 'string' },
       demo: { type: 'boolean' },

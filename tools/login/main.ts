@@ -6,6 +6,7 @@ import { hostedLoginDriver } from './hosted-login.driver';
 import { decodeJwtClaims } from './jwt-claims';
 import { LOGIN_USAGE, resolveLoginConfig, type LoginConfig } from './login.config';
 import { LoginError } from './login.error';
+import { logout } from './logout';
 import { TokenStore, type StoredTokens } from './token-store';
 import { obtainTokens, type TokenSource } from './token-session';
 
@@ -20,6 +21,11 @@ async function main(argv: string[]): Promise<number> {
   let config: LoginConfig | undefined;
   try {
     config = resolveLoginConfig(argv);
+    if (config.logout) {
+      const outcome = await logout(new TokenStore(config.tokensFile), config.userPoolsApi);
+      log(outcome === 'revoked' ? `Logged out: the refresh token is revoked and ${config.tokensFile} is deleted` : `Not logged in (no tokens in ${config.tokensFile})`);
+      return 0;
+    }
     const { authServer, clientId, callbackPort, scopes } = config;
     const authorize = config.credentials
       ? hostedLoginDriver(config.credentials)

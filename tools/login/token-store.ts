@@ -1,4 +1,4 @@
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /** What `npm run login` keeps between runs. */
@@ -47,5 +47,10 @@ export class TokenStore {
     // The mode of writeFile is filtered by the umask and ignored for an existing file: set it outright.
     await chmod(temporary, 0o600);
     await rename(temporary, this.file);
+  }
+
+  /** Removes the stored tokens (nothing to do when there are none). */
+  async remove(): Promise<void> {
+    await rm(this.file, { force: true });
   }
 }

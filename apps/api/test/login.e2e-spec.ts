@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { e2eEnvironment, registerCallbackUrl } from '../../../test-kit';
 import { createLocalCognitoClient } from '../../../tools/local-cloud';
+import { logout } from '../../../tools/login/logout';
 import {
   decodeJwtClaims,
   hostedLoginDriver,
@@ -143,6 +144,22 @@ describe('login (authorization code + PKCE against the local cloud)', () => {
       const { source, tokens } = await obtainTokens({ store: new TokenStore(file()), authServer, clientId, login: login() });
       expect(source).toBe('login');
       expect(tokens.refreshToken).not.toBe('revoked');
+    });
+
+    it('logs out by revoking the refresh token at Cognito: it no longer refreshes, and the stored tokens are gone', async () => {
+      const store = new TokenStore(file());
+      const stored = (await store.read())!;
+      await expect(logout(store, authServer)).resolves.toBe('revoked');
+      await expect(stat(file())).rejects.toThrow();
+      // The revoked refresh token is refused by the token endpoint: a copy of it is worth nothing.
+      const refresh = await fetch(`${authServer}/oauth2/token`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'refresh_token', client_id: clientId, refresh_token: stored.refreshToken }),
+      });
+      expect(refresh.status).toBe(400);
+      expect(await refresh.json()).toMatchObject({ error: 'invalid_grant' });
+      await expect(logout(store, authServer)).resolves.toBe('nothing-stored');
     });
   });
 

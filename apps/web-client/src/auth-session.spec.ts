@@ -8,6 +8,7 @@ const auth: AuthConfig = {
   clientId: 'client123',
   scopes: ['openid', 'email', 'profile'],
   redirectUri: null,
+  revokeEndpoint: 'http://127.0.0.1:9229',
   logoutUrl: null,
   signOutRedirectUri: null,
 };
@@ -21,6 +22,7 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 function fakeBrowser(tokenAnswers: Array<{ status: number; body: object }>) {
   const storage = new Map<string, string>();
   const requests: Array<Record<string, string>> = [];
+  const revocations: Array<{ url: string; target: string; body: unknown; keepalive?: boolean }> = [];
   const timers: Array<{ at: number; run: () => void }> = [];
   let now = 1_000_000;
   const env: SessionEnvironment = {
@@ -30,7 +32,11 @@ function fakeBrowser(tokenAnswers: Array<{ status: number; body: object }>) {
       setItem: (key, value) => void storage.set(key, value),
       removeItem: (key) => void storage.delete(key),
     },
-    fetch: (async (_url: string, init: RequestInit) => {
+    fetch: (async (url: string, init: RequestInit) => {
+      if ((init.headers as Record<string, string> | undefined)?.['X-Amz-Target'] !== undefined) {
+        revocations.push({ url, target: (init.headers as Record<string, string>)['X-Amz-Target'], body: JSON.parse(init.body as string), keepalive: init.keepalive });
+        return new Response('{}', { status: 200 });
+      }
       requests.push(Object.fromEntries(new URLSearchParams(init.body as string)));
       const answer = tokenAnswers.shift() ?? { status: 500, body: {} };
       return new Response(JSON.stringify(answer.body), { status: answer.status });
@@ -47,6 +53,7 @@ function fakeBrowser(tokenAnswers: Array<{ status: number; body: object }>) {
     env,
     storage,
     requests,
+    revocations,
     /** Moves the clock and runs the timers that are due. */
     advance(ms: number) {
       now += ms;
@@ -157,5 +164,21 @@ describe('AuthSession', () => {
     const logout = new URL((browser.env.location.assign as jest.Mock).mock.calls.at(-1)[0]);
     expect(logout.origin + logout.pathname).toBe(withLogout.logoutUrl);
     expect(Object.fromEntries(logout.searchParams)).toEqual({ client_id: 'client123', logout_uri: 'https://app.example.com/' });
+  });
+
+  it('revokes the refresh token at Cognito when the user signs out, not when a session merely ends', async () => {
+    const browser = fakeBrowser([tokens('demo@example.com', { refresh_token: 'refresh-1' })]);
+    const session = new AuthSession(auth, browser.env);
+    await signIn(session, browser);
+    session.signOut();
+    expect(browser.revocations).toEqual([
+      { url: 'http://127.0.0.1:9229/', target: 'AWSCognitoIdentityProviderService.RevokeToken', body: { Token: 'refresh-1', ClientId: 'client123' }, keepalive: true },
+    ]);
+
+    const ended = fakeBrowser([tokens('demo@example.com', { refresh_token: 'refresh-2' })]);
+    const expiring = new AuthSession(auth, ended.env);
+    await signIn(expiring, ended);
+    expiring.signOut('Your session has ended. Please sign in again.');
+    expect(ended.revocations).toEqual([]);
   });
 });

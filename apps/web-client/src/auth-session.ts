@@ -1,3 +1,4 @@
+import { cognitoRevokeTokenRequest } from '../../../libs/contracts/src/cognito-revoke-token';
 import { displayName } from './jwt-claims';
 import { createPkcePair, randomToken } from './pkce';
 import { redirectUriFor, type AuthConfig } from './web-config';
@@ -132,10 +133,17 @@ export class AuthSession {
     return this.refreshing;
   }
 
-  /** Forgets the tokens; with a hosted-UI logout configured, ends that session too. */
+  /**
+   * Forgets the tokens. Asked for by the user (no `reason`), it also revokes the refresh token
+   * at Cognito, so a copy of it (or of the tokens issued from it) is worthless from then on,
+   * and with a hosted-UI logout configured ends that session too. The revocation is sent with
+   * `keepalive`, so it completes even when the page leaves for the logout at once.
+   */
   signOut(reason?: string): void {
     const hadTokens = this.tokens !== undefined;
+    const refreshToken = this.tokens?.refreshToken;
     this.forget(reason);
+    if (refreshToken !== undefined && reason === undefined) this.revoke(refreshToken);
     const { logoutUrl, signOutRedirectUri } = this.auth;
     if (hadTokens && reason === undefined && logoutUrl && signOutRedirectUri) {
       const url = new URL(logoutUrl);
@@ -181,6 +189,12 @@ export class AuthSession {
   private schedule(ms: number): void {
     if (this.refreshTimer !== undefined) this.env.clearTimeout(this.refreshTimer);
     this.refreshTimer = this.env.setTimeout(() => void this.refresh(), ms);
+  }
+
+  /** Best effort: a revocation that fails leaves a refresh token that expires by itself. */
+  private revoke(refreshToken: string): void {
+    const { url, init } = cognitoRevokeTokenRequest(this.auth.revokeEndpoint, this.auth.clientId, refreshToken);
+    this.env.fetch(url, init).catch(() => undefined);
   }
 
   private forget(reason?: string): void {

@@ -4,3 +4,4 @@ export * from './contract-violation.error';
 export * from './headers';
 export * from './validate';
 export * from './web-page-config';
+export * from './cognito-revoke-token';

@@ -11,6 +11,8 @@ export interface WebPageConfig {
     scopes: string[];
     /** Null: the page's own address (`<origin>/`), which must be a registered callback URL. */
     redirectUri: string | null;
+    /** Where sign-out revokes the refresh token: the user pools API (the issuer's origin). */
+    revokeEndpoint: string;
     /** Set only when the hosted UI's session should end too (`<domain>/logout`). */
     logoutUrl: string | null;
     signOutRedirectUri: string | null;

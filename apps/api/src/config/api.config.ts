@@ -12,6 +12,7 @@ export function apiConfigFrom(env: ApiEnvironment) {
   checkAuthorizerTrust(env);
   const issuer =
     env.COGNITO_ISSUER ?? `https://cognito-idp.${env.AWS_REGION}.amazonaws.com/${env.COGNITO_USER_POOL_ID}`;
+  const jwksUri = env.COGNITO_JWKS_URI ?? `${issuer.replace(/\/+$/, '')}/.well-known/jwks.json`;
   return {
     host: env.HOST,
     port: env.PORT,
@@ -29,12 +30,12 @@ export function apiConfigFrom(env: ApiEnvironment) {
     uploadMaxConcurrentStaged: env.UPLOAD_MAX_CONCURRENT_STAGED,
     presignedUrlTtlSeconds: env.UPLOAD_PRESIGNED_URL_TTL_S,
     /** The upload page at `/` (apps/api/src/web). */
-    web: webConfigFrom(env),
+    web: webConfigFrom(env, jwksUri),
     cognito: {
       userPoolId: env.COGNITO_USER_POOL_ID,
       clientIds: env.COGNITO_CLIENT_IDS,
       issuer: issuer.replace(/\/+$/, ''),
-      jwksUri: env.COGNITO_JWKS_URI ?? `${issuer.replace(/\/+$/, '')}/.well-known/jwks.json`,
+      jwksUri,
       clockToleranceSeconds: env.COGNITO_CLOCK_TOLERANCE_S,
       jwksRefetchIntervalMs: env.COGNITO_JWKS_REFETCH_INTERVAL_S * 1000,
       jwksMaxAgeMs: env.COGNITO_JWKS_MAX_AGE_S * 1000,

@@ -36,7 +36,12 @@ export interface WebConfig {
   connectOrigins: string[];
 }
 
-export function webConfigFrom(env: WebEnvironment & { COGNITO_CLIENT_IDS: string[]; UPLOAD_MAX_BYTES: number }): WebConfig {
+/**
+ * `userPoolsApi`: where Cognito's user pools API answers (sign-out revokes there): the origin
+ * of the pool's JWKS, `https://cognito-idp.<region>.amazonaws.com` on AWS, cognito-local's
+ * address locally (whose tokens name AWS's issuer, so the issuer cannot tell).
+ */
+export function webConfigFrom(env: WebEnvironment & { COGNITO_CLIENT_IDS: string[]; UPLOAD_MAX_BYTES: number }, userPoolsApi: string): WebConfig {
   const clientId = env.WEB_CLIENT_ID ?? env.COGNITO_CLIENT_IDS[0];
   // Tokens of another client would be refused by the api: fail at start-up, not at first sign-in.
   if (!env.COGNITO_CLIENT_IDS.includes(clientId)) {
@@ -45,7 +50,7 @@ export function webConfigFrom(env: WebEnvironment & { COGNITO_CLIENT_IDS: string
   const domain = env.COGNITO_DOMAIN?.replace(/\/+$/, '');
   return {
     assetsDir: resolve(env.WEB_ASSETS_DIR),
-    connectOrigins: domain ? [new URL(domain).origin] : [],
+    connectOrigins: domain ? [...new Set([new URL(domain).origin, new URL(userPoolsApi).origin])] : [],
     page: {
       auth: domain
         ? {
@@ -54,6 +59,7 @@ export function webConfigFrom(env: WebEnvironment & { COGNITO_CLIENT_IDS: string
             clientId,
             scopes: WEB_SCOPES,
             redirectUri: env.WEB_REDIRECT_URI ?? null,
+            revokeEndpoint: new URL(userPoolsApi).origin,
             logoutUrl: env.WEB_SIGN_OUT_URI ? `${domain}/logout` : null,
             signOutRedirectUri: env.WEB_SIGN_OUT_URI ?? null,
           }

@@ -15,10 +15,12 @@ const environment = {
   UPLOAD_MAX_BYTES: 1024,
   WEB_ASSETS_DIR: 'unused',
 };
+/** cognito-local's JWKS: the user pools API answers at its origin. */
+const POOL_JWKS = 'http://127.0.0.1:9229/us-east-1_LocalPool1/.well-known/jwks.json';
 
 describe('webConfigFrom', () => {
   it('derives the hosted UI endpoints and the client from COGNITO_DOMAIN and COGNITO_CLIENT_IDS', () => {
-    const config = webConfigFrom(environment);
+    const config = webConfigFrom(environment, POOL_JWKS);
     expect(config.page).toEqual({
       auth: {
         authorizeUrl: 'http://127.0.0.1:9229/oauth2/authorize',
@@ -26,6 +28,7 @@ describe('webConfigFrom', () => {
         clientId: 'client123',
         scopes: ['openid', 'email', 'profile'],
         redirectUri: null,
+        revokeEndpoint: 'http://127.0.0.1:9229',
         logoutUrl: null,
         signOutRedirectUri: null,
       },
@@ -34,16 +37,25 @@ describe('webConfigFrom', () => {
     expect(config.connectOrigins).toEqual(['http://127.0.0.1:9229']);
   });
 
+  it('lets the page revoke at the user pools API of a real pool (the JWKS\'s origin), allowed by its CSP', () => {
+    const real = webConfigFrom(
+      { ...environment, COGNITO_DOMAIN: 'https://uploads.auth.eu-west-1.amazoncognito.com' },
+      'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Abc/.well-known/jwks.json',
+    );
+    expect(real.page.auth?.revokeEndpoint).toBe('https://cognito-idp.eu-west-1.amazonaws.com');
+    expect(real.connectOrigins).toEqual(['https://uploads.auth.eu-west-1.amazoncognito.com', 'https://cognito-idp.eu-west-1.amazonaws.com']);
+  });
+
   it('offers the hosted logout only with a sign-out URL, and no sign-in without COGNITO_DOMAIN', () => {
-    expect(webConfigFrom({ ...environment, WEB_SIGN_OUT_URI: 'https://app.example.com/' }).page.auth).toMatchObject({
+    expect(webConfigFrom({ ...environment, WEB_SIGN_OUT_URI: 'https://app.example.com/' }, POOL_JWKS).page.auth).toMatchObject({
       logoutUrl: 'http://127.0.0.1:9229/logout',
       signOutRedirectUri: 'https://app.example.com/',
     });
-    expect(webConfigFrom({ ...environment, COGNITO_DOMAIN: undefined })).toMatchObject({ page: { auth: null }, connectOrigins: [] });
+    expect(webConfigFrom({ ...environment, COGNITO_DOMAIN: undefined }, POOL_JWKS)).toMatchObject({ page: { auth: null }, connectOrigins: [] });
   });
 
   it('refuses a page client whose tokens the api would not accept', () => {
-    expect(() => webConfigFrom({ ...environment, WEB_CLIENT_ID: 'stranger' })).toThrow(/WEB_CLIENT_ID .* COGNITO_CLIENT_IDS/);
+    expect(() => webConfigFrom({ ...environment, WEB_CLIENT_ID: 'stranger' }, POOL_JWKS)).toThrow(/WEB_CLIENT_ID .* COGNITO_CLIENT_IDS/);
   });
 });
 
@@ -63,7 +75,7 @@ describe('WebController', () => {
 
   async function start(assetsDir: string): Promise<INestApplication> {
     const moduleRef = await Test.createTestingModule({ imports: [WebModule] })
-      .useMocker((token) => (token === apiConfig.KEY ? { web: { ...webConfigFrom(environment), assetsDir } } : undefined))
+      .useMocker((token) => (token === apiConfig.KEY ? { web: { ...webConfigFrom(environment, POOL_JWKS), assetsDir } } : undefined))
       .compile();
     const started = moduleRef.createNestApplication({ logger: false });
     await started.init();
@@ -103,7 +115,7 @@ describe('WebController', () => {
 
   it('serves the sign-in settings at /web-config.json', async () => {
     const res = await request(app.getHttpServer()).get('/web-config.json').expect(200);
-    expect(res.body).toEqual(webConfigFrom(environment).page);
+    expect(res.body).toEqual(webConfigFrom(environment, POOL_JWKS).page);
     expect(res.headers['cache-control']).toBe('no-store');
   });
 
