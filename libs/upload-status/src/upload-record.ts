@@ -26,6 +26,11 @@ export interface UploadRecord {
   updated_at: string;
   /** Why the upload failed (only for `failed`). */
   failure_reason?: string;
+  /**
+   * `<accepted_at>#<id>`, the sort key of the owner index (`upload-listing.ts`). Items written
+   * before uploads were listed have none, and stay out of listings.
+   */
+  list_key?: string;
 }
 
 /** The fields every writer knows about an upload, whatever the status it records. */

@@ -42,7 +42,10 @@ export class UploadEventPublisher {
   ) {}
 
   /** @throws KinesisPublishError / RecordTooLargeError when the stream did not take the event */
-  async publish(event: FileUploadedV1, correlationId: string): Promise<AcceptedUpload> {
+  async publish(unstamped: FileUploadedV1, correlationId: string): Promise<AcceptedUpload> {
+    // One time for the event and the pending item: the worker's items copy it from the event,
+    // and the owner's listing finds all of an upload's items under it.
+    const event: FileUploadedV1 = { ...unstamped, accepted_at: new Date().toISOString() };
     const record = new KinesisRecordBuilder(event)
       .setHeaders({ [HEADER_PAYLOAD_VERSION]: FILE_UPLOADED_VERSION, [HEADER_CORRELATION_ID]: correlationId })
       .setPartitionKey(this.partitionKeyOf(event))
@@ -74,7 +77,7 @@ export class UploadEventPublisher {
   /** @returns true: a write was attempted, and may have landed even when it reported a failure. */
   private async recordPending(event: FileUploadedV1, correlationId: string): Promise<boolean> {
     try {
-      await this.pendingWrites.writePending(uploadFactsFrom(event, new Date().toISOString()), correlationId);
+      await this.pendingWrites.writePending(uploadFactsFrom(event, event.accepted_at ?? new Date().toISOString()), correlationId);
     } catch (error) {
       this.logger.warn(`upload ${event.id}: pending status not written (the worker's will be): ${String(error)}`);
     }
