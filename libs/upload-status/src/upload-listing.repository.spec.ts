@@ -13,7 +13,10 @@ const acceptedAtOf = (n: number) => new Date(Date.UTC(2026, 0, 1) + n * 1000).to
 function itemsOf(n: number, status: UploadStatus) {
   const facts = { file_key: `uploads/${idOf(n)}.txt`, size: n, content_type: 'text/plain', accepted_at: acceptedAtOf(n), list_key: listKeyOf(acceptedAtOf(n), idOf(n)) };
   const pending = { ...facts, id: pendingKeyOf(idOf(n)), status: 'pending', updated_at: acceptedAtOf(n) };
-  return status === 'pending' ? [pending] : [{ ...facts, id: idOf(n), status, updated_at: acceptedAtOf(n + 1) }, pending];
+  if (status === 'pending') return [pending];
+  const own = { ...facts, id: idOf(n), status, updated_at: acceptedAtOf(n + 1) };
+  // DynamoDB does not say in which order it keeps two items with equal index keys: both occur.
+  return n % 2 === 0 ? [own, pending] : [pending, own];
 }
 
 /**
@@ -70,17 +73,28 @@ describe('UploadListingRepository', () => {
   });
 
   it('pages without losing or repeating an upload whose two items straddle a query limit', async () => {
-    // Pending-only uploads between stored ones shift where each query's Limit falls.
-    serveIndex(mock, range(1, 23).map((n) => [n, n % 3 === 0 ? 'pending' : 'stored']));
-    const seen: string[] = [];
+    // Pending-only and deleted uploads between stored ones shift where each query's Limit falls,
+    // and make the page read on to the last upload a query returned.
+    const statusOf = (n: number): UploadStatus => (n % 3 === 0 ? 'pending' : n % 5 === 0 ? 'deleted' : 'stored');
+    serveIndex(mock, range(1, 23).map((n) => [n, statusOf(n)]));
+    const seen: Array<[string, string]> = [];
     let before: string | undefined;
     do {
-      const page = await repo.list('sub-1', { limit: 2, before });
+      const page = await repo.list('sub-1', { limit: 2, before, status: 'stored' });
       expect(page.uploads.length).toBeLessThanOrEqual(2);
-      seen.push(...page.uploads.map((u) => u.id));
+      seen.push(...page.uploads.map((u): [string, string] => [u.id, u.status]));
       before = page.next;
     } while (before !== undefined);
-    expect(seen).toEqual(range(1, 23).reverse().map(idOf));
+    const stored = range(1, 23).filter((n) => statusOf(n) === 'stored');
+    expect(seen).toEqual(stored.reverse().map((n) => [idOf(n), 'stored']));
+  });
+
+  it('reads an upload again when a query stopped between its pending item and its own', async () => {
+    // Limit 3 ends after upload 3's pending item (odd: its pending item comes first here).
+    serveIndex(mock, [[5, 'pending'], [4, 'pending'], [3, 'stored'], [2, 'stored']]);
+    const page = await repo.list('sub-1', { limit: 1, status: 'stored' });
+    expect(mock.commandCalls(QueryCommand)[0].args[0].input.Limit).toBe(3);
+    expect(page.uploads.map((u) => [u.id, u.status])).toEqual([[idOf(3), 'stored']]);
   });
 
   it('never lists a deleted upload, reading past them to fill the page', async () => {
