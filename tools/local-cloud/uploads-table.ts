@@ -1,0 +1,87 @@
+import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  DescribeTableCommand,
+  type CreateTableCommandInput,
+  type DynamoDBClient,
+  type TableDescription,
+} from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  LIST_KEY_ATTRIBUTE,
+  listKeyOf,
+  OWNER_ATTRIBUTE,
+  OWNER_INDEX_NAME,
+  OWNER_INDEX_PROJECTED_ATTRIBUTES,
+  PENDING_KEY_PREFIX,
+} from '@lib/upload-status';
+
+/** The `file-uploads` table as the apps need it: key `id`, and the owner index that lists uploads. */
+export function uploadsTableDefinition(name: string): CreateTableCommandInput {
+  return {
+    TableName: name,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: 'id', AttributeType: 'S' },
+      { AttributeName: OWNER_ATTRIBUTE, AttributeType: 'S' },
+      { AttributeName: LIST_KEY_ATTRIBUTE, AttributeType: 'S' },
+    ],
+    KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: OWNER_INDEX_NAME,
+        KeySchema: [
+          { AttributeName: OWNER_ATTRIBUTE, KeyType: 'HASH' },
+          { AttributeName: LIST_KEY_ATTRIBUTE, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...OWNER_INDEX_PROJECTED_ATTRIBUTES] },
+      },
+    ],
+  };
+}
+
+export function hasOwnerIndex(table: TableDescription | undefined): boolean {
+  return table?.GlobalSecondaryIndexes?.some((index) => index.IndexName === OWNER_INDEX_NAME) ?? false;
+}
+
+/**
+ * Brings a `file-uploads` table kept from a version without the owner index up to date, keeping
+ * its items. dynalite cannot add an index to a table (UpdateTable ignores
+ * GlobalSecondaryIndexUpdates), so the table is read whole, made again with the index, and
+ * written back, each item given its list key so that earlier uploads are listed too.
+ * @returns how many items were carried over
+ */
+export async function addOwnerIndex(dynamodb: DynamoDBClient, name: string, waitUntilGone: () => Promise<void>): Promise<number> {
+  const documents = DynamoDBDocumentClient.from(dynamodb);
+  const items: Array<Record<string, unknown>> = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await documents.send(new ScanCommand({ TableName: name, ExclusiveStartKey: start }));
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start !== undefined);
+  await dynamodb.send(new DeleteTableCommand({ TableName: name }));
+  await waitUntilGone();
+  await dynamodb.send(new CreateTableCommand(uploadsTableDefinition(name)));
+  const withKeys = items.map((item) => ({ ...item, ...listKeyFor(item) }));
+  for (let i = 0; i < withKeys.length; i += 25) {
+    const batch = withKeys.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    await documents.send(new BatchWriteCommand({ RequestItems: { [name]: batch } }));
+  }
+  return items.length;
+}
+
+function listKeyFor(item: Record<string, unknown>): { list_key?: string } {
+  if (typeof item.accepted_at !== 'string' || typeof item.id !== 'string') return {};
+  const uploadId = item.id.startsWith(PENDING_KEY_PREFIX) ? item.id.slice(PENDING_KEY_PREFIX.length) : item.id;
+  return { list_key: listKeyOf(item.accepted_at, uploadId) };
+}
+
+export async function describeTable(dynamodb: DynamoDBClient, name: string): Promise<TableDescription | undefined> {
+  try {
+    return (await dynamodb.send(new DescribeTableCommand({ TableName: name }))).Table;
+  } catch (error) {
+    if ((error as Error).name === 'ResourceNotFoundException') return undefined;
+    throw error;
+  }
+}
