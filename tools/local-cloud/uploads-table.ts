@@ -7,14 +7,16 @@ import {
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+// By path, not @lib/upload-status: jest's global setup starts the local cloud without the
+// module mapping, and these two files need neither Nest nor the SDK.
 import {
   LIST_KEY_ATTRIBUTE,
   listKeyOf,
   OWNER_ATTRIBUTE,
   OWNER_INDEX_NAME,
   OWNER_INDEX_PROJECTED_ATTRIBUTES,
-  PENDING_KEY_PREFIX,
-} from '@lib/upload-status';
+} from '../../libs/upload-status/src/upload-listing';
+import { PENDING_KEY_PREFIX } from '../../libs/upload-status/src/upload-record';
 
 /** The `file-uploads` table as the apps need it: key `id`, and the owner index that lists uploads. */
 export function uploadsTableDefinition(name: string): CreateTableCommandInput {
