@@ -73,7 +73,7 @@ async function ensureTable(dynamodb: DynamoDBClient, name: string, definition: C
 async function ensureUploadsTable(dynamodb: DynamoDBClient, name: string): Promise<void> {
   const existing = await describeTable(dynamodb, name);
   if (existing !== undefined && !hasOwnerIndex(existing)) {
-    await addOwnerIndex(dynamodb, name, () => until(async () => (await describeTable(dynamodb, name)) === undefined, `table ${name} to be deleted`));
+    await addOwnerIndex(dynamodb, name, until);
   }
   await ensureTable(dynamodb, name, uploadsTableDefinition(name));
 }

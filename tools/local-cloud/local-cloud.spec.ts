@@ -9,6 +9,7 @@ import { LOCAL_NAMES, readOutputs } from './local-cloud.outputs';
 import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { UploadListingRepository } from '@lib/upload-status';
+import { waitFor } from '../../test-kit/wait-for';
 import { createLocalAwsClients } from './local-aws.clients';
 
 jest.setTimeout(20_000);
@@ -76,7 +77,9 @@ describe('startLocalCloud', () => {
     const id = '00000000-0000-4000-8000-0000000000aa';
     const facts = { file_key: `uploads/${id}.txt`, owner_sub: 'old-owner', size: 1, content_type: 'text/plain', accepted_at: '2025-01-01T00:00:00.000Z' };
     try {
+      const status = () => clients.dynamodb.send(new DescribeTableCommand({ TableName: table })).then((r) => r.Table?.TableStatus, () => 'gone');
       await clients.dynamodb.send(new DeleteTableCommand({ TableName: table }));
+      await waitFor(async () => (await status()) === 'gone', { description: 'the seeded table to be deleted' });
       await clients.dynamodb.send(
         new CreateTableCommand({
           TableName: table,
@@ -85,6 +88,7 @@ describe('startLocalCloud', () => {
           KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
         }),
       );
+      await waitFor(async () => (await status()) === 'ACTIVE', { description: 'the old-style table to be ACTIVE' });
       const documents = DynamoDBDocumentClient.from(clients.dynamodb);
       await documents.send(new PutCommand({ TableName: table, Item: { ...facts, id: `pending#${id}`, status: 'pending', updated_at: facts.accepted_at } }));
       await documents.send(new PutCommand({ TableName: table, Item: { ...facts, id, status: 'stored', updated_at: '2025-01-01T00:00:01.000Z' } }));

@@ -53,7 +53,12 @@ export function hasOwnerIndex(table: TableDescription | undefined): boolean {
  * written back, each item given its list key so that earlier uploads are listed too.
  * @returns how many items were carried over
  */
-export async function addOwnerIndex(dynamodb: DynamoDBClient, name: string, waitUntilGone: () => Promise<void>): Promise<number> {
+export async function addOwnerIndex(
+  dynamodb: DynamoDBClient,
+  name: string,
+  /** Polls `check` until it is true, failing after a deadline. */
+  until: (check: () => Promise<boolean>, what: string) => Promise<void>,
+): Promise<number> {
   const documents = DynamoDBDocumentClient.from(dynamodb);
   const items: Array<Record<string, unknown>> = [];
   let start: Record<string, unknown> | undefined;
@@ -63,8 +68,9 @@ export async function addOwnerIndex(dynamodb: DynamoDBClient, name: string, wait
     start = page.LastEvaluatedKey;
   } while (start !== undefined);
   await dynamodb.send(new DeleteTableCommand({ TableName: name }));
-  await waitUntilGone();
+  await until(async () => (await describeTable(dynamodb, name)) === undefined, `table ${name} to be deleted`);
   await dynamodb.send(new CreateTableCommand(uploadsTableDefinition(name)));
+  await until(async () => (await describeTable(dynamodb, name))?.TableStatus === 'ACTIVE', `table ${name} to become ACTIVE`);
   const withKeys = items.map((item) => ({ ...item, ...listKeyFor(item) }));
   for (let i = 0; i < withKeys.length; i += 25) {
     const batch = withKeys.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
