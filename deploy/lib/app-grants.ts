@@ -1,4 +1,5 @@
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { OWNER_INDEX_NAME } from '../../libs/upload-status/src/upload-listing';
 import type { AppResources } from './app-resources';
 
 /**
@@ -13,6 +14,12 @@ export function grantApiAccess(api: iam.IGrantable, shared: AppResources): void 
   // Put and Abort*: staging to incoming/ (multipart) and presigned PUT URLs.
   shared.bucket.grantPut(api);
   shared.uploadsTable.grant(api, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem');
+  // GET /uploads queries the owner index, and only it.
+  iam.Grant.addToPrincipal({
+    grantee: api,
+    actions: ['dynamodb:Query'],
+    resourceArns: [`${shared.uploadsTable.tableArn}/index/${OWNER_INDEX_NAME}`],
+  });
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Fn, type Stack } from 'aws-cdk-lib';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { SharedStack } from './shared.stack';
@@ -25,7 +25,9 @@ export function appResourcesIn(consumer: Stack, shared: SharedStack): AppResourc
       bucketArn: Fn.importValue(shared.bucketArnExportName),
       bucketName: Fn.importValue(shared.bucketNameExportName),
     }),
-    uploadsTable: shared.uploadsTable,
+    // Imported by ARN, without its indexes: a grant on it names the table alone, not
+    // `<table>/index/*`; the one index the api queries is granted by name (app-grants.ts).
+    uploadsTable: dynamodb.Table.fromTableArn(consumer, 'UploadsTable', shared.uploadsTable.tableArn),
     leaseTable: shared.leaseTable,
   };
 }

@@ -6,6 +6,12 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { acknowledgeRule } from './nag-suppressions';
 import { LOCAL_CALLBACK_URLS, type DeploySettings } from './deploy-settings';
+import {
+  LIST_KEY_ATTRIBUTE,
+  OWNER_ATTRIBUTE,
+  OWNER_INDEX_NAME,
+  OWNER_INDEX_PROJECTED_ATTRIBUTES,
+} from '../../libs/upload-status/src/upload-listing';
 
 /** Key prefixes the apps write under (README "Large files", "Operating the worker"). */
 export const INCOMING_PREFIX = 'incoming/';
@@ -83,6 +89,14 @@ export class SharedStack extends Stack {
       timeToLiveAttribute: 'expires_at',
       // The status of every upload: kept when the stack goes.
       removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // GET /uploads: an owner's uploads, newest first, by query (libs/upload-status, upload-listing.ts).
+    this.uploadsTable.addGlobalSecondaryIndex({
+      indexName: OWNER_INDEX_NAME,
+      partitionKey: { name: OWNER_ATTRIBUTE, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: LIST_KEY_ATTRIBUTE, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: [...OWNER_INDEX_PROJECTED_ATTRIBUTES],
     });
     this.leaseTable = new dynamodb.Table(this, 'WorkerLeases', {
       partitionKey: { name: 'lease_key', type: dynamodb.AttributeType.STRING },

@@ -100,6 +100,7 @@ describe('LambdaStack', () => {
       'dynamodb:DeleteItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
+      'dynamodb:Query',
     ]);
     expect(actionsOf(worker)).not.toContain('kinesis:PutRecords');
     expect(actionsOf(worker)).toContain('s3:DeleteObject*');

@@ -1,5 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { templates } from './test-app';
+import { OWNER_INDEX_NAME, OWNER_INDEX_PROJECTED_ATTRIBUTES } from '../../libs/upload-status/src/upload-listing';
 
 describe('SharedStack', () => {
   const { shared } = templates();
@@ -121,6 +122,22 @@ describe('SharedStack', () => {
     shared.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
       TimeToLiveSpecification: { AttributeName: 'expires_at', Enabled: true },
+    });
+  });
+
+  it('indexes uploads by owner and list key, as the api queries them, projecting only what a listing shows', () => {
+    shared.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: OWNER_INDEX_NAME,
+          KeySchema: [
+            { AttributeName: 'owner_sub', KeyType: 'HASH' },
+            { AttributeName: 'list_key', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...OWNER_INDEX_PROJECTED_ATTRIBUTES] },
+        },
+      ],
     });
   });
 });

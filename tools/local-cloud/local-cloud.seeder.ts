@@ -4,12 +4,13 @@ import {
   DescribeUserPoolClientCommand,
   ListUserPoolClientsCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, type CreateTableCommandInput, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateStreamCommand, DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { LOCAL_APP_CLIENT } from './app-client.definition';
 import { ensureUser, generatePassword } from './cognito-users';
 import type { LocalAwsClients } from './local-aws.clients';
 import { LOCAL_NAMES, type LocalCloudOutputs } from './local-cloud.outputs';
+import { addOwnerIndex, describeTable, hasOwnerIndex, uploadsTableDefinition } from './uploads-table';
 
 const ACTIVE_DEADLINE_MS = 15_000;
 
@@ -29,8 +30,8 @@ export interface SeedResult {
 export async function seedLocalCloud(clients: LocalAwsClients, previous?: LocalCloudOutputs): Promise<SeedResult> {
   await Promise.all([
     ensureStream(clients.kinesis, LOCAL_NAMES.streamName, LOCAL_NAMES.shardCount),
-    ensureTable(clients.dynamodb, LOCAL_NAMES.leaseTable, 'lease_key'),
-    ensureTable(clients.dynamodb, LOCAL_NAMES.uploadsTable, 'id'),
+    ensureTable(clients.dynamodb, LOCAL_NAMES.leaseTable, keyedBy(LOCAL_NAMES.leaseTable, 'lease_key')),
+    ensureUploadsTable(clients.dynamodb, LOCAL_NAMES.uploadsTable),
   ]);
   // Cognito last and strictly one write at a time (its store breaks on concurrent writes).
   const clientId = await ensureAppClient(clients, previous?.clientId);
@@ -51,20 +52,30 @@ export async function ensureStream(kinesis: KinesisClient, name: string, shardCo
   );
 }
 
-async function ensureTable(dynamodb: DynamoDBClient, name: string, hashKey: string): Promise<void> {
+function keyedBy(name: string, hashKey: string): CreateTableCommandInput {
+  return {
+    TableName: name,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [{ AttributeName: hashKey, AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: hashKey, KeyType: 'HASH' }],
+  };
+}
+
+async function ensureTable(dynamodb: DynamoDBClient, name: string, definition: CreateTableCommandInput): Promise<void> {
   await ensureActive(
     `table ${name}`,
     () => unlessNotFound(dynamodb.send(new DescribeTableCommand({ TableName: name })).then((r) => r.Table?.TableStatus)),
-    () =>
-      dynamodb.send(
-        new CreateTableCommand({
-          TableName: name,
-          BillingMode: 'PAY_PER_REQUEST',
-          AttributeDefinitions: [{ AttributeName: hashKey, AttributeType: 'S' }],
-          KeySchema: [{ AttributeName: hashKey, KeyType: 'HASH' }],
-        }),
-      ),
+    () => dynamodb.send(new CreateTableCommand(definition)),
   );
+}
+
+/** The uploads table with its owner index; one kept from before the index gets it, items and all. */
+async function ensureUploadsTable(dynamodb: DynamoDBClient, name: string): Promise<void> {
+  const existing = await describeTable(dynamodb, name);
+  if (existing !== undefined && !hasOwnerIndex(existing)) {
+    await addOwnerIndex(dynamodb, name, until);
+  }
+  await ensureTable(dynamodb, name, uploadsTableDefinition(name));
 }
 
 /**

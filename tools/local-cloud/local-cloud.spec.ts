@@ -5,7 +5,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalCloud, type LocalCloud } from './local-cloud';
-import { readOutputs } from './local-cloud.outputs';
+import { LOCAL_NAMES, readOutputs } from './local-cloud.outputs';
+import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { UploadListingRepository } from '@lib/upload-status';
+import { waitFor } from '../../test-kit/wait-for';
+import { createLocalAwsClients } from './local-aws.clients';
 
 jest.setTimeout(20_000);
 
@@ -63,6 +68,47 @@ describe('startLocalCloud', () => {
     await expect(startLocalCloud({ dir, ports: FREE })).rejects.toThrow(/already running/);
     await cloud!.stop();
     expect(existsSync(join(dir, 'local-cloud.pid'))).toBe(false);
+  });
+
+  it('gives an uploads table kept from before the owner index that index, and its uploads list keys', async () => {
+    const { outputs } = await start();
+    const clients = createLocalAwsClients(outputs.endpoints);
+    const table = LOCAL_NAMES.uploadsTable;
+    const id = '00000000-0000-4000-8000-0000000000aa';
+    const facts = { file_key: `uploads/${id}.txt`, owner_sub: 'old-owner', size: 1, content_type: 'text/plain', accepted_at: '2025-01-01T00:00:00.000Z' };
+    try {
+      const status = () => clients.dynamodb.send(new DescribeTableCommand({ TableName: table })).then((r) => r.Table?.TableStatus, () => 'gone');
+      await clients.dynamodb.send(new DeleteTableCommand({ TableName: table }));
+      await waitFor(async () => (await status()) === 'gone', { description: 'the seeded table to be deleted' });
+      await clients.dynamodb.send(
+        new CreateTableCommand({
+          TableName: table,
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        }),
+      );
+      await waitFor(async () => (await status()) === 'ACTIVE', { description: 'the old-style table to be ACTIVE' });
+      const documents = DynamoDBDocumentClient.from(clients.dynamodb);
+      await documents.send(new PutCommand({ TableName: table, Item: { ...facts, id: `pending#${id}`, status: 'pending', updated_at: facts.accepted_at } }));
+      await documents.send(new PutCommand({ TableName: table, Item: { ...facts, id, status: 'stored', updated_at: '2025-01-01T00:00:01.000Z' } }));
+      await cloud!.stop();
+
+      const restarted = await start();
+      const again = createLocalAwsClients(restarted.outputs.endpoints);
+      try {
+        const { Table } = await again.dynamodb.send(new DescribeTableCommand({ TableName: table }));
+        expect(Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName)).toEqual(['by-owner']);
+        const listing = new UploadListingRepository(DynamoDBDocumentClient.from(again.dynamodb), table);
+        const page = await listing.list('old-owner', { limit: 10 });
+        const { owner_sub: _owner, ...shown } = facts;
+        expect(page.uploads).toEqual([{ ...shown, id, status: 'stored', updated_at: '2025-01-01T00:00:01.000Z' }]);
+      } finally {
+        again.destroy();
+      }
+    } finally {
+      clients.destroy();
+    }
   });
 
   it('wipes the folder first with reset', async () => {

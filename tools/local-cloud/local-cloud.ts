@@ -66,7 +66,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const kinesis = kinesalite({ path: paths.kinesis, createStreamMs: 0, updateStreamMs: 0, shardLimit: 100 });
     bound.kinesis = await listenOn(kinesis, ports.kinesis, 'kinesis');
     stoppers.push(() => closeServer(kinesis));
-    const dynamodb = dynalite({ path: paths.dynamodb, createTableMs: 0, updateTableMs: 0 });
+    const dynamodb = dynalite({ path: paths.dynamodb, createTableMs: 0, updateTableMs: 0, deleteTableMs: 0 });
     bound.dynamodb = await listenOn(dynamodb, ports.dynamodb, 'dynamodb');
     stoppers.push(() => closeServer(dynamodb));
     // s3rver with atomic writes: an object is readable only once complete (see s3rver.ts).

@@ -75,10 +75,17 @@ describe('AppModule', () => {
       }
     });
 
-    it('answers 503 naming the dependency that is down', async () => {
-      s3.on(HeadBucketCommand).rejects(Object.assign(new Error('no such bucket'), { name: 'NotFound' }));
-      const res = await request(app.getHttpServer()).get('/health/ready').expect(503);
-      expect(res.body).toMatchObject({ status: 'error', error: { s3: { status: 'down' } }, info: { kinesis: { status: 'up' } } });
+    it('answers 503 naming the dependency that is down, with a reason code and no AWS error text', async () => {
+      // A fresh api: readiness answers are shared for a few seconds, and the one above saw everything up.
+      const fresh = await createApi(testEnvironment(cognito.jwksUri));
+      try {
+        s3.on(HeadBucketCommand).rejects(Object.assign(new Error('no such bucket file-store'), { name: 'NotFound', $metadata: { httpStatusCode: 404 } }));
+        const res = await request(fresh.getHttpServer()).get('/health/ready').expect(503);
+        expect(res.body).toMatchObject({ status: 'error', error: { s3: { status: 'down', reason: 'operator' } }, info: { kinesis: { status: 'up' } } });
+        expect(JSON.stringify(res.body)).not.toMatch(/no such bucket|file-store/);
+      } finally {
+        await fresh.close();
+      }
     });
 
     it('serves the OpenAPI document publicly, with bearer auth declared', async () => {

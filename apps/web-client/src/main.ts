@@ -1,5 +1,5 @@
-// The upload page: sign in through the hosted UI, upload files, follow them to "stored",
-// download them back. Plain DOM, no framework; bundled by apps/web-client/build-web-client.ts.
+// The upload page: sign in through the hosted UI, see the uploads made before, upload files,
+// follow them to "stored", download or delete them. Plain DOM, no framework; bundled by apps/web-client/build-web-client.ts.
 import { AuthSession } from './auth-session';
 import { formatBytes } from './http-problems';
 import { UploadItem } from './upload-item';
@@ -9,6 +9,8 @@ import { loadWebConfig, redirectUriFor } from './web-config';
 
 /** Uploads at once: enough to keep the connection busy, few enough to show steady progress. */
 const PARALLEL_UPLOADS = 3;
+/** Uploads listed per page ("Load more" brings the next). */
+const LIST_PAGE_SIZE = 25;
 
 function element<T extends HTMLElement>(id: string): T {
   const found = document.getElementById(id);
@@ -27,6 +29,8 @@ const ui = {
   fileInput: element<HTMLInputElement>('file-input'),
   maxSize: element<HTMLSpanElement>('max-size'),
   uploads: element<HTMLUListElement>('uploads'),
+  listStatus: element<HTMLParagraphElement>('list-status'),
+  loadMore: element<HTMLButtonElement>('load-more'),
 };
 
 /** Something went wrong that the person should read (role="alert"); empty clears it. */
@@ -83,11 +87,55 @@ async function main(): Promise<void> {
   const session = new AuthSession(auth);
   const api = new UploadsApi(config.uploadMaxBytes);
   const items: UploadItem[] = [];
+  /** The next page of the user's list: null before the first and after the last. */
+  let nextCursor: string | null = null;
+
+  function showListStatus(text: string): void {
+    ui.listStatus.textContent = text;
+    ui.listStatus.hidden = text === '';
+  }
+
+  /** The list belongs to who is signed in: it goes with them. */
+  function clearList(): void {
+    for (const item of items) item.stop();
+    items.length = 0;
+    ui.uploads.replaceChildren();
+    nextCursor = null;
+    ui.loadMore.hidden = true;
+    showListStatus('');
+  }
+
+  /** One page of the user's uploads under what is shown (older ones: the list is newest first). */
+  async function loadPage(cursor: string | null): Promise<void> {
+    ui.loadMore.disabled = true;
+    showListStatus('Loading your uploads…');
+    try {
+      const outcome = await api.list(LIST_PAGE_SIZE, cursor, await session.accessToken());
+      if (!outcome.ok) {
+        showListStatus(outcome.problem.message);
+        return;
+      }
+      const shown = new Set(items.map((item) => item.id));
+      for (const upload of outcome.value.items.filter((listed) => !shown.has(listed.id))) {
+        const item = UploadItem.fromListed(upload, context);
+        items.push(item);
+        ui.uploads.append(item.element);
+        if (item.pending) void item.start();
+      }
+      nextCursor = outcome.value.next;
+      ui.loadMore.hidden = nextCursor === null;
+      showListStatus(items.length === 0 ? 'No uploads yet.' : '');
+    } catch (error) {
+      showListStatus((error as Error).message);
+    } finally {
+      ui.loadMore.disabled = false;
+    }
+  }
 
   session.onChange((change) => {
     showSignedIn(change.signedIn ? change.user : undefined);
     if (!change.signedIn) {
-      for (const item of items) item.stop();
+      clearList();
       if (change.reason) showAlert(change.reason);
     }
   });
@@ -99,13 +147,19 @@ async function main(): Promise<void> {
     announce,
     withSlot: slots(PARALLEL_UPLOADS),
     onSignInNeeded: (message: string) => session.signOut(message),
+    confirm: (question: string) => window.confirm(question),
+    onDeleted: (deleted: UploadItem) => {
+      items.splice(items.indexOf(deleted), 1);
+      if (items.length === 0 && nextCursor === null) showListStatus('No uploads yet.');
+    },
   };
 
   function addFiles(files: Iterable<File>): void {
     showAlert('');
     for (const file of files) {
-      const item = new UploadItem(file, context);
+      const item = UploadItem.fromFile(file, context);
       items.push(item);
+      showListStatus('');
       ui.uploads.prepend(item.element);
       void item.start();
     }
@@ -118,6 +172,7 @@ async function main(): Promise<void> {
       showAlert(`Could not start signing in: ${error.message}`);
     });
   });
+  ui.loadMore.addEventListener('click', () => void loadPage(nextCursor));
   ui.signOut.addEventListener('click', () => {
     session.signOut();
     showAlert('');
@@ -147,7 +202,10 @@ async function main(): Promise<void> {
   showSignedIn(undefined);
   const here = new URL(window.location.href);
   try {
-    if (await session.completeSignIn(here)) announce('You are signed in.');
+    if (await session.completeSignIn(here)) {
+      announce('You are signed in.');
+      await loadPage(null);
+    }
   } catch (error) {
     showAlert((error as Error).message);
   } finally {

@@ -1,5 +1,5 @@
 import { describeHttpProblem, formatBytes, type Problem } from './http-problems';
-import type { AcceptedUpload, UploadsApi, UploadStatus } from './uploads-api';
+import type { AcceptedUpload, ListedUpload, UploadsApi, UploadStatus } from './uploads-api';
 
 /** What an upload needs from the page around it. */
 export interface UploadContext {
@@ -13,6 +13,10 @@ export interface UploadContext {
   /** Runs `task` when one of the few upload slots is free (uploads share the connection). */
   withSlot: <T>(task: () => Promise<T>) => Promise<T>;
   onSignInNeeded: (message: string) => void;
+  /** Asks the person to confirm something that cannot be undone. */
+  confirm: (question: string) => boolean;
+  /** The row was deleted: the page forgets it. */
+  onDeleted: (item: UploadItem) => void;
 }
 
 type State = 'queued' | 'uploading' | 'pending' | 'stored' | 'failed' | 'error';
@@ -22,8 +26,9 @@ const FIRST_POLL_MS = 400;
 const MAX_POLL_MS = 5_000;
 
 /**
- * One chosen file, from upload through "stored" to download, and its row in the list
- * (`data-state` on the row says where it is; the text says it in words).
+ * One upload and its row in the list (`data-state` on the row says where it is; the text says
+ * it in words): a file chosen here, from upload through "stored" to download, or one listed by
+ * the api (uploaded earlier, maybe elsewhere), followed from where it is. Either can be deleted.
  */
 export class UploadItem {
   readonly element: HTMLLIElement;
@@ -32,35 +37,66 @@ export class UploadItem {
   private readonly keyText: HTMLParagraphElement;
   private readonly retryButton: HTMLButtonElement;
   private readonly downloadButton: HTMLButtonElement;
+  private readonly deleteButton: HTMLButtonElement;
+  /** Only for a file chosen on this page: what to upload. */
+  private readonly file?: File;
+  private readonly name: string;
   private accepted?: AcceptedUpload;
   private stopped = false;
 
-  constructor(
-    private readonly file: File,
+  /** A file chosen on this page, to upload. */
+  static fromFile(file: File, context: UploadContext): UploadItem {
+    return new UploadItem({ name: file.name, size: file.size, file }, context);
+  }
+
+  /** An upload the api listed; one still pending is followed with {@link start}. */
+  static fromListed(upload: ListedUpload, context: UploadContext): UploadItem {
+    const name = upload.original_name ?? upload.file_key.slice(upload.file_key.lastIndexOf('/') + 1);
+    const item = new UploadItem({ name, size: upload.size }, context);
+    item.acceptedAs({ id: upload.id, file_key: upload.file_key });
+    if (!item.settled(upload, { quiet: true })) item.show('pending', 'Accepted, waiting to be stored (pending)…');
+    return item;
+  }
+
+  private constructor(
+    source: { name: string; size: number; file?: File },
     private readonly context: UploadContext,
   ) {
+    this.file = source.file;
+    this.name = source.name;
     this.element = document.createElement('li');
     this.element.className = 'upload';
     const head = append(this.element, 'div', 'upload-head');
-    append(head, 'span', 'upload-name').textContent = file.name;
-    append(head, 'span', 'upload-size').textContent = formatBytes(file.size);
+    append(head, 'span', 'upload-name').textContent = source.name;
+    append(head, 'span', 'upload-size').textContent = formatBytes(source.size);
     this.progress = append(this.element, 'progress', 'upload-progress');
-    this.progress.max = Math.max(file.size, 1);
+    this.progress.max = Math.max(source.size, 1);
     this.progress.value = 0;
-    this.progress.setAttribute('aria-label', `Upload progress of ${file.name}`);
+    this.progress.setAttribute('aria-label', `Upload progress of ${source.name}`);
     this.stateText = append(this.element, 'p', 'upload-state');
     this.keyText = append(this.element, 'p', 'upload-key');
     const actions = append(this.element, 'div', 'upload-actions');
-    this.retryButton = button(actions, 'Retry', `Retry ${file.name}`, () => void this.start());
-    this.downloadButton = button(actions, 'Download', `Download ${file.name}`, () => void this.download());
+    this.retryButton = button(actions, 'Retry', `Retry ${source.name}`, () => void this.start());
+    this.downloadButton = button(actions, 'Download', `Download ${source.name}`, () => void this.download());
+    this.deleteButton = button(actions, 'Delete', `Delete ${source.name}`, () => void this.delete());
     this.show('queued', 'Waiting to upload…');
+  }
+
+  /** The upload's id once the api accepted it. */
+  get id(): string | undefined {
+    return this.accepted?.id;
+  }
+
+  /** True while the row still waits for its upload to be stored. */
+  get pending(): boolean {
+    return this.element.dataset.state === 'pending';
   }
 
   /** Uploads (again, after a failure), then follows the status until it is final. */
   async start(): Promise<void> {
     this.stopped = false;
     this.retryButton.hidden = true;
-    if (this.accepted === undefined) {
+    if (this.accepted === undefined && this.file !== undefined) {
       this.show('queued', 'Waiting to upload…');
       const ok = await this.context.withSlot(() => this.upload());
       if (!ok) return;
@@ -74,12 +110,13 @@ export class UploadItem {
   }
 
   private async upload(): Promise<boolean> {
+    const file = this.file!;
     // Refused here rather than after sending megabytes the api would refuse anyway.
-    if (this.file.size > this.context.maxBytes) {
+    if (file.size > this.context.maxBytes) {
       this.fail(describeHttpProblem(413, { action: 'The upload', maxBytes: this.context.maxBytes }));
       return false;
     }
-    if (this.file.size === 0) {
+    if (file.size === 0) {
       this.fail({ message: 'This file is empty: there is nothing to upload.', remedy: 'none' });
       return false;
     }
@@ -87,7 +124,7 @@ export class UploadItem {
     this.progress.value = 0;
     const token = await this.token();
     if (token === undefined) return false;
-    const outcome = await this.context.api.upload(this.file, token, (sent, total) => {
+    const outcome = await this.context.api.upload(file, token, (sent, total) => {
       this.progress.max = Math.max(total, 1);
       this.progress.value = sent;
       this.stateText.textContent = `Uploading… ${Math.floor((sent / Math.max(total, 1)) * 100)} %`;
@@ -96,10 +133,14 @@ export class UploadItem {
       this.fail(outcome.problem);
       return false;
     }
-    this.accepted = outcome.value;
+    this.acceptedAs(outcome.value);
     this.progress.value = this.progress.max;
-    this.keyText.textContent = `File key: ${outcome.value.file_key}`;
     return true;
+  }
+
+  private acceptedAs(accepted: AcceptedUpload): void {
+    this.accepted = accepted;
+    this.keyText.textContent = `File key: ${accepted.file_key}`;
   }
 
   private async followStatus(): Promise<void> {
@@ -130,26 +171,50 @@ export class UploadItem {
     }
   }
 
-  /** True when the status is final. */
-  private settled(status: UploadStatus): boolean {
+  /** True when the status is final. `quiet`: a listed row says nothing out loud when it appears. */
+  private settled(status: Pick<UploadStatus, 'status' | 'failure_reason'>, { quiet = false } = {}): boolean {
+    const announce = (text: string) => quiet || this.context.announce(text);
     if (status.status === 'stored') {
       this.show('stored', 'Stored');
       this.downloadButton.hidden = false;
-      this.context.announce(`${this.file.name} is stored.`);
+      announce(`${this.name} is stored.`);
       return true;
     }
     if (status.status === 'failed') {
       this.show('failed', `Could not be stored${status.failure_reason ? `: ${status.failure_reason}` : ''}.`);
-      this.context.announce(`${this.file.name} could not be stored.`);
+      announce(`${this.name} could not be stored.`);
       return true;
     }
     // DELETE /uploads/:id from elsewhere (another tab, curl) while this page was waiting.
     if (status.status === 'deleted') {
       this.show('failed', 'Deleted.');
-      this.context.announce(`${this.file.name} was deleted.`);
+      this.deleteButton.hidden = true;
+      announce(`${this.name} was deleted.`);
       return true;
     }
     return false;
+  }
+
+  /** Asks first; once the api took the request the row goes (the worker deletes the file). */
+  private async delete(): Promise<void> {
+    if (this.accepted === undefined || !this.context.confirm(`Delete ${this.name}? This cannot be undone.`)) return;
+    const token = await this.token();
+    if (token === undefined) return;
+    this.deleteButton.disabled = true;
+    try {
+      const outcome = await this.context.api.remove(this.accepted.id, token);
+      if (!outcome.ok) {
+        this.stateText.textContent = outcome.problem.message;
+        this.context.announce(`${this.name}: ${outcome.problem.message}`);
+        return;
+      }
+      this.stop();
+      this.element.remove();
+      this.context.announce(`${this.name} is deleted.`);
+      this.context.onDeleted(this);
+    } finally {
+      this.deleteButton.disabled = false;
+    }
   }
 
   private async download(): Promise<void> {
@@ -163,7 +228,7 @@ export class UploadItem {
         this.stateText.textContent = `Stored. ${outcome.problem.message}`;
         return;
       }
-      saveBlob(outcome.value, this.file.name);
+      saveBlob(outcome.value, this.name);
     } finally {
       this.downloadButton.disabled = false;
     }
@@ -180,7 +245,7 @@ export class UploadItem {
 
   private fail(problem: Problem): void {
     this.show('error', problem.message);
-    this.context.announce(`${this.file.name}: ${problem.message}`);
+    this.context.announce(`${this.name}: ${problem.message}`);
     this.retryButton.hidden = problem.remedy !== 'retry';
     if (problem.remedy === 'sign-in') this.context.onSignInNeeded(problem.message);
   }
@@ -190,6 +255,8 @@ export class UploadItem {
     this.stateText.textContent = text;
     this.progress.hidden = state !== 'uploading' && state !== 'queued';
     if (state !== 'stored') this.downloadButton.hidden = true;
+    // Only a settled upload: one still on its way could be stored again behind the deletion.
+    this.deleteButton.hidden = state !== 'stored' && state !== 'failed';
   }
 }
 

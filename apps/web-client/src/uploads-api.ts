@@ -23,6 +23,24 @@ export interface UploadStatus {
   unconfirmed_since?: string;
 }
 
+/** One upload in `GET /uploads`. */
+export interface ListedUpload {
+  id: string;
+  file_key: string;
+  original_name?: string;
+  size: number;
+  content_type: string;
+  status: 'pending' | 'stored' | 'failed';
+  accepted_at: string;
+  updated_at: string;
+}
+
+/** A page of `GET /uploads`: `next` is the cursor of the following page, null on the last. */
+export interface UploadListPage {
+  items: ListedUpload[];
+  next: string | null;
+}
+
 export type Outcome<T> = { ok: true; value: T } | { ok: false; status: number; problem: Problem };
 
 /** The api's upload routes, called with the signed-in user's access token (same origin). */
@@ -63,6 +81,27 @@ export class UploadsApi {
     const response = await this.get(`/uploads/${encodeURIComponent(id)}`, accessToken, 'application/json');
     if (!response.ok) return this.failure(response.status, response.headers.get('Retry-After'), 'Checking the status');
     return { ok: true, value: (await response.json()) as UploadStatus };
+  }
+
+  /** A page of the user's uploads, newest first; `cursor` is the previous page's `next`. */
+  async list(limit: number, cursor: string | null, accessToken: string): Promise<Outcome<UploadListPage>> {
+    const query = new URLSearchParams({ limit: String(limit), ...(cursor === null ? {} : { cursor }) });
+    const response = await this.get(`/uploads?${query}`, accessToken, 'application/json');
+    if (!response.ok) return this.failure(response.status, response.headers.get('Retry-After'), 'Listing your uploads');
+    return { ok: true, value: (await response.json()) as UploadListPage };
+  }
+
+  /** `DELETE /uploads/:id`: 202 once the deletion is on its way; 404 and 409 mean it is gone already. */
+  async remove(id: string, accessToken: string): Promise<Outcome<'requested' | 'gone'>> {
+    let response: Response;
+    try {
+      response = await fetch(`/uploads/${encodeURIComponent(id)}`, { method: 'DELETE', headers: { Authorization: `Bearer ${accessToken}` } });
+    } catch {
+      response = Response.error();
+    }
+    if (response.status === 202) return { ok: true, value: 'requested' };
+    if (response.status === 404 || response.status === 409) return { ok: true, value: 'gone' };
+    return this.failure(response.status, response.headers.get('Retry-After'), 'The deletion');
   }
 
   /** The stored bytes, fetched with the token (a plain link could not carry it). */

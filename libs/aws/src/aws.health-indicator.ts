@@ -83,7 +83,9 @@ export class AwsHealthIndicator {
       return { up: true };
     } catch (error) {
       const { name, message } = error as Error;
-      const reason = name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : classifyAwsError(error);
+      const kind = classifyAwsError(error);
+      // A probe names a stream, bucket or table, never an object: "not found" is the resource missing, an operator's job.
+      const reason = name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : kind === 'object' ? 'operator' : kind;
       this.logger.warn({ msg: 'readiness probe failed', resource, reason, error: `${name}: ${message}` });
       return { up: false, reason };
     }

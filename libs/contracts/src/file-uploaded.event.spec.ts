@@ -19,6 +19,12 @@ describe('file.uploaded v1', () => {
     expect(parseContract(FILE_UPLOADED, FileUploadedV1Schema, valid()).size).toBe(5);
   });
 
+  it('takes the time the api accepted the upload as an ISO-8601 UTC time, and nothing else', () => {
+    const accepted_at = '2026-03-01T10:00:00.123Z';
+    expect(parseContract(FILE_UPLOADED, FileUploadedV1Schema, { ...valid(), accepted_at }).accepted_at).toBe(accepted_at);
+    expect(() => parseContract(FILE_UPLOADED, FileUploadedV1Schema, { ...valid(), accepted_at: 'yesterday' })).toThrow(ContractViolationError);
+  });
+
   it('accepts a staged body, with or without the ETag of the measured version', () => {
     for (const body of [{ kind: 'staged', key: 'incoming/x' }, { kind: 'staged', key: 'incoming/x', etag: '"abc-2"' }]) {
       expect(parseContract(FILE_UPLOADED, FileUploadedV1Schema, { ...valid(), body }).body).toEqual(body);

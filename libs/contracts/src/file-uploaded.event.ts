@@ -50,6 +50,12 @@ export const FileUploadedV1Schema = z
     sha256: sha256Hex,
     /** The client's file name, for information only; it never influences the key. */
     original_name: z.string().max(255).optional(),
+    /**
+     * When the api accepted the upload (ISO-8601, UTC). Every status item of the upload carries
+     * this same time, so an owner's listing orders them together; events from before it was
+     * added fall back to the packet's `occurred_at`.
+     */
+    accepted_at: z.iso.datetime().optional(),
     body: z.discriminatedUnion('kind', [InlineBodySchema, StagedBodySchema]),
   })
   .refine((e) => e.file_key.startsWith(`uploads/${e.id}.`), {

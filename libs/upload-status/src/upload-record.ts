@@ -31,6 +31,11 @@ export interface UploadRecord {
    * when it answered 503 not knowing whether the event reached the stream.
    */
   unconfirmed_since?: string;
+  /**
+   * `<accepted_at>#<id>`, the sort key of the owner index (`upload-listing.ts`). Items written
+   * before uploads were listed have none, and stay out of listings.
+   */
+  list_key?: string;
 }
 
 /** The fields every writer knows about an upload, whatever the status it records. */

@@ -1,6 +1,7 @@
 import { DynamicModule, Module, type FactoryProvider, type ModuleMetadata } from '@nestjs/common';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { UploadStatusBatcher, type UploadStatusBatcherOptions } from './upload-status.batcher';
+import { UploadListingRepository } from './upload-listing.repository';
 import { UPLOAD_STATUS_TABLE, UploadStatusRepository } from './upload-status.repository';
 
 export interface UploadStatusModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
@@ -20,13 +21,14 @@ export class UploadStatusModule {
       providers: [
         { provide: UPLOAD_STATUS_TABLE, inject: options.inject ?? [], useFactory: options.useFactory },
         UploadStatusRepository,
+        UploadListingRepository,
         {
           provide: UploadStatusBatcher,
           inject: [DynamoDBDocumentClient, UPLOAD_STATUS_TABLE],
           useFactory: (dynamodb: DynamoDBDocumentClient, table: string) => new UploadStatusBatcher(dynamodb, table, options.batcher),
         },
       ],
-      exports: [UploadStatusRepository, UploadStatusBatcher],
+      exports: [UploadStatusRepository, UploadListingRepository, UploadStatusBatcher],
     };
   }
 }

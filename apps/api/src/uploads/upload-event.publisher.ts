@@ -50,7 +50,10 @@ export class UploadEventPublisher {
    * @throws KinesisPublishError / RecordTooLargeError when the stream did not take the event
    * @throws UploadOutcomeUnknownError when it may have taken it (the id must reach the client)
    */
-  async publish(event: FileUploadedV1, correlationId: string): Promise<AcceptedUpload> {
+  async publish(unstamped: FileUploadedV1, correlationId: string): Promise<AcceptedUpload> {
+    // One time for the event and the pending item: the worker's items copy it from the event,
+    // and the owner's listing finds all of an upload's items under it.
+    const event: FileUploadedV1 = { ...unstamped, accepted_at: new Date().toISOString() };
     const record = new KinesisRecordBuilder(event)
       .setHeaders({ [HEADER_PAYLOAD_VERSION]: FILE_UPLOADED_VERSION, [HEADER_CORRELATION_ID]: correlationId })
       .setPartitionKey(this.partitionKeyOf(event))
@@ -87,16 +90,21 @@ export class UploadEventPublisher {
   /** @returns true: a write was attempted, and may have landed even when it reported a failure. */
   private async recordPending(event: FileUploadedV1, correlationId: string): Promise<boolean> {
     try {
-      await this.pendingWrites.writePending(uploadFactsFrom(event, new Date().toISOString()), correlationId);
+      await this.pendingWrites.writePending(UploadEventPublisher.factsOf(event), correlationId);
     } catch (error) {
       this.logger.warn(`upload ${event.id}: pending status not written (the worker's will be): ${String(error)}`);
     }
     return true;
   }
 
+  /** The pending item's facts, under the event's own acceptance time (the listing's sort key). */
+  private static factsOf(event: FileUploadedV1) {
+    return uploadFactsFrom(event, event.accepted_at ?? new Date().toISOString());
+  }
+
   private async keepUnconfirmed(event: FileUploadedV1, correlationId: string): Promise<void> {
     try {
-      await this.statuses.recordUnconfirmed(uploadFactsFrom(event, new Date().toISOString()), correlationId);
+      await this.statuses.recordUnconfirmed(UploadEventPublisher.factsOf(event), correlationId);
     } catch (error) {
       // GET then finds the upload once the worker stored it, or never if the event is not in the stream.
       this.logger.warn(`upload ${event.id}: its event may be in the stream and it could not be marked unconfirmed: ${String(error)}`);

@@ -1,4 +1,5 @@
 import {
+  BadRequestException,
   ConflictException,
   Controller,
   Get,
@@ -21,6 +22,9 @@ import { apiConfig, type ApiConfig } from '../config';
 import { UploadAcceptedDto } from './dto/upload-accepted.dto';
 import { correlationIdOf } from './correlation-id';
 import { UploadStatusDto } from './dto/upload-status.dto';
+import { UploadListDto } from './dto/upload-list.dto';
+import { InvalidListCursorError } from './list/upload-list.cursor';
+import { UPLOAD_LIST_DEFAULT_LIMIT, UPLOAD_LIST_MAX_LIMIT, UploadListQuerySchema } from './list/upload-list.query';
 import { openUploadSource } from './intake/upload-source.reader';
 import { uploadHttpException } from './upload-http-exception';
 import { UploadsQueryService } from './uploads-query.service';
@@ -75,6 +79,25 @@ export class UploadsController {
       return { message: 'File uploaded and event sent', file_key: accepted.file_key, id: accepted.id };
     } catch (error) {
       throw uploadHttpException(error, request, response, correlationId);
+    }
+  }
+
+  @Get()
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: UPLOAD_LIST_MAX_LIMIT, default: UPLOAD_LIST_DEFAULT_LIMIT } })
+  @ApiQuery({ name: 'cursor', required: false, description: 'The "next" of the previous page' })
+  @ApiQuery({ name: 'status', required: false, enum: ['pending', 'stored', 'failed'] })
+  @ApiOkResponse({ type: UploadListDto, description: "The caller's uploads, newest first; deleted ones are not listed" })
+  @ApiResponse({ status: 400, description: 'limit out of 1-100, an unknown status, or a cursor that is not a page\'s "next"' })
+  async list(@Query() query: Record<string, unknown>, @CurrentUser() user: CognitoPrincipal): Promise<UploadListDto> {
+    const parsed = UploadListQuerySchema.safeParse(query);
+    if (!parsed.success) {
+      throw new BadRequestException(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+    }
+    try {
+      return await this.queries.listOwned(user.sub, parsed.data);
+    } catch (error) {
+      if (error instanceof InvalidListCursorError) throw new BadRequestException(error.message);
+      throw error;
     }
   }
 

@@ -14,7 +14,7 @@ import { UploadsService } from './uploads.service';
 
 /**
  * `POST /uploads` (streamed: inline or staged in S3), the presigned flow
- * (`POST /uploads/presigned`, `POST /uploads/:id/complete`), `GET /uploads/:id` and
+ * (`POST /uploads/presigned`, `POST /uploads/:id/complete`), `GET /uploads` (the owner's list), `GET /uploads/:id` and
  * `GET /uploads/:id/content`. Needs `AwsClientsModule`; configure-app keeps Nest's body
  * parsers off `POST /uploads`.
  */

@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { e2eEnvironment, registerCallbackUrl, waitFor } from '../../../../test-kit';
+import { bearer, createTestUser, e2eEnvironment, registerCallbackUrl, waitFor, type TestUser } from '../../../../test-kit';
 import { createStream, localS3Client } from '../../../../test-kit/aws';
 import { createLocalCognitoClient } from '../../../../tools/local-cloud';
 import { HEADLESS_CHROMIUM_ARGS, planBrowserTest } from '../../../../tools/browser/chromium';
@@ -17,7 +17,7 @@ import { WorkerModule } from '../../../worker/src/worker.module';
 
 const MiB = 1024 * 1024;
 /**
- * The page after a successful upload. The README shows the committed one; the test rewrites
+ * The page after a successful upload, above the uploads made earlier. The README shows the committed one; the test rewrites
  * it only when asked (UPDATE_SCREENSHOT=1), since its file keys change on every run.
  */
 const SCREENSHOT =
@@ -25,13 +25,16 @@ const SCREENSHOT =
     ? resolve(__dirname, '..', '..', '..', '..', 'docs', 'screenshots', 'upload-page.png')
     : join(tmpdir(), `upload-page-${process.pid}.png`);
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+/** Uploaded through the api before the page is opened: one more than the page lists at first. */
+const EARLIER = Array.from({ length: 26 }, (_, i) => `earlier-${String(i + 1).padStart(2, '0')}.txt`);
 
 const plan = planBrowserTest();
 
 /**
  * The upload page as a person uses it, in Debian's Chromium (headless, driven by
- * playwright-core): sign in on the local hosted UI, upload a text file and a 5 MiB binary (the
- * api stages it in S3), see both stored, download one back. The page comes from the same build
+ * playwright-core): sign in on the local hosted UI, see the uploads made before (25, then "Load
+ * more"), upload a text file and a 5 MiB binary (the api stages it in S3), see both stored,
+ * download one back, delete an earlier one. The page comes from the same build
  * step as `npm run build`; the api, a worker and the local cloud are the real ones.
  */
 if (!plan.run && plan.fail) {
@@ -53,6 +56,8 @@ if (!plan.run && plan.fail) {
     let pageUrl: string;
     let context: BrowserContext;
     let page: Page;
+    /** A user of this test alone: other suites' uploads never show in its list. */
+    let user: TestUser;
     /** Console errors and uncaught exceptions: a CSP violation shows up here. */
     const browserErrors: string[] = [];
 
@@ -69,6 +74,35 @@ if (!plan.run && plan.fail) {
       configureApp(app);
       await app.listen(0, '127.0.0.1');
       return app;
+    }
+
+    /** Signs in on the hosted UI from the page, and waits until the page has listed the uploads. */
+    async function signIn(): Promise<void> {
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      // cognito-local's hosted login form, on its own origin.
+      await page.waitForURL((url) => url.origin === new URL(env.endpoints.cognito).origin && url.pathname === '/oauth2/authorize');
+      expect(new URL(page.url()).searchParams.get('code_challenge_method')).toBe('S256');
+      await page.getByLabel('Username').fill(user.username);
+      await page.getByLabel('Password').fill(user.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByText(`Signed in as ${user.username}`).waitFor({ timeout: 15_000 });
+      await page.locator('li.upload').first().waitFor({ timeout: 15_000 });
+    }
+
+    /** The ids the api lists for the user (every page). */
+    async function listedIds(): Promise<string[]> {
+      const ids: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const url = new URL('/uploads', pageUrl);
+        url.searchParams.set('limit', '100');
+        if (cursor !== null) url.searchParams.set('cursor', cursor);
+        const response = await fetch(url, { headers: { Authorization: bearer(user) } });
+        const body = (await response.json()) as { items: Array<{ id: string }>; next: string | null };
+        ids.push(...body.items.map((item) => item.id));
+        cursor = body.next;
+      } while (cursor !== null);
+      return ids;
     }
 
     /** The row of one file in the page's list of uploads. */
@@ -115,6 +149,17 @@ if (!plan.run && plan.fail) {
       s3 = localS3Client(env);
       cleanups.push(async () => s3.destroy());
 
+      // Uploads made before the page is opened, one after another (the list is newest first).
+      user = await createTestUser();
+      for (const name of EARLIER) {
+        const response = await fetch(new URL(`/uploads?filename=${name}`, pageUrl), {
+          method: 'POST',
+          headers: { Authorization: bearer(user), 'Content-Type': 'text/plain' },
+          body: `${name}: uploaded before signing in\n`,
+        });
+        expect(response.status).toBe(202);
+      }
+
       const profile = await mkdtemp(join(tmpdir(), 'chromium-profile-'));
       cleanups.push(() => rm(profile, { recursive: true, force: true }));
       context = await chromium.launchPersistentContext(profile, {
@@ -155,20 +200,23 @@ if (!plan.run && plan.fail) {
       expect((await fetch(new URL('/assets/../package.json', pageUrl))).status).toBe(404);
     });
 
-    it('signs the demo user in through the hosted UI (code + PKCE) and back on the page', async () => {
+    it('signs the user in through the hosted UI (code + PKCE) and back on the page', async () => {
       await page.goto(pageUrl);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      // cognito-local's hosted login form, on its own origin.
-      await page.waitForURL((url) => url.origin === new URL(env.endpoints.cognito).origin && url.pathname === '/oauth2/authorize');
-      expect(new URL(page.url()).searchParams.get('code_challenge_method')).toBe('S256');
-      await page.getByLabel('Username').fill(env.users.demo.username);
-      await page.getByLabel('Password').fill(env.users.demo.password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-
-      await page.getByText(`Signed in as ${env.users.demo.username}`).waitFor({ timeout: 15_000 });
+      await signIn();
       // The one-time code is gone from the address bar and history.
       expect(page.url()).toBe(pageUrl);
       await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    });
+
+    it('lists the uploads made before signing in, newest first, 25 and then the rest on "Load more"', async () => {
+      const names = async () => page.locator('li.upload .upload-name').allTextContents();
+      expect(await names()).toEqual(EARLIER.slice(1).reverse());
+      await page.getByRole('button', { name: 'Load more' }).click();
+      await waitFor(async () => (await names()).length === EARLIER.length, { description: 'the 26th upload after Load more' });
+      expect(await names()).toEqual([...EARLIER].reverse());
+      await page.getByRole('button', { name: 'Load more' }).waitFor({ state: 'hidden' });
+      // Listed as pending or stored, each row follows its upload until the worker stored it.
+      for (const name of [EARLIER[0], EARLIER.at(-1)!]) await waitForState(name, 'stored', 30_000);
     });
 
     it('uploads a text file and a 5 MiB binary, shows their file keys and sees both stored', async () => {
@@ -209,8 +257,33 @@ if (!plan.run && plan.fail) {
       expect(browserErrors).toEqual([]);
 
       await mkdir(dirname(SCREENSHOT), { recursive: true });
-      await page.screenshot({ path: SCREENSHOT });
+      // From the top of the page: the new uploads above the earlier ones.
+      await page.screenshot({ path: SCREENSHOT, fullPage: true, clip: { x: 0, y: 0, width: 900, height: 1_150 } });
       expect((await stat(SCREENSHOT)).size).toBeGreaterThan(1_000);
+    });
+
+    it('deletes an earlier upload only once confirmed, and it stays gone after a reload and a new sign-in', async () => {
+      const victim = EARLIER[EARLIER.length - 2];
+      await waitForState(victim, 'stored', 30_000);
+      const id = /uploads\/([0-9a-f-]{36})\./.exec((await row(victim).locator('.upload-key').textContent()) ?? '')![1];
+
+      page.once('dialog', (dialog) => void dialog.dismiss());
+      await row(victim).getByRole('button', { name: `Delete ${victim}` }).click();
+      expect(await row(victim).count()).toBe(1);
+
+      page.once('dialog', (dialog) => {
+        expect(dialog.message()).toBe(`Delete ${victim}? This cannot be undone.`);
+        void dialog.accept();
+      });
+      await row(victim).getByRole('button', { name: `Delete ${victim}` }).click();
+      await row(victim).waitFor({ state: 'detached' });
+      await waitFor(async () => !(await listedIds()).includes(id), { timeoutMs: 20_000, description: `${victim} gone from GET /uploads` });
+
+      // Tokens live in memory only: a reload signs out, and the list comes from the api again.
+      await page.reload();
+      await signIn();
+      await row(EARLIER.at(-1)!).waitFor();
+      expect(await row(victim).count()).toBe(0);
     });
 
     it('refuses an empty file in plain words, without offering a pointless retry', async () => {

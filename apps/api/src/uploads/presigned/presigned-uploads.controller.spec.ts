@@ -140,11 +140,16 @@ describe('PresignedUploadsController (api with mocked AWS clients)', () => {
       size: bytes.length,
       sha256: createHash('sha256').update(bytes).digest('hex'),
       original_name: 'a.txt',
+      accepted_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       // The version that was hashed: the worker copies that one only.
       body: { kind: 'staged', key: `incoming/${id}`, etag: `"etag-${bytes.length}"` },
     });
     const pending = dynamodb.commandCalls(BatchWriteCommand)[0].args[0].input.RequestItems!['file-uploads'][0].PutRequest!.Item;
     expect(pending).toMatchObject({ id: pendingKeyOf(id), status: 'pending' });
+    // The worker's items take the event's time: the owner's listing finds both under one key.
+    const { accepted_at } = FileUploadedV1Schema.parse(packet.data);
+    expect(pending!.accepted_at).toBe(accepted_at);
+    expect(pending!.list_key).toBe(`${accepted_at}#${id}`);
   });
 
   it('answers 409 while nothing was uploaded, and when the upload is not what was presigned', async () => {
