@@ -82,15 +82,28 @@ export class ChildGroup {
   killAll(): void {
     this.stopping = true;
     for (const { process: child } of this.children) {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      if (child.exitCode === null && child.signalCode === null) signalGroup(child, 'SIGKILL');
     }
   }
 
   private async stop({ process: child, exited }: TaggedChild): Promise<void> {
     if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGINT');
-    const timer = setTimeout(() => child.kill('SIGKILL'), this.stopDeadlineMs);
+    signalGroup(child, 'SIGINT');
+    const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), this.stopDeadlineMs);
     await exited;
     clearTimeout(timer);
+  }
+}
+
+/**
+ * A signal to the child's whole process group (it leads one: spawned detached), so that what
+ * it started itself goes too: `nest start --watch` runs the app as a child of its own.
+ */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    // Gone already, or no group of its own: signal the child alone.
+    child.kill(signal);
   }
 }

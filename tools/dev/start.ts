@@ -1,11 +1,18 @@
 // `npm start [-- --reset] [--profile loopback|aws] [--seed <n>]`: the local cloud, the api and
 // the worker side by side, each output line tagged. Ctrl-C stops everything; if one part dies, the others are stopped too.
+// `npm run start:dev [-- --debug] [local cloud flags]` (this with --watch): the apps run from their
+// sources under `nest start --watch` and restart on a change; --debug opens the api's inspector
+// on a free port (cognito-local holds Node's default, 9229).
 import { request } from 'node:http';
+import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LOCAL_CLOUD_USAGE, parseLocalCloudArgs } from '../local-cloud/local-cloud.args';
 import { localCloudDir, REPO_ROOT } from '../local-cloud/local-cloud.options';
 import { readOutputs } from '../local-cloud/local-cloud.outputs';
+import { localAppEnvironment } from '../local-cloud/local-app.environment';
+import { buildWebClient } from '../../apps/web-client/build-web-client';
+import { mergeAppEnvironment } from './app-environment';
 import { LOCAL_CLOUD_READY_LINE } from '../local-cloud/local-cloud.summary';
 import { ChildGroup } from './child-group';
 import { EXIT_WITH_PARENT_VARIABLE } from './exit-with-parent';
@@ -13,6 +20,8 @@ import { formatTag } from './line-prefixer';
 
 const CLOUD_READY_DEADLINE_MS = 120_000;
 const API_READY_DEADLINE_MS = 60_000;
+/** Watch mode compiles each app with tsc first. */
+const WATCHED_API_READY_DEADLINE_MS = 180_000;
 
 const colour = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
 const group = new ChildGroup({ colour, tagWidth: 8 });
@@ -31,7 +40,32 @@ function tsNode(script: string, ...args: string[]): string[] {
   return ['--import', tsx, resolve(REPO_ROOT, script), ...args];
 }
 
-async function main(args: string[]): Promise<void> {
+/** `nest start <app> --watch` in a plain node process (the CLI restarts the app on each rebuild). */
+function nestWatch(app: string, debugPort?: number): string[] {
+  const nest = require.resolve('@nestjs/cli/bin/nest.js');
+  return [nest, 'start', app, '--watch', '--preserveWatchOutput', ...(debugPort === undefined ? [] : ['--debug', `127.0.0.1:${debugPort}`])];
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function main(allArgs: string[]): Promise<void> {
+  // This script's own flags; the rest are the local cloud's, passed on to it.
+  const watch = allArgs.includes('--watch');
+  const debug = allArgs.includes('--debug');
+  const args = allArgs.filter((arg) => arg !== '--watch' && arg !== '--debug');
+  if (debug && !watch) {
+    console.error('--debug is for npm run start:dev');
+    process.exit(2);
+  }
   // The local cloud's own flags, checked here so a typo stops at once; they are passed on to it.
   try {
     if (parseLocalCloudArgs(args).resetOnly) throw new Error('--reset-only is for npm run local-cloud');
@@ -74,12 +108,26 @@ async function main(args: string[]): Promise<void> {
   });
   await deadline(ready, CLOUD_READY_DEADLINE_MS, 'the local cloud to be ready');
 
-  group.spawn('api', [...API_NODE_FLAGS, ...tsNode('tools/dev/run-app.ts', 'api')], env);
-  group.spawn('worker', tsNode('tools/dev/run-app.ts', 'worker'), env);
+  let debugPort: number | undefined;
+  if (watch) {
+    // From the sources: the page once (esbuild, fast), each app under nest's watcher with the
+    // local cloud's environment (run-app.ts does the same for the compiled apps).
+    await buildWebClient();
+    const outputs = readOutputs(localCloudDir());
+    if (!outputs) throw new Error('the local cloud is ready but wrote no outputs');
+    const { env: appEnv, overridden } = mergeAppEnvironment(localAppEnvironment(outputs), env);
+    if (overridden.length > 0) say(`your environment overrides the local cloud's ${overridden.join(', ')}`);
+    debugPort = debug ? await freePort() : undefined;
+    group.spawn('api', nestWatch('api', debugPort), appEnv);
+    group.spawn('worker', nestWatch('worker'), appEnv);
+  } else {
+    group.spawn('api', [...API_NODE_FLAGS, ...tsNode('tools/dev/run-app.ts', 'api')], env);
+    group.spawn('worker', tsNode('tools/dev/run-app.ts', 'worker'), env);
+  }
 
   const port = process.env.PORT ?? '3000';
   const apiUrl = `http://127.0.0.1:${port}`;
-  const apiUp = await waitForHttp(apiUrl, API_READY_DEADLINE_MS, () => stopping);
+  const apiUp = await waitForHttp(apiUrl, watch ? WATCHED_API_READY_DEADLINE_MS : API_READY_DEADLINE_MS, () => stopping);
   if (stopping) return;
   const outputs = readOutputs(localCloudDir());
   const lines = [
@@ -89,6 +137,8 @@ async function main(args: string[]): Promise<void> {
     `Web page   http://localhost:${port}/   (sign in as the demo user, upload, download)`,
     `Demo user  ${outputs?.demoUser.username} / ${outputs?.demoUser.password}`,
     'Token      npm run -s token',
+    ...(watch ? ['Watching   a saved change under apps/ or libs/ rebuilds and restarts that app'] : []),
+    ...(debugPort === undefined ? [] : [`Debugger   api inspector on 127.0.0.1:${debugPort} (chrome://inspect, or your editor: attach to that port)`]),
     `Try        curl -i -X POST ${apiUrl}/uploads -H "Authorization: Bearer $(npm run -s token)" -H 'Content-Type: text/plain' --data-binary 'hello'`,
     'Ctrl-C stops everything; the data stays in .local-cloud/ (npm start -- --reset wipes it).',
     '─'.repeat(60),
