@@ -35,7 +35,9 @@ export class DeadLetterIndex {
 
   /** Records that the letter at `letterKey` is about `uploadId`; writing it again is harmless. */
   async add(uploadId: string, letterKey: string): Promise<void> {
-    await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: `${DEAD_LETTER_INDEX_PREFIX}${uploadId}/${letterKey}`, Body: '' }));
+    await this.s3.send(
+      new PutObjectCommand({ Bucket: this.bucket, Key: `${DEAD_LETTER_INDEX_PREFIX}${uploadId}/${letterKey}`, Body: new Uint8Array(0), ContentLength: 0 }),
+    );
   }
 
   /** Every version of the letter, then its entry in the index. */

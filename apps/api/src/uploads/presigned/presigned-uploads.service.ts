@@ -89,11 +89,12 @@ export class PresignedUploadsService {
    * @throws StagingUnavailableError / KinesisPublishError on an outage
    */
   async complete(id: string, owner: CognitoPrincipal, correlationId: string): Promise<AcceptedUpload> {
+    // Before the grant: a deletion erases the grant too. Published after its deletion, the
+    // event would only be thrown away by the worker; the client learns now that it is gone.
+    const status = await this.statuses.find(id);
+    if (status?.status === 'deleted' && status.owner_sub === owner.sub) throw new PresignedUploadGoneError('The upload was deleted');
     const grant = PresignedUploadGrantSchema.safeParse(await this.incoming.getJson(grantKeyOf(id)));
     if (!grant.success || grant.data.owner_sub !== owner.sub) throw new PresignedUploadNotFoundError('Upload not found');
-    // Published after its deletion, the event would only be thrown away by the worker; the
-    // client learns now that the upload is gone.
-    if ((await this.statuses.find(id))?.status === 'deleted') throw new PresignedUploadGoneError('The upload was deleted');
     const measured = await this.measureOnce(id, owner, grant.data);
     const event = parseContract(FILE_UPLOADED, FileUploadedV1Schema, {
       id,
