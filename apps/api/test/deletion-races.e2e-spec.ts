@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { ListObjectVersionsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createDynamoDbDocumentClient } from '@lib/aws';
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { ListShardsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { BatchingRecordSender, S3DeadLetterRedrive } from '@lib/kinesis';
 import { completionKeyOf, pendingKeyOf, UploadStatusRepository } from '@lib/upload-status';
 import request from 'supertest';
@@ -46,7 +46,9 @@ describe('deletion races (api → Kinesis → worker → S3, DynamoDB)', () => {
     kinesis = localKinesisClient(env);
     dynamodb = createDynamoDbDocumentClient(localAwsOptions(env));
     owner = await createTestUser();
-    pipeline = await startPipeline({ stream: { prefix: 'e2e-deletion-races', shards: 4 } });
+    // A fixed number of records in flight per shard: a handler held by a test must not keep a
+    // deletion of another key on the same shard from being handled (`auto` may start at 1).
+    pipeline = await startPipeline({ stream: { prefix: 'e2e-deletion-races', shards: 4 }, worker: { environment: { KINESIS_MAX_CONCURRENCY: '8' } } });
     byOwner = await startApi({ streamName: pipeline.streamName, environment: { UPLOAD_PARTITION_KEY: 'owner' } });
   });
 
@@ -66,6 +68,26 @@ describe('deletion races (api → Kinesis → worker → S3, DynamoDB)', () => {
   async function uploadInline(text: string): Promise<{ id: string; file_key: string }> {
     const res = await api().post('/uploads').set('Authorization', bearer(owner)).set('Content-Type', 'text/plain').set('X-Filename', 'secret.txt').send(text).expect(202);
     return res.body;
+  }
+
+  /** The shard Kinesis puts a partition key on: the one whose hash key range holds its MD5. */
+  async function shardOf(partitionKey: string): Promise<string> {
+    const { Shards = [] } = await kinesis.send(new ListShardsCommand({ StreamName: pipeline.streamName }));
+    const hash = BigInt(`0x${createHash('md5').update(partitionKey).digest('hex')}`);
+    return Shards.find((shard) => BigInt(shard.HashKeyRange!.StartingHashKey!) <= hash && hash <= BigInt(shard.HashKeyRange!.EndingHashKey!))!.ShardId!;
+  }
+
+  /**
+   * An inline upload on another shard than its deletion (keyed by owner on the second api): a
+   * shard hands its next page over only once the current one is done, so a deletion on the
+   * shard of an upload held by a test would wait for that upload.
+   */
+  async function uploadAwayFromItsDeletion(text: string): Promise<{ id: string; file_key: string }> {
+    const deletionShard = await shardOf(owner.sub);
+    for (;;) {
+      const uploaded = await uploadInline(text);
+      if ((await shardOf(uploaded.id)) !== deletionShard) return uploaded;
+    }
   }
 
   async function versionsUnder(prefix: string): Promise<string[]> {
@@ -113,14 +135,18 @@ describe('deletion races (api → Kinesis → worker → S3, DynamoDB)', () => {
       const hold = gate();
       const original = FileUploadProcessor.prototype.process;
       const handlers = watchHandlers();
-      const { id } = await uploadInline(`late upload ${randomUUID()}`);
+      const { id } = await uploadAwayFromItsDeletion(`late upload ${randomUUID()}`);
       handlers.uploads.mockImplementation(async function (this: FileUploadProcessor, ...args) {
         if (args[0].id === id) await hold.opened;
         return original.apply(this, args);
       });
-      await api(byOwner).delete(`/uploads/${id}`).set('Authorization', bearer(owner)).expect(202);
-      await waitFor(async () => (await statusOf(id)) === 'deleted' || undefined, { ...WAIT, description: `${id} deleted while its upload waits` });
-      hold.open();
+      try {
+        await api(byOwner).delete(`/uploads/${id}`).set('Authorization', bearer(owner)).expect(202);
+        await waitFor(async () => (await statusOf(id)) === 'deleted' || undefined, { ...WAIT, description: `${id} deleted while its upload waits` });
+      } finally {
+        // Never left held: the record would stall its shard for the suites after this one.
+        hold.open();
+      }
       await handlers.settled(id);
       expect(await handlers.uploadOutcome(id)).toBe('deleted');
       await expectErased(id);
@@ -130,16 +156,19 @@ describe('deletion races (api → Kinesis → worker → S3, DynamoDB)', () => {
       const hold = gate();
       const originalPut = FileStorage.prototype.put;
       const handlers = watchHandlers();
-      const { id, file_key } = await uploadInline(`racing upload ${randomUUID()}`);
+      const { id, file_key } = await uploadAwayFromItsDeletion(`racing upload ${randomUUID()}`);
       const put = jest.spyOn(FileStorage.prototype, 'put').mockImplementation(async function (this: FileStorage, ...args) {
         if (args[0].id === id) await hold.opened;
         return originalPut.apply(this, args);
       });
-      // The handler has read the status (not deleted) and waits to write the object.
-      await waitFor(() => put.mock.calls.some(([event]) => event.id === id) || undefined, { ...WAIT, description: 'the upload at its write' });
-      await api(byOwner).delete(`/uploads/${id}`).set('Authorization', bearer(owner)).expect(202);
-      await waitFor(async () => (await handlers.deletions.mock.results.at(-1)?.value) !== undefined || undefined, { ...WAIT, description: 'the deletion handled' });
-      hold.open();
+      try {
+        // The handler has read the status (not deleted) and waits to write the object.
+        await waitFor(() => put.mock.calls.some(([event]) => event.id === id) || undefined, { ...WAIT, description: 'the upload at its write' });
+        await api(byOwner).delete(`/uploads/${id}`).set('Authorization', bearer(owner)).expect(202);
+        await waitFor(() => handlers.deletionOutcome(id), { ...WAIT, description: 'the deletion handled' });
+      } finally {
+        hold.open();
+      }
       await handlers.settled(id);
       // It did write the object, after the deletion's erasure: its refused `stored` made it erase it.
       expect(put.mock.calls.map(([event]) => event.file_key)).toContain(file_key);
