@@ -11,7 +11,7 @@ import { cpus, release, tmpdir, totalmem, type } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createDynamoDbDocumentClient } from '@lib/aws';
-import { UploadStatusBatcher, uploadFactsFrom } from '@lib/upload-status';
+import { UploadStatusBatcher, UploadStatusRepository, uploadFactsFrom } from '@lib/upload-status';
 import type { LocalCloudProfile } from '../../tools/local-cloud/local-cloud.options';
 import { summarize } from '../auth/latency.stats';
 import { commandLine, printLogTails, writeBenchResults } from '../shared/bench-run';
@@ -60,6 +60,7 @@ async function seedUploads(cloud: BenchCloudProcess, count: number): Promise<voi
   process.env.AWS_SECRET_ACCESS_KEY ??= outputs.credentials.secretAccessKey;
   const dynamodb = createDynamoDbDocumentClient({ region: outputs.region, endpoints: outputs.endpoints });
   const batcher = new UploadStatusBatcher(dynamodb, outputs.uploadsTable);
+  const statuses = new UploadStatusRepository(dynamodb, outputs.uploadsTable);
   const start = Date.now() - count * 1000;
   try {
     await Promise.all(
@@ -77,7 +78,7 @@ async function seedUploads(cloud: BenchCloudProcess, count: number): Promise<voi
         };
         const facts = uploadFactsFrom(event, event.accepted_at);
         await batcher.writePending(facts, 'bench');
-        await batcher.write(facts, 'stored');
+        await statuses.recordStored(facts);
       }),
     );
     await batcher.flush();

@@ -2,19 +2,19 @@ import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, type Kin
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { FileUploadedV1 } from '@lib/contracts';
 import type { KinesisPacket } from '@lib/kinesis';
-import { UploadStatusBatcher, uploadFactsFrom } from '@lib/upload-status';
+import { UploadStatusRepository, uploadFactsFrom } from '@lib/upload-status';
 import type { PreloadedFile } from './file-events';
-import { WORKER_STATUS_BATCHER_OPTIONS } from '../../apps/worker/src/status/worker-status-batcher.options';
 import type { WorkerBenchCloud } from './worker-bench.cloud';
 
 /**
- * What the worker's other calls cost the local cloud, per file, measured alone: the `stored`
- * status writes (UploadStatusBatcher with the worker's options) and reading the records
+ * What the worker's other calls cost the local cloud, per file, measured alone: the status
+ * calls of every stored file (a consistent GetItem, then the conditional `stored` PutItem, as
+ * FileUploadProcessor makes them) and reading the records
  * (GetRecords of 1,000). Both land on the kinesalite/dynalite process, not on s3rver's: set
  * against a raw PutObject's cost, they show the CPU the worker's run needs besides S3.
  */
 export interface CloudCosts {
-  statusWrites: { items: number; seconds: number; cloudCpuMicrosPerItem: number; batchCalls: number };
+  statusWrites: { items: number; seconds: number; cloudCpuMicrosPerItem: number; calls: number };
   getRecords: { records: number; seconds: number; cloudCpuMicrosPerRecord: number; calls: number };
 }
 
@@ -29,7 +29,7 @@ export async function measureCloudCosts(spec: {
   cloud: WorkerBenchCloud;
 }): Promise<CloudCosts> {
   const events = spec.files.slice(0, spec.statusItems).map((file) => JSON.parse(Buffer.from(file.record).toString('utf8')) as KinesisPacket<FileUploadedV1>);
-  const batcher = new UploadStatusBatcher(spec.dynamodb, spec.table, WORKER_STATUS_BATCHER_OPTIONS);
+  const statuses = new UploadStatusRepository(spec.dynamodb, spec.table);
   let cpuBefore = (await spec.cloud.cpuSeconds()).total;
   let started = performance.now();
   // 16 writes submitted at a time: what the worker's 4 shards × 4 records in flight submit.
@@ -37,13 +37,13 @@ export async function measureCloudCosts(spec: {
   const lane = async () => {
     while (next < events.length) {
       const packet = events[next++];
-      await batcher.write(uploadFactsFrom(packet.data, packet.occurred_at), 'stored');
+      await statuses.isDeleted(packet.data.id);
+      await statuses.recordStored(uploadFactsFrom(packet.data, packet.occurred_at));
     }
   };
   await Promise.all(Array.from({ length: 16 }, lane));
   const statusSeconds = (performance.now() - started) / 1000;
   const statusCpu = (await spec.cloud.cpuSeconds()).total - cpuBefore;
-  const batchCalls = batcher.stats.requests;
 
   cpuBefore = (await spec.cloud.cpuSeconds()).total;
   started = performance.now();
@@ -65,7 +65,7 @@ export async function measureCloudCosts(spec: {
   const readSeconds = (performance.now() - started) / 1000;
   const readCpu = (await spec.cloud.cpuSeconds()).total - cpuBefore;
   return {
-    statusWrites: { items: events.length, seconds: statusSeconds, cloudCpuMicrosPerItem: (statusCpu * 1e6) / events.length, batchCalls },
+    statusWrites: { items: events.length, seconds: statusSeconds, cloudCpuMicrosPerItem: (statusCpu * 1e6) / events.length, calls: 2 * events.length },
     getRecords: { records, seconds: readSeconds, cloudCpuMicrosPerRecord: (readCpu * 1e6) / Math.max(records, 1), calls },
   };
 }

@@ -125,7 +125,7 @@ function cloudCostLines(results: WorkerBenchResults): string[] {
     '| call | per file, cloud CPU µs | measured on |',
     '|---|---:|---|',
     `| PutObject (raw, ${best.concurrency} in flight) | ${int(best.cloudCpuMicrosPerObject)} | ${int(best.objects)} objects |`,
-    `| \`stored\` status write (UploadStatusBatcher, 16 submitting) | ${int(statusWrites.cloudCpuMicrosPerItem)} | ${int(statusWrites.items)} items in ${int(statusWrites.batchCalls)} BatchWriteItem calls, ${statusWrites.seconds.toFixed(1)} s |`,
+    `| status read + conditional \`stored\` write (GetItem + PutItem, 16 at a time) | ${int(statusWrites.cloudCpuMicrosPerItem)} | ${int(statusWrites.items)} items in ${int(statusWrites.calls)} calls, ${statusWrites.seconds.toFixed(1)} s |`,
     `| GetRecords (pages of 1,000) | ${int(getRecords.cloudCpuMicrosPerRecord)} | ${int(getRecords.records)} records in ${getRecords.calls} calls, ${getRecords.seconds.toFixed(1)} s |`,
     `| sum | ${int(predicted)} | ours measured: ${int(drain.ours.cloudCpuMicrosPerObject)} (leases and checkpoints included) |`,
     '',

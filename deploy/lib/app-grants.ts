@@ -38,10 +38,13 @@ export function grantWorkerAccess(worker: iam.IGrantable, shared: AppResources, 
     );
     shared.leaseTable.grant(worker, 'dynamodb:Scan', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem');
   }
-  // Get + Put: inline files, the copy out of incoming/ and dead letters; Delete: the staged copy.
+  // Get + Put: inline files, the copy out of incoming/, dead letters and their index by upload.
+  // List* includes s3:ListBucketVersions, Delete (s3:DeleteObject*) s3:DeleteObjectVersion: a
+  // deletion erases every version of the upload's objects, not just the current one.
   shared.bucket.grantRead(worker);
   shared.bucket.grantPut(worker);
   shared.bucket.grantDelete(worker);
-  // BatchWriteItem: UploadStatusBatcher records `stored` in batches (README "Configuration" omits it).
-  shared.uploadsTable.grant(worker, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem');
+  // Conditional PutItem for every status; DeleteItem: a deletion removes the api's pending item
+  // and completion marker.
+  shared.uploadsTable.grant(worker, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem');
 }

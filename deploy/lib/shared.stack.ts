@@ -16,6 +16,8 @@ import {
 /** Key prefixes the apps write under (README "Large files", "Operating the worker"). */
 export const INCOMING_PREFIX = 'incoming/';
 export const DEAD_LETTER_PREFIX = 'dead-letter/';
+/** The worker's index of dead letters by upload id (DEAD_LETTER_INDEX_PREFIX in apps/worker). */
+export const DEAD_LETTER_INDEX_PREFIX = 'dead-letter-index/';
 
 export interface SharedStackProps extends StackProps {
   readonly settings: DeploySettings;
@@ -171,6 +173,7 @@ export class SharedStack extends Stack {
       lifecycleRules: [
         { id: 'incoming', prefix: INCOMING_PREFIX, expiration: Duration.days(incomingDays), noncurrentVersionExpiration: Duration.days(1) },
         { id: 'dead-letters', prefix: DEAD_LETTER_PREFIX, expiration: Duration.days(settings.deadLetterRetentionDays) },
+        { id: 'dead-letter-index', prefix: DEAD_LETTER_INDEX_PREFIX, expiration: Duration.days(settings.deadLetterRetentionDays) },
         // Staging aborted mid-way (413, outage, crash) leaves parts that are billed but invisible.
         { id: 'abort-incomplete-multipart', abortIncompleteMultipartUploadAfter: Duration.days(1) },
         { id: 'old-versions', noncurrentVersionExpiration: Duration.days(30) },

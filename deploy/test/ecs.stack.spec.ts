@@ -1,6 +1,6 @@
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { API_COMMAND, HEALTHCHECK_COMMAND, WORKER_COMMAND } from '../lib/container-commands';
-import { actionsOf, policyStatements, resourceRefs, templates } from './test-app';
+import { actionsOf, allowsAction, policyStatements, resourceRefs, templates } from './test-app';
 
 type Container = { Name: string; MountPoints: { ContainerPath: string; ReadOnly: boolean }[]; Image: unknown; Command: string[]; HealthCheck: { Command: string[] }; LogConfiguration: { LogDriver: string }; ReadonlyRootFilesystem: boolean; Environment: { Name: string; Value: unknown }[] };
 
@@ -93,6 +93,19 @@ describe('EcsStack', () => {
     expect(actionsOf(api).some((a) => a.startsWith('dynamodb:Scan'))).toBe(false);
     expect(actionsOf(worker)).toEqual(expect.arrayContaining(['kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:ListShards', 'dynamodb:Scan', 'dynamodb:UpdateItem']));
     expect(actionsOf(worker)).not.toContain('kinesis:PutRecords');
+  });
+
+  it('lets the worker erase a deleted upload for good, and only the worker', () => {
+    const api = policyStatements(ecs, /^ApiTaskTaskRole/);
+    const worker = policyStatements(ecs, /^WorkerTaskTaskRole/);
+    // Every version of the upload's objects, the dead letters and their index; the api's items.
+    for (const action of ['s3:ListBucketVersions', 's3:DeleteObjectVersion', 's3:DeleteObject', 'dynamodb:DeleteItem']) {
+      expect([action, allowsAction(worker, action)]).toEqual([action, true]);
+    }
+    // Every write of the upload's own item is a conditional PutItem: no BatchWriteItem left.
+    expect(allowsAction(worker, 'dynamodb:BatchWriteItem')).toBe(false);
+    expect(allowsAction(api, 's3:DeleteObjectVersion')).toBe(false);
+    expect(allowsAction(api, 's3:DeleteObject')).toBe(false);
   });
 
   it('alarms on iterator age, dead letters and 5xx; logs the VPC rejected traffic', () => {

@@ -103,6 +103,8 @@ describe('SharedStack', () => {
         Rules: Match.arrayWith([
           Match.objectLike({ Prefix: 'incoming/', ExpirationInDays: 2, Status: 'Enabled' }),
           Match.objectLike({ Prefix: 'dead-letter/', ExpirationInDays: 90, Status: 'Enabled' }),
+          // The index of dead letters by upload goes with the letters.
+          Match.objectLike({ Prefix: 'dead-letter-index/', ExpirationInDays: 90, Status: 'Enabled' }),
           Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' }),
         ]),
       },

@@ -61,6 +61,12 @@ export function actionsOf(statements: PolicyStatementJson[]): string[] {
   return statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
 }
 
+/** Whether some statement's action (IAM wildcards included: `s3:DeleteObject*`) allows `action`. */
+export function allowsAction(statements: PolicyStatementJson[], action: string): boolean {
+  const pattern = (granted: string) => new RegExp(`^${granted.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return actionsOf(statements).some((granted) => pattern(granted).test(action));
+}
+
 /** The import names / logical ids a statement's resources refer to (`*` for a literal star). */
 export function resourceRefs(statement: PolicyStatementJson): string[] {
   const refs: string[] = [];

@@ -21,7 +21,7 @@ export function createS3rver(options: S3rverOptions): S3rver {
   // The controllers reach the store both as ctx.store and as ctx.app.store.
   s3.store = s3.context.store = new AtomicFilesystemStore(s3.store.rootDirectory);
   // Ahead of s3rver's own middleware (Koa composes the array when the server starts).
-  s3.middleware.unshift(refuseFormUploads);
+  s3.middleware.unshift(refuseFormUploads, listUnversionedObjectVersions);
   return s3;
 }
 
@@ -185,4 +185,53 @@ const refuseFormUploads: S3rverMiddleware = (ctx, next) => {
     return undefined;
   }
   return next();
+};
+
+/** What ListObjectVersions returns at most per page (S3's default and limit). */
+const MAX_VERSIONS_PER_PAGE = 1000;
+
+const xmlText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * ListObjectVersions (`GET /<bucket>?versions`), which s3rver refuses (405): answered as S3
+ * answers it for a bucket that was never versioned, each current object once with the version
+ * id `null`. s3rver keeps no versions (PutBucketVersioning is 501, an overwrite or a delete
+ * replaces the file, DeleteObjects ignores VersionId and deletes the key), so this is the
+ * whole truth about its store, and the worker's erasure (list versions, delete each by
+ * VersionId) runs here the same calls it makes on AWS. What it cannot show is a noncurrent
+ * version or a delete marker: those exist only in a versioned bucket.
+ */
+const listUnversionedObjectVersions: S3rverMiddleware = async (ctx, next) => {
+  const bucket = /^\/([^/]+)\/?$/.exec(ctx.path)?.[1];
+  if (ctx.method !== 'GET' || bucket === undefined || !('versions' in ctx.query)) return next();
+  const query = (name: string) => {
+    const value = ctx.query[name];
+    return typeof value === 'string' ? value : '';
+  };
+  const prefix = query('prefix');
+  const keyMarker = query('key-marker');
+  const maxKeys = Math.min(MAX_VERSIONS_PER_PAGE, Number(query('max-keys') || MAX_VERSIONS_PER_PAGE));
+  if (!(await ctx.store.getBucket(bucket))) {
+    ctx.status = 404;
+    ctx.type = 'application/xml';
+    ctx.body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NoSuchBucket</Code><Message>The specified bucket does not exist</Message><BucketName>${xmlText(bucket)}</BucketName></Error>`;
+    return undefined;
+  }
+  const { objects, isTruncated } = await ctx.store.listObjects(bucket, { prefix, startAfter: keyMarker, maxKeys });
+  const versions = objects.map(
+    (object) =>
+      `<Version><Key>${xmlText(object.key)}</Key><VersionId>null</VersionId><IsLatest>true</IsLatest>` +
+      `<LastModified>${object.lastModifiedDate.toISOString()}</LastModified><ETag>${xmlText(String(object.metadata.etag))}</ETag>` +
+      `<Size>${object.size}</Size><StorageClass>STANDARD</StorageClass></Version>`,
+  );
+  const last = objects.at(-1);
+  ctx.type = 'application/xml';
+  ctx.body =
+    '<?xml version="1.0" encoding="UTF-8"?>\n<ListVersionsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">' +
+    `<Name>${xmlText(bucket)}</Name><Prefix>${xmlText(prefix)}</Prefix><KeyMarker>${xmlText(keyMarker)}</KeyMarker><VersionIdMarker></VersionIdMarker>` +
+    `<MaxKeys>${maxKeys}</MaxKeys><IsTruncated>${isTruncated}</IsTruncated>` +
+    (isTruncated && last ? `<NextKeyMarker>${xmlText(last.key)}</NextKeyMarker><NextVersionIdMarker>null</NextVersionIdMarker>` : '') +
+    versions.join('') +
+    '</ListVersionsResult>';
+  return undefined;
 };

@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, PutRecordCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { PutRecordCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { createDynamoDbDocumentClient } from '@lib/aws';
 import request from 'supertest';
 import { FILE_DELETION_REQUESTED, FILE_UPLOADED } from '@lib/contracts';
 import { BatchingRecordSender, deadLetterOf, decodePacket, S3DeadLetterRedrive, S3DeadLetterSink } from '@lib/kinesis';
+import { streamRecordsAbout } from './support/stream-records';
 import { UploadStatusRepository } from '@lib/upload-status';
 import { bearer, createTestUser, e2eEnvironment, startPipeline, waitFor, type TestPipeline, type TestUser } from '../../../test-kit';
 import { localAwsOptions, localKinesisClient, localS3Client } from '../../../test-kit/aws';
 import { skipDeletedUploads } from '../../../tools/ops/deleted-uploads.redrive-policy';
 import { UploadDeletionProcessor } from '../../worker/src/deletions/upload-deletion.processor';
+import { FileUploadProcessor } from '../../worker/src/files/file-upload.processor';
 import { FileStorage } from '../../worker/src/files/file.storage';
 
 /**
@@ -114,13 +116,14 @@ describe('deleting an upload (api → Kinesis → worker → S3)', () => {
     expect(await objectExists(file_key)).toBe(false);
   });
 
-  it('an upload delivered again with its deletion after it (a crash before the checkpoint, a replay) ends deleted again', async () => {
+  it('an upload delivered again after its deletion (a crash before the checkpoint, a replay) is not stored again', async () => {
     const { id, file_key } = await upload(`delivered twice ${randomUUID()}`);
     await waitFor(async () => (await statusOf(id)).status === 'stored', { timeoutMs: 20_000, description: `upload ${id} stored` });
     await api().delete(`/uploads/${id}`).set('Authorization', bearer(owner)).expect(202);
     await waitFor(async () => (await statusOf(id)).status === 'deleted', { timeoutMs: 20_000, description: `upload ${id} deleted` });
 
     const stored = jest.spyOn(FileStorage.prototype, 'put');
+    const uploads = jest.spyOn(FileUploadProcessor.prototype, 'process');
     const deletions = jest.spyOn(UploadDeletionProcessor.prototype, 'process');
     try {
       // The same two records again, in their order, with their partition key.
@@ -128,13 +131,15 @@ describe('deleting an upload (api → Kinesis → worker → S3)', () => {
         await kinesis.send(new PutRecordCommand({ StreamName: pipeline.streamName, PartitionKey: record.partitionKey, Data: record.data }));
       }
       await waitFor(() => deletions.mock.results.length > 0, { timeoutMs: 20_000, description: 'the deletion handled again' });
-      expect(await deletions.mock.results[0].value).toBe('deleted');
-      // The upload really was stored again before its deletion removed it once more.
-      expect(stored.mock.calls.map(([event]) => event.file_key)).toEqual([file_key]);
+      // The upload found its tombstone: nothing written, nothing to delete again.
+      expect(await uploads.mock.results[0].value).toBe('deleted');
+      expect(await deletions.mock.results[0].value).toBe('deleted-already');
+      expect(stored).not.toHaveBeenCalled();
       expect(await objectExists(file_key)).toBe(false);
       expect((await statusOf(id)).status).toBe('deleted');
     } finally {
       stored.mockRestore();
+      uploads.mockRestore();
       deletions.mockRestore();
     }
   });
@@ -190,32 +195,5 @@ describe('deleting an upload (api → Kinesis → worker → S3)', () => {
     }
   });
 
-  /** Every record of the suite's stream about one upload, in stream order per shard. */
-  async function recordsAbout(id: string) {
-    const found: Array<{ pattern: string; eventId: string; shardId: string; sequenceNumber: string; partitionKey: string; data: Uint8Array }> = [];
-    const { Shards = [] } = await kinesis.send(new ListShardsCommand({ StreamName: pipeline.streamName }));
-    for (const shard of Shards) {
-      let { ShardIterator: iterator } = await kinesis.send(
-        new GetShardIteratorCommand({ StreamName: pipeline.streamName, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }),
-      );
-      while (iterator !== undefined) {
-        const page = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator }));
-        for (const record of page.Records ?? []) {
-          const packet = decodePacket(record.Data!);
-          if ((packet.data as { id?: string }).id !== id) continue;
-          found.push({
-            pattern: packet.pattern,
-            eventId: packet.id,
-            shardId: shard.ShardId!,
-            sequenceNumber: record.SequenceNumber!,
-            partitionKey: record.PartitionKey!,
-            data: record.Data!,
-          });
-        }
-        // kinesalite: an empty page means the end of what the shard holds now.
-        iterator = page.Records?.length ? page.NextShardIterator : undefined;
-      }
-    }
-    return found;
-  }
+  const recordsAbout = (id: string) => streamRecordsAbout(kinesis, pipeline.streamName, id);
 });

@@ -62,6 +62,19 @@ export function pendingKeyOf(id: string): string {
  */
 export const PENDING_ITEM_TTL_SECONDS = 366 * 24 * 3600;
 
+/**
+ * The presigned flow's completion marker, keyed `completion#<id>` and written only by the api's
+ * `complete`: who is measuring the staged object, and then what it measured, so concurrent
+ * or repeated completes of one upload read the staged bytes once and publish the same event.
+ * It carries no owner or file name (nothing to list or leak), expires like a pending item,
+ * and the worker's deletion removes it with the upload.
+ */
+export const COMPLETION_KEY_PREFIX = 'completion#';
+
+export function completionKeyOf(id: string): string {
+  return `${COMPLETION_KEY_PREFIX}${id}`;
+}
+
 /** The api's pending item (see {@link PENDING_KEY_PREFIX}). */
 export interface PendingUploadItem extends Omit<UploadRecord, 'status' | 'failure_reason'> {
   /** `pending#<upload id>`. */

@@ -2,18 +2,18 @@ import type { OnApplicationShutdown } from '@nestjs/common';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isTransientAwsError } from '@lib/aws';
 import { GroupCommitQueue, type ItemOutcome } from '@lib/group-commit';
-import { pendingItemOf, STATUS_RANK, type PendingUploadItem, type UploadFacts, type UploadRecord } from './upload-record';
+import { pendingItemOf, type PendingUploadItem, type UploadFacts } from './upload-record';
 
 /** What one `BatchWriteItem` call may carry (DynamoDB service limits). */
 const BATCH_WRITE_MAX_ITEMS = 25;
 const BATCH_WRITE_MAX_BYTES = 16 * 1024 * 1024;
 
-/** Tuning of {@link UploadStatusBatcher}; defaults suit an api. */
+/** Tuning of {@link UploadStatusBatcher}. */
 export interface UploadStatusBatcherOptions {
   /**
    * How long a write may take, retries included, in ms. Default 1000: the api's request waits
    * for its pending write and carries on without it, so a DynamoDB outage must cost each upload
-   * little time; the worker retries a record whose status was not written.
+   * little time; the worker's own write of the upload's status follows anyway.
    */
   deadlineMs?: number;
   /** Writes held before new ones are refused at once. Default 10,000. */
@@ -30,23 +30,14 @@ export interface UploadStatusBatcherOptions {
 }
 
 /**
- * The upload's own item with `stored`, the one status whose write needs no condition: the only
- * status above it is the `deleted` tombstone, and a deletion is published only after its upload
- * was accepted, on the same partition key, so the worker handles it after this write (an upload
- * delivered again *without* its deletion after it — a redrive, a changed `UPLOAD_PARTITION_KEY`
- * — would overwrite the tombstone: README, Extending). `pending` goes to an item of its own
- * ({@link UploadStatusBatcher.writePending}).
- */
-export type BatchableStatus = 'stored';
-
-/**
- * Writes whole status items in `BatchWriteItem` calls (group commit: one call carries every
- * write that arrived while the previous call was in flight), so an api or a worker under load
- * pays one DynamoDB round trip per batch, not per upload. `BatchWriteItem` takes no
- * conditions: see {@link BatchableStatus} and {@link PENDING_KEY_PREFIX} for why these writes need none.
+ * Writes the api's pending items in `BatchWriteItem` calls (group commit: one call carries
+ * every write that arrived while the previous call was in flight), so an api under load pays
+ * one DynamoDB round trip per batch, not per upload. `BatchWriteItem` takes no conditions:
+ * see {@link PENDING_KEY_PREFIX} for why these writes need none. The upload's own item is
+ * never written here: each of its writes is conditional (`UploadStatusRepository`).
  */
 export class UploadStatusBatcher implements OnApplicationShutdown {
-  private readonly queue: GroupCommitQueue<UploadRecord | PendingUploadItem, void>;
+  private readonly queue: GroupCommitQueue<PendingUploadItem, void>;
 
   constructor(
     private readonly dynamodb: DynamoDBDocumentClient,
@@ -65,17 +56,6 @@ export class UploadStatusBatcher implements OnApplicationShutdown {
     });
   }
 
-  /** Resolves once the item is written. */
-  write(facts: UploadFacts, status: BatchableStatus): Promise<void> {
-    const item: UploadRecord = {
-      ...facts,
-      status,
-      status_rank: STATUS_RANK[status],
-      updated_at: new Date().toISOString(),
-    };
-    return this.submit(item);
-  }
-
   /**
    * Writes the api's `pending` item of an upload (its own key, so it can never hide a later
    * status); resolves once it is written. `writtenBy` (the request's id) is what lets that
@@ -85,7 +65,7 @@ export class UploadStatusBatcher implements OnApplicationShutdown {
     return this.submit(pendingItemOf(facts, writtenBy));
   }
 
-  private submit(item: UploadRecord | PendingUploadItem): Promise<void> {
+  private submit(item: PendingUploadItem): Promise<void> {
     // An item's size in DynamoDB is close to its JSON length; only the batch limit uses it.
     return this.queue.submit(item, JSON.stringify(item).length);
   }
@@ -103,7 +83,7 @@ export class UploadStatusBatcher implements OnApplicationShutdown {
     return this.queue.stats;
   }
 
-  private async batchWrite(items: ReadonlyArray<UploadRecord | PendingUploadItem>, signal: AbortSignal): Promise<Array<ItemOutcome<void>>> {
+  private async batchWrite(items: ReadonlyArray<PendingUploadItem>, signal: AbortSignal): Promise<Array<ItemOutcome<void>>> {
     const output = await this.dynamodb.send(
       new BatchWriteCommand({ RequestItems: { [this.tableName]: items.map((Item) => ({ PutRequest: { Item } })) } }),
       { abortSignal: signal },

@@ -8,7 +8,7 @@ export interface UploadStatusModuleAsyncOptions extends Pick<ModuleMetadata, 'im
   inject?: FactoryProvider['inject'];
   /** Resolves the name of the `file-uploads` table. Needs `AwsClientsModule` in the app. */
   useFactory: (...args: any[]) => string;
-  /** Tuning of the app's `UploadStatusBatcher`; its defaults suit an api. */
+  /** Tuning of the app's `UploadStatusBatcher` (the api's pending writes). */
   batcher?: UploadStatusBatcherOptions;
 }
 
@@ -28,7 +28,7 @@ export class UploadStatusModule {
           useFactory: (dynamodb: DynamoDBDocumentClient, table: string) => new UploadStatusBatcher(dynamodb, table, options.batcher),
         },
       ],
-      exports: [UploadStatusRepository, UploadListingRepository, UploadStatusBatcher],
+      exports: [UploadStatusRepository, UploadListingRepository, UploadStatusBatcher, UPLOAD_STATUS_TABLE],
     };
   }
 }

@@ -2,7 +2,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { UploadStatusRepository } from './upload-status.repository';
-import { pendingKeyOf, STATUS_RANK, UNCONFIRMED_FAILURE_REASON, UNCONFIRMED_VERDICT_AFTER_MS, type UploadFacts } from './upload-record';
+import { completionKeyOf, pendingKeyOf, STATUS_RANK, UNCONFIRMED_FAILURE_REASON, UNCONFIRMED_VERDICT_AFTER_MS, type UploadFacts } from './upload-record';
 
 const facts: UploadFacts = {
   id: '7f3c1e9a-0000-4000-8000-000000000001',
@@ -94,22 +94,44 @@ describe('UploadStatusRepository', () => {
     await expect(repo.find(facts.id, since + 10 * UNCONFIRMED_VERDICT_AFTER_MS)).resolves.toEqual(stored);
   });
 
-  it('turns the owner\'s item into a deleted tombstone, above every other status, without the file name', async () => {
+  it('turns the owner\'s upload into a deleted tombstone, above every other status, without the file name', async () => {
     mock.on(PutCommand).resolves({});
     const failed = { ...facts, original_name: 'holiday.txt', status: 'failed' as const, status_rank: 1, updated_at: '2026-01-01T00:00:01.000Z', failure_reason: 'x' };
     await expect(repo.recordDeleted(failed)).resolves.toBe(true);
     const input = mock.commandCalls(PutCommand)[0].args[0].input;
     expect(input.Item).toEqual({ ...facts, status: 'deleted', status_rank: 3, updated_at: expect.any(String) });
-    expect(input.ConditionExpression).toBe('attribute_exists(id) AND owner_sub = :owner AND status_rank < :rank');
+    // Also where the worker has not written the upload's own item yet (only the pending item exists).
+    expect(input.ConditionExpression).toBe('attribute_not_exists(id) OR (owner_sub = :owner AND status_rank < :rank)');
     expect(input.ExpressionAttributeValues).toEqual({ ':owner': 'sub-1', ':rank': 3 });
     expect(STATUS_RANK.deleted).toBeGreaterThan(Math.max(STATUS_RANK.pending, STATUS_RANK.failed, STATUS_RANK.stored));
   });
 
-  it('reports a tombstone it could not write (item gone, another owner, deleted already) as false', async () => {
+  it('reports a tombstone it could not write (another owner, deleted already) as false', async () => {
     const stored = { ...facts, status: 'stored' as const, status_rank: 2, updated_at: '2026-01-01T00:00:01.000Z' };
     mock.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'no', $metadata: {} }));
     await expect(repo.recordDeleted(stored)).resolves.toBe(false);
     mock.on(PutCommand).rejects(new Error('network down'));
     await expect(repo.recordDeleted(stored)).rejects.toThrow('network down');
+  });
+
+  it('tells a deleted upload by a consistent read of its own item only', async () => {
+    mock.on(GetCommand, { Key: { id: facts.id } }).resolves({ Item: { ...facts, status: 'deleted', status_rank: 3 } });
+    await expect(repo.isDeleted(facts.id)).resolves.toBe(true);
+    mock.on(GetCommand, { Key: { id: facts.id } }).resolves({ Item: { ...facts, status: 'stored', status_rank: 2 } });
+    await expect(repo.isDeleted(facts.id)).resolves.toBe(false);
+    mock.on(GetCommand, { Key: { id: facts.id } }).resolves({});
+    await expect(repo.isDeleted(facts.id)).resolves.toBe(false);
+    expect(mock.commandCalls(GetCommand).map((call) => call.args[0].input)).toEqual(
+      Array.from({ length: 3 }, () => ({ TableName: 'file-uploads', Key: { id: facts.id }, ConsistentRead: true })),
+    );
+  });
+
+  it('removes the api\'s pending item and completion marker of an upload', async () => {
+    mock.on(DeleteCommand).resolves({});
+    await repo.removeApiItems(facts.id);
+    expect(mock.commandCalls(DeleteCommand).map((call) => call.args[0].input.Key).sort((a, b) => String(a!.id).localeCompare(String(b!.id)))).toEqual([
+      { id: completionKeyOf(facts.id) },
+      { id: pendingKeyOf(facts.id) },
+    ]);
   });
 });

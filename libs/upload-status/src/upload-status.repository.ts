@@ -1,7 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { pendingItemOf, pendingKeyOf, recordOfPendingItem, STATUS_RANK, type PendingUploadItem, type UploadFacts, type UploadRecord, type UploadStatus } from './upload-record';
+import {
+  completionKeyOf,
+  pendingItemOf,
+  pendingKeyOf,
+  recordOfPendingItem,
+  STATUS_RANK,
+  type PendingUploadItem,
+  type UploadFacts,
+  type UploadRecord,
+  type UploadStatus,
+} from './upload-record';
 
 export const UPLOAD_STATUS_TABLE = Symbol('UPLOAD_STATUS_TABLE');
 
@@ -10,7 +20,8 @@ export const UPLOAD_STATUS_TABLE = Symbol('UPLOAD_STATUS_TABLE');
  * an upload's own item (`stored`, `failed`, `deleted`), each write the whole record, the
  * condition on `status_rank` keeping a status from moving backwards. The api's `pending` lives
  * in an item of its own (`pending#<id>`, see `PENDING_KEY_PREFIX`), which a reader sees only
- * while the upload's own item does not exist yet.
+ * while the upload's own item does not exist yet; the worker removes it (and the presigned
+ * flow's `completion#<id>`) only when the upload is deleted.
  */
 @Injectable()
 export class UploadStatusRepository {
@@ -19,6 +30,12 @@ export class UploadStatusRepository {
     @Inject(UPLOAD_STATUS_TABLE) private readonly tableName: string,
   ) {}
 
+  /**
+   * `stored`, conditional like every write of the upload's own item: over nothing, `pending`
+   * or `failed`, never over a `deleted` tombstone (nor a `stored` already there, which makes a
+   * redelivery's write report false).
+   * @returns false when the item already holds `stored` or `deleted`.
+   */
   recordStored(facts: UploadFacts): Promise<boolean> {
     return this.write(facts, 'stored');
   }
@@ -80,10 +97,12 @@ export class UploadStatusRepository {
 
   /**
    * Turns an upload, as read with {@link find}, into a `deleted` tombstone: the highest
-   * status, so no later write of another status brings it back. The client-chosen file name
-   * goes with the file. A conditional put of the whole item (an upload's facts never change),
-   * so the worker needs no permission beyond the `PutItem` it has.
-   * @returns false when the item is gone, is another owner's, or is deleted already.
+   * status, so no later write of another status brings it back. Written even when the upload's
+   * own item does not exist yet (only the api's pending item does: the worker has not handled
+   * the upload), from the pending item's facts, so that the upload event, whenever it is
+   * handled, finds the tombstone. The client-chosen file name goes with the file. A conditional
+   * put of the whole item (an upload's facts never change): never over another owner's item.
+   * @returns false when the item is another owner's or is deleted already.
    */
   async recordDeleted(upload: UploadRecord): Promise<boolean> {
     const { original_name: _name, failure_reason: _reason, ...facts } = upload;
@@ -92,7 +111,7 @@ export class UploadStatusRepository {
         new PutCommand({
           TableName: this.tableName,
           Item: { ...facts, status: 'deleted', status_rank: STATUS_RANK.deleted, updated_at: new Date().toISOString() } satisfies UploadRecord,
-          ConditionExpression: 'attribute_exists(id) AND owner_sub = :owner AND status_rank < :rank',
+          ConditionExpression: 'attribute_not_exists(id) OR (owner_sub = :owner AND status_rank < :rank)',
           ExpressionAttributeValues: { ':owner': upload.owner_sub, ':rank': STATUS_RANK.deleted },
         }),
       );
@@ -101,6 +120,25 @@ export class UploadStatusRepository {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
+  }
+
+  /**
+   * Removes what the api keeps of an upload besides its own item: the pending item (which
+   * holds the client's file name) and the presigned flow's completion marker. Only for a
+   * deleted upload: once the tombstone exists, neither is read again.
+   */
+  async removeApiItems(id: string): Promise<void> {
+    await Promise.all(
+      [pendingKeyOf(id), completionKeyOf(id)].map((key) => this.dynamodb.send(new DeleteCommand({ TableName: this.tableName, Key: { id: key } }))),
+    );
+  }
+
+  /**
+   * Whether the upload's own item is the `deleted` tombstone, by a consistent read (a write
+   * acknowledged anywhere is seen). The pending item never says so: it is not read.
+   */
+  async isDeleted(id: string): Promise<boolean> {
+    return (await this.get<UploadRecord>(id))?.status === 'deleted';
   }
 
   /**

@@ -47,6 +47,10 @@ declare module 's3rver' {
   /** The part of Koa's request context the local cloud's own middleware uses. */
   interface S3rverContext {
     method: string;
+    path: string;
+    query: Record<string, string | string[] | undefined>;
+    /** s3rver's store (the app context's). */
+    store: FilesystemStore;
     is(type: string): string | false | null;
     status: number;
     type: string;
@@ -71,6 +75,10 @@ declare module 's3rver/lib/models/object' {
   class S3Object {
     constructor(bucket: string, key: string, content: import('node:stream').Readable | null, metadata: Record<string, unknown>);
     range?: { start: number; end: number };
+    readonly key: string;
+    readonly metadata: Record<string, string>;
+    readonly size: number;
+    readonly lastModifiedDate: Date;
   }
   export = S3Object;
 }
@@ -91,6 +99,13 @@ declare module 's3rver/lib/stores/filesystem' {
     readonly rootDirectory: string;
     getResourcePath(bucket: string, key: string | undefined, resource: string): string;
     getMetadata(bucket: string, key: string): Promise<Record<string, unknown>>;
+    /** The bucket, or null when there is none. */
+    getBucket(bucket: string): Promise<unknown>;
+    /** Current objects under a prefix, in key order, after `startAfter`; S3Objects without content. */
+    listObjects(
+      bucket: string,
+      options: { prefix?: string; startAfter?: string; maxKeys?: number; delimiter?: string },
+    ): Promise<{ objects: import('s3rver/lib/models/object')[]; commonPrefixes: string[]; isTruncated: boolean }>;
     putMetadata(bucket: string, key: string, metadata: Record<string, string>, md5?: string): Promise<void>;
     putObject(object: S3rverObject): Promise<{ size: number; md5: string }>;
     /** An S3Object (s3rver/lib/models/object), or null when the key does not exist. */

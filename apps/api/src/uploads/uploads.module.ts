@@ -4,6 +4,7 @@ import { UploadStatusModule } from '@lib/upload-status';
 import { apiConfig, type ApiConfig } from '../config';
 import { fileEventsClientProvider } from './file-events-client.provider';
 import { FileIntake } from './intake/file-intake';
+import { PresignedCompletionsStore } from './presigned/presigned-completions.store';
 import { PresignedUploadsController } from './presigned/presigned-uploads.controller';
 import { PresignedUploadsService } from './presigned/presigned-uploads.service';
 import { IncomingObjectsStore } from './staging/incoming-objects.store';
@@ -30,6 +31,7 @@ import { UploadsService } from './uploads.service';
     UploadEventPublisher,
     UploadsService,
     PresignedUploadsService,
+    PresignedCompletionsStore,
     UploadsQueryService,
   ],
   // For features built on uploads (deletions/): the owner lookup and the app's one publisher.

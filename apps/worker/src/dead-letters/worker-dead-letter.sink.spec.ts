@@ -1,12 +1,14 @@
 import { Logger } from '@nestjs/common';
 import { Metrics } from '@lib/metrics';
 import { mockClient } from 'aws-sdk-client-mock';
-import { PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteObjectsCommand, ListObjectVersionsCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { FILE_UPLOADED } from '@lib/contracts';
 import { S3DeadLetterSink, type DeadLetter } from '@lib/kinesis';
 import { UploadStatusRepository } from '@lib/upload-status';
+import { ObjectVersionsEraser } from '../erasure/object-versions.eraser';
+import { DeadLetterIndex } from './dead-letter.index';
 import { WorkerDeadLetterSink } from './worker-dead-letter.sink';
 
 const ID = '7f3c1e9a-0000-4000-8000-000000000002';
@@ -48,25 +50,31 @@ describe('WorkerDeadLetterSink', () => {
     new S3DeadLetterSink(s3, 'file-store'),
     new UploadStatusRepository(dynamodb, 'file-uploads'),
     metrics,
+    new DeadLetterIndex(s3, 'file-store', new ObjectVersionsEraser(s3, 'file-store')),
   );
+  const LETTER_KEY = `dead-letter/shardId-000000000003/${letterOf().sequence_number}.json`;
+  const INDEX_KEY = `dead-letter-index/${ID}/${LETTER_KEY}`;
+  const putKeys = () => s3Mock.commandCalls(PutObjectCommand).map((call) => call.args[0].input.Key);
 
   beforeAll(() => Logger.overrideLogger(false));
   beforeEach(() => {
     s3Mock.reset();
     dynamoMock.reset();
     s3Mock.on(PutObjectCommand).resolves({});
+    s3Mock.on(ListObjectVersionsCommand).callsFake(async (input: { Prefix: string }) => ({ Versions: [{ Key: input.Prefix, VersionId: 'v1' }] }));
+    s3Mock.on(DeleteObjectsCommand).resolves({});
     dynamoMock.on(PutCommand).resolves({});
+    dynamoMock.on(GetCommand).resolves({});
   });
 
   it('writes the letter to the bucket, then records the upload as failed with the reason', async () => {
     const letter = letterOf();
     await sink.send(letter);
 
-    const [put] = s3Mock.commandCalls(PutObjectCommand);
-    expect(put.args[0].input).toMatchObject({
-      Bucket: 'file-store',
-      Key: `dead-letter/${letter.shard_id}/${letter.sequence_number}.json`,
-    });
+    // Indexed by upload first, so that a deletion finds the letter whenever it is written.
+    expect(putKeys()).toEqual([INDEX_KEY, LETTER_KEY]);
+    const put = s3Mock.commandCalls(PutObjectCommand)[1];
+    expect(put.args[0].input).toMatchObject({ Bucket: 'file-store', Key: LETTER_KEY });
     expect(JSON.parse(String(put.args[0].input.Body))).toEqual(letter);
     metrics.flush();
     expect(JSON.parse(emf.pop()!)).toMatchObject({ Service: 'worker', Reason: 'handler-failed', DeadLetters: 1 });
@@ -84,7 +92,21 @@ describe('WorkerDeadLetterSink', () => {
       },
     });
     // The letter is safe before the status says so.
-    expect(s3Mock.call(0).calledBefore(dynamoMock.call(0))).toBe(true);
+    expect(s3Mock.call(1).calledBefore(dynamoMock.call(0))).toBe(true);
+    expect(s3Mock.commandCalls(DeleteObjectsCommand)).toHaveLength(0);
+  });
+
+  it('erases the letter it just wrote, and its index entry, when the upload is deleted by then', async () => {
+    dynamoMock.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'no', $metadata: {} }));
+    dynamoMock.on(GetCommand).resolves({ Item: { id: ID, status: 'deleted', status_rank: 3 } });
+    await sink.send(letterOf());
+    const erased = s3Mock.commandCalls(DeleteObjectsCommand).flatMap((call) => call.args[0].input.Delete!.Objects!.map((o) => o.Key));
+    expect(erased).toEqual([LETTER_KEY, INDEX_KEY]);
+  });
+
+  it('fails (so the transport retries) when it cannot tell whether the upload was deleted', async () => {
+    dynamoMock.on(GetCommand).rejects(new Error('DynamoDB down'));
+    await expect(sink.send(letterOf())).rejects.toThrow('DynamoDB down');
   });
 
   it('fails (so the transport retries) when the letter cannot be stored, recording nothing', async () => {
@@ -93,10 +115,10 @@ describe('WorkerDeadLetterSink', () => {
     expect(dynamoMock.commandCalls(PutCommand)).toHaveLength(0);
   });
 
-  it('succeeds when only the status write fails (best effort)', async () => {
+  it('succeeds when only the failed status write fails (best effort)', async () => {
     dynamoMock.on(PutCommand).rejects(new Error('DynamoDB down'));
     await expect(sink.send(letterOf())).resolves.toBeUndefined();
-    expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(1);
+    expect(putKeys()).toEqual([INDEX_KEY, LETTER_KEY]);
     expect(dynamoMock.commandCalls(PutCommand)).toHaveLength(1);
   });
 
@@ -106,7 +128,7 @@ describe('WorkerDeadLetterSink', () => {
     ['a file.uploaded without the facts', letterOf({ packet: { ...letterOf().packet!, data: { id: ID } } })],
   ])('stores %s without touching the status table', async (_what, letter) => {
     await sink.send(letter);
-    expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(1);
+    expect(putKeys()).toContain(LETTER_KEY);
     expect(dynamoMock.commandCalls(PutCommand)).toHaveLength(0);
   });
 });

@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { z } from 'zod';
 import { FILE_KEY_PATTERN, FILE_UPLOADED, FileOwnerSchema } from '@lib/contracts';
-import type { DeadLetter, DeadLetterSink } from '@lib/kinesis';
+import type { DeadLetter, DeadLetterSink, S3DeadLetterSink } from '@lib/kinesis';
 import { Metrics } from '@lib/metrics';
 import { UploadStatusRepository } from '@lib/upload-status';
 import { uploadFactsFrom } from '@lib/upload-status';
+import { DeadLetterIndex, uploadIdOfLetter } from './dead-letter.index';
 
 /** Token of the sink that stores the letters themselves (an `S3DeadLetterSink`). */
 export const DEAD_LETTER_STORE = Symbol('DEAD_LETTER_STORE');
@@ -30,24 +31,43 @@ const FailedUploadSchema = z
 const MAX_REASON = 500;
 
 /**
- * The worker's dead-letter place: the letter goes to the bucket first (that write must
- * succeed: the transport retries it and only then moves past the record), then, when the
- * letter was a `file.uploaded` event with enough facts, the upload is recorded `failed`.
- * The status write is best effort: if it fails the letter is still safe, and failing
- * `send` would only make the transport store the same letter again.
+ * The worker's dead-letter place: the letter goes to the bucket (that write must succeed: the
+ * transport retries it and only then moves past the record), then, when the letter was a
+ * `file.uploaded` event with enough facts, the upload is recorded `failed`. That status write
+ * is best effort: if it fails the letter is still safe, and failing `send` would only make the
+ * transport store the same letter again.
+ *
+ * A letter about an upload holds its bytes, so a deletion must find it: it is indexed by upload
+ * id first ({@link DeadLetterIndex}; an index entry without its letter is harmless, a letter
+ * without its entry would be lost to deletions), and once written, the upload's status is read:
+ * if the upload is deleted by then, the letter is erased here. A deletion that came later lists
+ * the index after this letter was in it (the same ordering argument as for stored files, see
+ * `UploadDeletionProcessor`). That read must succeed, or `send` fails and is retried.
  */
 @Injectable()
 export class WorkerDeadLetterSink implements DeadLetterSink {
   private readonly logger = new Logger(WorkerDeadLetterSink.name);
 
   constructor(
-    @Inject(DEAD_LETTER_STORE) private readonly store: DeadLetterSink,
+    @Inject(DEAD_LETTER_STORE) private readonly store: S3DeadLetterSink,
     private readonly statuses: UploadStatusRepository,
     private readonly metrics: Metrics,
+    private readonly index: DeadLetterIndex,
   ) {}
 
   async send(letter: DeadLetter): Promise<void> {
+    const uploadId = uploadIdOfLetter(letter);
+    const letterKey = this.store.keyOf(letter);
+    if (uploadId !== undefined) await this.index.add(uploadId, letterKey);
     await this.store.send(letter);
+    await this.recordFailure(letter);
+    if (uploadId !== undefined && (await this.statuses.isDeleted(uploadId))) {
+      await this.index.eraseLetter(uploadId, letterKey);
+      this.logger.warn(`upload=${uploadId}: deleted, its dead letter ${letterKey} erased`);
+    }
+  }
+
+  private async recordFailure(letter: DeadLetter): Promise<void> {
     const where = `shard=${letter.shard_id} seq=${letter.sequence_number}`;
     this.logger.warn(`dead-lettered (${letter.reason} after ${letter.attempts} attempts) ${where}`);
     this.metrics.count('DeadLetters', { Reason: letter.reason });

@@ -10,10 +10,11 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { DynamoDBClient, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ContractViolationError, FILE_UPLOADED, type FileUploadedV1 } from '@lib/contracts';
 import { KinesisContext, KinesisPoisonRecordException, KinesisRetriableException, type KinesisPacket } from '@lib/kinesis';
-import { UploadStatusBatcher } from '@lib/upload-status';
+import { UploadStatusRepository } from '@lib/upload-status';
+import { uploadEraserFor } from '../erasure/upload-eraser.fixture';
 import { FileEventRejectedError } from './file-event-rejected.error';
 import { FileUploadProcessor } from './file-upload.processor';
 import { FileStorage } from './file.storage';
@@ -54,12 +55,9 @@ describe('FilesController (file.uploaded)', () => {
   const s3Mock = mockClient(s3);
   const dynamodb = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
   const dynamoMock = mockClient(dynamodb);
+  const statuses = new UploadStatusRepository(dynamodb, 'file-uploads');
   const controller = new FilesController(
-    new FileUploadProcessor(
-      new FileStorage(s3, 'file-store'),
-      new StagedFileMover(s3, 'file-store'),
-      new UploadStatusBatcher(dynamodb, 'file-uploads', { deadlineMs: 200 }),
-    ),
+    new FileUploadProcessor(new FileStorage(s3, 'file-store'), new StagedFileMover(s3, 'file-store'), statuses, uploadEraserFor(s3, 'file-store', statuses)),
   );
   const handle = (data: unknown, context = contextOf(data)) => controller.onFileUploaded(data, context);
 
@@ -75,7 +73,8 @@ describe('FilesController (file.uploaded)', () => {
     s3Mock.reset();
     dynamoMock.reset();
     s3Mock.on(PutObjectCommand).resolves({});
-    dynamoMock.on(BatchWriteCommand).resolves({});
+    dynamoMock.on(GetCommand).resolves({});
+    dynamoMock.on(PutCommand).resolves({});
   });
 
   it('stores the bytes at the file key with the content type and metadata, then records stored', async () => {
@@ -95,15 +94,15 @@ describe('FilesController (file.uploaded)', () => {
       'original-name': encodeURIComponent('rapport d’été.txt'),
     });
 
-    const status = dynamoMock.commandCalls(BatchWriteCommand);
+    const status = dynamoMock.commandCalls(PutCommand);
     expect(status).toHaveLength(1);
-    expect(status[0].args[0].input.RequestItems!['file-uploads']).toEqual([
-      {
-        PutRequest: {
-          Item: expect.objectContaining({ id: ID, file_key: event.file_key, status: 'stored', size: BYTES.length, accepted_at: OCCURRED_AT }),
-        },
-      },
-    ]);
+    expect(status[0].args[0].input).toMatchObject({
+      TableName: 'file-uploads',
+      Item: { id: ID, file_key: event.file_key, status: 'stored', size: BYTES.length, accepted_at: OCCURRED_AT },
+      // Never over the deleted tombstone (rank 3).
+      ConditionExpression: 'attribute_not_exists(id) OR status_rank < :rank',
+      ExpressionAttributeValues: { ':rank': 2 },
+    });
   });
 
   it('logs the upload, correlation, shard and sequence number, never the contents', async () => {
@@ -130,7 +129,7 @@ describe('FilesController (file.uploaded)', () => {
     await expect(handle(event)).rejects.toThrow(/sha256/);
     await expect(handle(event)).rejects.toMatchObject({ cause: expect.any(FileEventRejectedError) });
     expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(0);
-    expect(dynamoMock.commandCalls(BatchWriteCommand)).toHaveLength(0);
+    expect(dynamoMock.commandCalls(PutCommand)).toHaveLength(0);
   });
 
   it('rejects bytes whose size does not match', async () => {
@@ -147,10 +146,7 @@ describe('FilesController (file.uploaded)', () => {
     await handle(event);
     expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(0);
     expect(s3Mock.commandCalls(CopyObjectCommand)).toHaveLength(1);
-    expect(dynamoMock.commandCalls(BatchWriteCommand)[0].args[0].input.RequestItems!['file-uploads'][0].PutRequest!.Item).toMatchObject({
-      id: ID,
-      status: 'stored',
-    });
+    expect(dynamoMock.commandCalls(PutCommand)[0].args[0].input.Item).toMatchObject({ id: ID, status: 'stored' });
   });
 
   it('dead-letters a staged event whose staged object is gone and was never moved', async () => {
@@ -158,7 +154,7 @@ describe('FilesController (file.uploaded)', () => {
     s3Mock.on(HeadObjectCommand).rejects(awsError('NotFound', 404));
     await expect(handle(event)).rejects.toThrow(KinesisPoisonRecordException);
     await expect(handle(event)).rejects.toThrow(/staged object incoming\/.* is missing/);
-    expect(dynamoMock.commandCalls(BatchWriteCommand)).toHaveLength(0);
+    expect(dynamoMock.commandCalls(PutCommand)).toHaveLength(0);
   });
 
   it('rejects a payload that breaks the contract', async () => {
@@ -181,12 +177,12 @@ describe('FilesController (file.uploaded)', () => {
   ])('asks for a retry on %s, without recording stored', async (_what, error) => {
     s3Mock.on(PutObjectCommand).rejects(error);
     await expect(handle(eventOf())).rejects.toThrow(KinesisRetriableException);
-    expect(dynamoMock.commandCalls(BatchWriteCommand)).toHaveLength(0);
+    expect(dynamoMock.commandCalls(PutCommand)).toHaveLength(0);
   });
 
   it('asks for a retry when DynamoDB throttles the status write', async () => {
     dynamoMock
-      .on(BatchWriteCommand)
+      .on(PutCommand)
       .rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: { httpStatusCode: 400 } }));
     await expect(handle(eventOf())).rejects.toThrow(KinesisRetriableException);
   });

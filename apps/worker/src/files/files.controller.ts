@@ -40,8 +40,9 @@ export class FilesController {
       const event = parseContract(FILE_UPLOADED, FileUploadedV1Schema, data);
       // Once the object exists the shard may start its next record; the status write that
       // follows still holds this record's checkpoint and key (releaseConcurrencySlot).
-      await this.processor.process(event, context.getPacket().occurred_at, () => releaseConcurrencySlot(context));
-      this.logger.log({ msg: `stored ${event.file_key} (${event.size} bytes)`, ...where });
+      const outcome = await this.processor.process(event, context.getPacket().occurred_at, () => releaseConcurrencySlot(context));
+      const msg = outcome === 'stored' ? `stored ${event.file_key} (${event.size} bytes)` : `not stored: upload deleted, ${event.file_key} erased`;
+      this.logger.log({ msg, ...where });
     } catch (error) {
       // The message names the problem, never the file's bytes.
       const { name, message } = error instanceof Error ? error : new Error(String(error));

@@ -3,8 +3,9 @@ import { Readable } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
 import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { GetObjectCommand, HeadObjectCommand, NoSuchKey, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
-import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { pendingKeyOf } from '@lib/upload-status';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { completionKeyOf, pendingKeyOf } from '@lib/upload-status';
 import { mockClient } from 'aws-sdk-client-mock';
 import request from 'supertest';
 import { FileUploadedV1Schema } from '@lib/contracts';
@@ -60,6 +61,9 @@ describe('PresignedUploadsController (api with mocked AWS clients)', () => {
       Records: input.Records.map(() => ({ ShardId: 'shardId-000000000000', SequenceNumber: '1' })),
     }));
     dynamodb.on(BatchWriteCommand).resolves({});
+    dynamodb.on(GetCommand).resolves({});
+    dynamodb.on(PutCommand).resolves({});
+    dynamodb.on(DeleteCommand).resolves({});
     s3.on(PutObjectCommand).callsFake(async (input) => {
       objects.set(input.Key, { body: Buffer.from(input.Body as string) });
       return {};
@@ -150,6 +154,36 @@ describe('PresignedUploadsController (api with mocked AWS clients)', () => {
     const { accepted_at } = FileUploadedV1Schema.parse(packet.data);
     expect(pending!.accepted_at).toBe(accepted_at);
     expect(pending!.list_key).toBe(`${accepted_at}#${id}`);
+    // Claimed, then measured: a later complete publishes from this record.
+    const [claim, record] = dynamodb.commandCalls(PutCommand).map((call) => call.args[0].input);
+    expect(claim).toMatchObject({ Item: { id: completionKeyOf(id) }, ConditionExpression: expect.stringContaining('attribute_not_exists(id)') });
+    expect(record.Item).toMatchObject({ id: completionKeyOf(id), measured: { sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length } });
+  });
+
+  it('publishes a completed upload again from its recorded measurement, without reading the staged bytes', async () => {
+    const { id } = (await presign({ content_type: 'text/plain', size: 5 }).expect(201)).body;
+    const measured = { sha256: 'c'.repeat(64), size: 5, etag: '"e"' };
+    dynamodb.on(PutCommand, { Item: { id: completionKeyOf(id) } }).rejects(new ConditionalCheckFailedException({ message: 'taken', $metadata: {} }));
+    dynamodb.on(GetCommand, { Key: { id: completionKeyOf(id) } }).resolves({ Item: { id: completionKeyOf(id), claimed_by: 'other', claim_expires_at: 0, measured } });
+    await complete(id).expect(202);
+    expect(s3.commandCalls(GetObjectCommand).map((call) => call.args[0].input.Key)).not.toContain(`incoming/${id}`);
+    expect(decodePacket(kinesis.commandCalls(PutRecordsCommand)[0].args[0].input.Records![0].Data!).data).toMatchObject({ sha256: measured.sha256 });
+  });
+
+  it('answers 410 for a deleted upload, and for a grant that expired before the upload was completed', async () => {
+    const deleted = (await presign({ content_type: 'text/plain', size: 3 }).expect(201)).body.id;
+    putStaged(deleted, Buffer.from('abc'));
+    dynamodb.on(GetCommand, { Key: { id: deleted } }).resolves({ Item: { id: deleted, owner_sub: 'user-sub-1', status: 'deleted', status_rank: 3 } });
+    expect((await complete(deleted).expect(410)).body.message).toBe('The upload was deleted');
+
+    const expired = (await presign({ content_type: 'text/plain', size: 3 }).expect(201)).body.id;
+    putStaged(expired, Buffer.from('abc'));
+    const grant = JSON.parse(objects.get(`incoming/${expired}.grant.json`)!.body.toString('utf8'));
+    objects.set(`incoming/${expired}.grant.json`, { body: Buffer.from(JSON.stringify({ ...grant, expires_at: new Date(Date.now() - 1000).toISOString() })) });
+    expect((await complete(expired).expect(410)).body.message).toMatch(/expired/);
+    // The claim is given back: nothing holds the upload for the next attempt.
+    expect(dynamodb.commandCalls(DeleteCommand).map((call) => call.args[0].input.Key)).toEqual([{ id: completionKeyOf(expired) }]);
+    expect(kinesis.commandCalls(PutRecordsCommand)).toHaveLength(0);
   });
 
   it('answers 409 while nothing was uploaded, and when the upload is not what was presigned', async () => {
@@ -180,7 +214,7 @@ describe('PresignedUploadsController (api with mocked AWS clients)', () => {
   it('documents both endpoints with their real codes in the OpenAPI document', async () => {
     const { body: document } = await api().get('/docs-json').expect(200);
     expect(Object.keys(document.paths['/uploads/presigned'].post.responses).sort()).toEqual(['201', '400', '401', '413', '429', '503']);
-    expect(Object.keys(document.paths['/uploads/{id}/complete'].post.responses).sort()).toEqual(['202', '401', '404', '409', '429', '503']);
+    expect(Object.keys(document.paths['/uploads/{id}/complete'].post.responses).sort()).toEqual(['202', '401', '404', '409', '410', '429', '503']);
     expect(document.components.schemas.PresignedUploadDto.required).toEqual(
       expect.arrayContaining(['id', 'file_key', 'upload_url', 'method', 'headers', 'expires_at']),
     );

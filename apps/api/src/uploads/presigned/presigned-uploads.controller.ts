@@ -3,6 +3,7 @@ import {
   Body,
   ConflictException,
   Controller,
+  GoneException,
   Headers,
   HttpCode,
   NotFoundException,
@@ -18,6 +19,8 @@ import { CurrentUser, type CognitoPrincipal } from '../../auth';
 import { UploadAcceptedDto } from '../dto/upload-accepted.dto';
 import { uploadHttpException } from '../upload-http-exception';
 import { correlationIdOf } from '../correlation-id';
+import { PresignedUploadBusyError } from './presigned-upload-busy.error';
+import { PresignedUploadGoneError } from './presigned-upload-gone.error';
 import { PresignedUploadIncompleteError } from './presigned-upload-incomplete.error';
 import { PresignedUploadNotFoundError } from './presigned-upload-not-found.error';
 import { PresignedUploadRequestDto, PresignedUploadRequestSchema } from './presigned-upload-request.dto';
@@ -64,7 +67,8 @@ export class PresignedUploadsController {
   @ApiHeader({ name: 'X-Request-Id', required: false, description: 'Correlation id carried by the event' })
   @ApiResponse({ status: 202, type: UploadAcceptedDto, description: 'The event is durably in the stream' })
   @ApiResponse({ status: 404, description: 'No such presigned upload for this user' })
-  @ApiResponse({ status: 409, description: 'Nothing uploaded yet, or not what was presigned (size, owner)' })
+  @ApiResponse({ status: 409, description: 'Nothing uploaded yet, not what was presigned (size, owner), or another request is completing it' })
+  @ApiResponse({ status: 410, description: 'The upload was deleted, or its presigned grant expired before it was completed' })
   @ApiResponse({ status: 503, description: 'Stream or bucket unavailable; retry after Retry-After seconds. When the stream may have taken the event all the same, the body carries the upload\'s `id` and `outcome: "unknown"` (and `Location` names it): GET it before uploading again' })
   async complete(
     @Param('id', uploadId) id: string,
@@ -78,7 +82,8 @@ export class PresignedUploadsController {
       return { message: 'File uploaded and event sent', file_key: accepted.file_key, id: accepted.id };
     } catch (error) {
       if (error instanceof PresignedUploadNotFoundError) throw new NotFoundException('Upload not found');
-      if (error instanceof PresignedUploadIncompleteError) throw new ConflictException(error.message);
+      if (error instanceof PresignedUploadIncompleteError || error instanceof PresignedUploadBusyError) throw new ConflictException(error.message);
+      if (error instanceof PresignedUploadGoneError) throw new GoneException(error.message);
       throw uploadHttpException(error, request, response, correlationId);
     }
   }
