@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { actionsOf, policyStatements, resourceRefs, templates } from './test-app';
 import { pinnedNodeMajor } from '../../tools/node/pinned-node';
-import { DEPLOYED_MAPPING } from '../../bench/lambda-worker/event-source-mapping';
+import { DEPLOYED_MAPPING } from '../../test-kit/lambda/event-source-mapping';
 import { LAMBDA_WORKER_MAX_CONCURRENCY } from '../lib/app-environment';
 import { WORKER_EVENT_SOURCE } from '../lib/lambda.stack';
 

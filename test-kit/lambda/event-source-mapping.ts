@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { _Record } from '@aws-sdk/client-kinesis';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
-import { kinesisEvent } from '../../test-kit/lambda/events';
+import { kinesisEvent } from './events';
 
 /**
  * The settings of the worker's event source mapping that shape its throughput. Their values
