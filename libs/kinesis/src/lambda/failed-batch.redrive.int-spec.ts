@@ -36,7 +36,7 @@ describe('FailedBatchRedrive against the local Kinesis', () => {
     await put('b');
     const last = await put('c');
     await put('after');
-    const redrive = new FailedBatchRedrive(kinesis, new BatchingRecordSender(kinesis, streamName));
+    const redrive = new FailedBatchRedrive(kinesis, new BatchingRecordSender(kinesis, streamName), streamName);
 
     const dry = await redrive.run([span(first, last)], { dryRun: true });
     expect(dry).toEqual([expect.objectContaining({ redriven: 3, discarded: [], left: [] })]);
@@ -53,7 +53,7 @@ describe('FailedBatchRedrive against the local Kinesis', () => {
     const first = await put('keep');
     const last = await put('drop');
     const before = (await texts()).length;
-    const redrive = new FailedBatchRedrive(kinesis, new BatchingRecordSender(kinesis, streamName));
+    const redrive = new FailedBatchRedrive(kinesis, new BatchingRecordSender(kinesis, streamName), streamName);
     const [outcome] = await redrive.run([span(first, last)], {
       policy: async (letter) =>
         Buffer.from(letter.data_base64, 'base64').toString() === 'drop' ? { action: 'discard', why: 'deleted since' } : { action: 'redrive' },
@@ -66,10 +66,17 @@ describe('FailedBatchRedrive against the local Kinesis', () => {
     const last = await put('latest');
     // A span the shard does not hold (kinesalite trims nothing: past its tip stands in for trimmed).
     const gone = { ...span(last, last), startSequenceNumber: `${BigInt(last.SequenceNumber!) + 1n}`, endSequenceNumber: `${BigInt(last.SequenceNumber!) + 2n}` };
-    const redrive = new FailedBatchRedrive(kinesis, new BatchingRecordSender(kinesis, streamName));
+    const redrive = new FailedBatchRedrive(kinesis, new BatchingRecordSender(kinesis, streamName), streamName);
     const [outcome] = await redrive.run([gone]);
     expect(outcome.redriven).toBe(0);
     expect(outcome).toMatchObject({ redriven: 0, trimmed: 'the stream no longer holds any record of the batch' });
     expect(outcome.error).toBeUndefined();
+  });
+
+  it('refuses a batch of another stream than the one it publishes to', async () => {
+    const record = await put('elsewhere');
+    const redrive = new FailedBatchRedrive(kinesis, new BatchingRecordSender(kinesis, streamName), streamName);
+    const [outcome] = await redrive.run([{ ...span(record, record), streamArn: 'arn:aws:kinesis:us-east-1:000000000000:stream/other' }]);
+    expect(outcome).toMatchObject({ redriven: 0, error: expect.stringMatching(/stream other, not failed-batch-/) });
   });
 });

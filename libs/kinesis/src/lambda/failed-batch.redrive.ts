@@ -45,7 +45,10 @@ export interface FailedBatchOutcome {
 export class FailedBatchRedrive {
   constructor(
     private readonly kinesis: KinesisClient,
+    /** Publishes to `streamName`. */
     private readonly sender: KinesisRecordSender,
+    /** The stream the batches are read from and published back to; a batch of another is refused. */
+    private readonly streamName: string,
   ) {}
 
   async run(batches: readonly KinesisBatchInfo[], options: FailedBatchRedriveOptions = {}): Promise<FailedBatchOutcome[]> {
@@ -64,6 +67,7 @@ export class FailedBatchRedrive {
       left: [],
     };
     try {
+      if (streamName !== this.streamName) throw new Error(`the batch is of stream ${streamName}, not ${this.streamName}`);
       const records = await this.readSpan(streamName, batch, options.readLimit ?? 1000);
       const first = records[0]?.SequenceNumber;
       if (first === undefined || BigInt(first) > BigInt(batch.startSequenceNumber)) {
