@@ -1,6 +1,6 @@
 import type { TimingSummary } from '../lambda/cold-start.stats';
 import type { SourceRevision } from '../upload/source-revision';
-import type { ShardDrainStats } from './event-source-mapping';
+import type { ShardDrainStats } from '../../test-kit/lambda/event-source-mapping';
 import type { CloudProfileName, WorkerVariant } from './lambda-worker-bench.settings';
 
 /** One timed drain of one variant at one profile. */

@@ -26,7 +26,7 @@ import { baseEnvironment } from '../upload/bench-servers';
 import { sourceRevision } from '../upload/source-revision';
 import { fileUploadedRecord, type PreloadedFile } from '../worker/file-events';
 import { preloadStream } from '../worker/stream-preloader';
-import { DEPLOYED_MAPPING } from './event-source-mapping';
+import { DEPLOYED_MAPPING } from '../../test-kit/lambda/event-source-mapping';
 import type { DrainRun, LambdaWorkerBenchResults, VariantResult } from './lambda-worker-bench.results';
 import { renderLambdaWorkerBenchMarkdown } from './lambda-worker-bench.report';
 import { settingsFromArgs, type CloudProfileName } from './lambda-worker-bench.settings';

@@ -9,8 +9,8 @@ import { summarizeTimings } from '../lambda/cold-start.stats';
 import { readCpuSeconds, readMachineBusySeconds } from '../upload/proc-stats';
 import { checkBucket } from '../worker/bucket-check';
 import type { PreloadedFile } from '../worker/file-events';
-import { DEPLOYED_MAPPING, drainShard, type ShardDrainStats } from './event-source-mapping';
-import { KinesisShardReader } from './kinesis-shard.reader';
+import { DEPLOYED_MAPPING, drainShard, type ShardDrainStats } from '../../test-kit/lambda/event-source-mapping';
+import { KinesisShardReader } from '../../test-kit/lambda/kinesis-shard.reader';
 import type { DrainRun } from './lambda-worker-bench.results';
 import type { CloudProfileName, WorkerVariant } from './lambda-worker-bench.settings';
 

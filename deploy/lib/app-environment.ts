@@ -1,3 +1,4 @@
+import type { Duration } from 'aws-cdk-lib';
 import type { AppResources } from './app-resources';
 
 /**
@@ -63,12 +64,22 @@ export function apiEnvironment(shared: AppResources, auth: CognitoIds, mode: 'la
  */
 export const LAMBDA_WORKER_MAX_CONCURRENCY = 16;
 
+/** How the worker runs: in a container, or on Lambda with a record-age deadline for dead letters. */
+export type WorkerMode = { mode: 'container' } | { mode: 'lambda'; deadLetterAge: Duration };
+
 /** The worker's environment (apps/worker/src/config/worker-environment.schema.ts). */
-export function workerEnvironment(shared: AppResources, mode: 'lambda' | 'container'): Record<string, string> {
+export function workerEnvironment(shared: AppResources, how: WorkerMode): Record<string, string> {
   return {
     ...resourceEnvironment(shared),
-    // On Lambda a shard's batch (up to 100 records) is one invocation: records of different
-    // partition keys overlap their S3 waits (see LAMBDA_WORKER_MAX_CONCURRENCY).
-    ...(mode === 'lambda' ? { KINESIS_MAX_CONCURRENCY: String(LAMBDA_WORKER_MAX_CONCURRENCY) } : { LEASE_TABLE: shared.leaseTable.tableName, WORKER_HEALTH_PORT: String(WORKER_HEALTH_PORT) }),
+    ...(how.mode === 'lambda'
+      ? {
+          // A shard's batch (up to 100 records) is one invocation: records of different
+          // partition keys overlap their S3 waits (see LAMBDA_WORKER_MAX_CONCURRENCY).
+          KINESIS_MAX_CONCURRENCY: String(LAMBDA_WORKER_MAX_CONCURRENCY),
+          // The mapping retries without end: past this age a record that still fails is
+          // dead-lettered with its bytes before the stream trims it (WORKER_EVENT_SOURCE).
+          KINESIS_MAX_RECORD_AGE_S: String(how.deadLetterAge.toSeconds()),
+        }
+      : { LEASE_TABLE: shared.leaseTable.tableName, WORKER_HEALTH_PORT: String(WORKER_HEALTH_PORT) }),
   };
 }

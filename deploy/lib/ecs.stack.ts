@@ -65,7 +65,7 @@ export class EcsStack extends Stack {
 
     const { task: workerTask, logGroup: workerLogs } = this.createTaskDefinition('Worker', props.image, {
       command: [...WORKER_COMMAND],
-      environment: { ...workerEnvironment(resources, 'container'), AWS_REGION: this.region, HEALTHCHECK_PORT: String(WORKER_HEALTH_PORT) },
+      environment: { ...workerEnvironment(resources, { mode: 'container' }), AWS_REGION: this.region, HEALTHCHECK_PORT: String(WORKER_HEALTH_PORT) },
     });
     grantWorkerAccess(workerTask.taskRole, resources, { readsStream: true });
     this.worker = new ecs.FargateService(this, 'WorkerService', {

@@ -20,13 +20,17 @@ import type { LambdaArchitecture } from './deploy-settings';
 export const WORKER_EVENT_SOURCE = {
   batchSize: 100,
   maxBatchingWindow: Duration.seconds(1),
-  // A failing batch is halved until the failing record is alone; with partial batch
-  // responses the retry starts at the first failed record, so order per shard holds.
+  // Only a function error (a thrown handler, a timeout) bisects: the handler itself reports
+  // its lowest failed record (reportBatchItemFailures), and the retry starts there.
   bisectBatchOnError: true,
-  retryAttempts: 5,
-  // Well inside the stream's retention, so a record is given up (to the SQS destination)
-  // while its staged bytes in incoming/ still exist.
-  maxRecordAge: Duration.hours(6),
+  // Never give a record up while the stream holds it (-1: retry without end, no age limit),
+  // as the container worker waits out an outage: the on-failure destination gets metadata
+  // only, and a record skipped would leave its upload `pending` once the stream trimmed it.
+  // The handler, not the mapping, ends a record's retries (docs/lambda-delivery.md): poison
+  // at once, a failure of its own after KINESIS_MAX_ATTEMPTS, and anything still failing
+  // past KINESIS_MAX_RECORD_AGE_S (WORKER_DEAD_LETTER_MARGIN short of the retention) to the
+  // dead letters with its bytes. The iterator-age alarm says when a shard waits.
+  retryAttempts: -1,
   reportBatchItemFailures: true,
   // Two batches of a shard in flight, each in its own execution environment. Lambda keeps
   // per-key order at any factor (one key's records always go to the same concurrent batch), and
@@ -44,6 +48,20 @@ export const WORKER_EVENT_SOURCE = {
   // higher factor does not raise.
   parallelizationFactor: 2,
 } as const;
+
+/**
+ * The mapping's record age limit: none (-1). CDK's maxRecordAge takes 60 s to 7 days only and
+ * leaving it out would leave a deployed stack's old limit in place, so it is set on the
+ * template (see {@link WORKER_EVENT_SOURCE}).
+ */
+export const WORKER_MAX_RECORD_AGE_SECONDS = -1;
+
+/**
+ * How long before the stream would trim a record the worker dead-letters it if it still
+ * fails: time for one more delivery of a shard's oldest record (a function timeout or two)
+ * and for the records queued behind it in the same outage, which reach the deadline in turn.
+ */
+export const WORKER_DEAD_LETTER_MARGIN = Duration.hours(1);
 
 export interface LambdaStackProps extends StackProps {
   readonly shared: SharedStack;
@@ -91,7 +109,8 @@ export class LambdaStack extends Stack {
     });
     grantApiAccess(this.apiFunction, resources);
 
-    this.workerFunction = this.createFunction('Worker', props.workerCode, workerEnvironment(resources, 'lambda'), {
+    const deadLetterAge = shared.streamRetention.minus(WORKER_DEAD_LETTER_MARGIN);
+    this.workerFunction = this.createFunction('Worker', props.workerCode, workerEnvironment(resources, { mode: 'lambda', deadLetterAge }), {
       memorySize: 1024,
       timeout: Duration.minutes(2),
     });
@@ -102,16 +121,20 @@ export class LambdaStack extends Stack {
         ...WORKER_EVENT_SOURCE,
         // Never LATEST: records that arrived before the mapping existed would be lost.
         startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        // Reached only if a record leaves the stream unhandled (the mapping never gives up on
+        // its own): `npm run redrive -- --failed-batches` takes what it holds. SQS rather than
+        // an S3 destination (which would carry the records): it must work while S3 is down.
         onFailure: new SqsDlq(this.failedBatches),
       }),
     );
+    this.setNoRecordAgeLimit();
 
     this.api = this.createHttpApi(shared);
 
     iteratorAgeAlarm(this, shared.stream.metricGetRecordsIteratorAgeMilliseconds());
     deadLetterAlarm(this, this.workerFunction.logGroup);
     new cloudwatch.Alarm(this, 'FailedBatchesAlarm', {
-      alarmDescription: 'The worker function gave up on a batch (its metadata is in the failed-batches queue).',
+      alarmDescription: 'The worker mapping gave up on a batch (its shard and sequence range are in the failed-batches queue: npm run redrive -- --failed-batches, within the stream retention).',
       metric: this.failedBatches.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
       threshold: 0,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -127,6 +150,12 @@ export class LambdaStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
+  }
+
+  private setNoRecordAgeLimit(): void {
+    const mappings = this.workerFunction.node.findAll().filter((c): c is lambda.CfnEventSourceMapping => c instanceof lambda.CfnEventSourceMapping);
+    if (mappings.length !== 1) throw new Error(`LambdaStack: expected the worker's one event source mapping, found ${mappings.length}`);
+    mappings[0].maximumRecordAgeInSeconds = WORKER_MAX_RECORD_AGE_SECONDS;
   }
 
   private createFunction(

@@ -33,6 +33,8 @@ export class SharedStack extends Stack {
   readonly userPoolClient: cognito.UserPoolClient;
   readonly userPoolDomain: cognito.UserPoolDomain;
   readonly stream: kinesis.Stream;
+  /** How long the stream keeps a record (the `streamRetentionHours` setting). */
+  readonly streamRetention: Duration;
   readonly bucket: s3.Bucket;
   readonly uploadsTable: dynamodb.Table;
   readonly leaseTable: dynamodb.Table;
@@ -67,10 +69,11 @@ export class SharedStack extends Stack {
       cognitoDomain: { domainPrefix: settings.cognitoDomainPrefix ?? `uploads-${this.account}` },
     });
 
+    this.streamRetention = Duration.hours(settings.streamRetentionHours);
     this.stream = new kinesis.Stream(this, 'FileEvents', {
       streamMode: settings.streamMode === 'on-demand' ? kinesis.StreamMode.ON_DEMAND : kinesis.StreamMode.PROVISIONED,
       shardCount: settings.streamMode === 'provisioned' ? settings.streamShardCount : undefined,
-      retentionPeriod: Duration.hours(settings.streamRetentionHours),
+      retentionPeriod: this.streamRetention,
       // The AWS managed key (aws/kinesis): encrypted at rest, no key policy to get wrong.
       encryption: kinesis.StreamEncryption.MANAGED,
     });

@@ -1,9 +1,9 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { actionsOf, policyStatements, resourceRefs, templates } from './test-app';
 import { pinnedNodeMajor } from '../../tools/node/pinned-node';
-import { DEPLOYED_MAPPING } from '../../bench/lambda-worker/event-source-mapping';
+import { DEPLOYED_MAPPING } from '../../test-kit/lambda/event-source-mapping';
 import { LAMBDA_WORKER_MAX_CONCURRENCY } from '../lib/app-environment';
-import { WORKER_EVENT_SOURCE } from '../lib/lambda.stack';
+import { WORKER_DEAD_LETTER_MARGIN, WORKER_EVENT_SOURCE } from '../lib/lambda.stack';
 
 describe('LambdaStack', () => {
   const { lambda } = templates();
@@ -65,14 +65,26 @@ describe('LambdaStack', () => {
       BatchSize: 100,
       MaximumBatchingWindowInSeconds: 1,
       BisectBatchOnFunctionError: true,
-      MaximumRetryAttempts: 5,
-      MaximumRecordAgeInSeconds: 6 * 3600,
+      // Never skipped while in the stream: the handler ends a record's retries, with its bytes kept.
+      MaximumRetryAttempts: -1,
+      MaximumRecordAgeInSeconds: -1,
       // Chosen from bench:lambda-worker (README "On AWS Lambda"); per-key order holds at any factor.
       ParallelizationFactor: 2,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FailedBatches'), 'Arn'] } } },
     });
     lambda.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+  });
+
+  it('has the worker dead-letter a record that still fails an hour before the stream would trim it', () => {
+    const deadline = (template: typeof lambda) =>
+      Object.values(template.findResources('AWS::Lambda::Function'))
+        .map((f) => f.Properties.Environment?.Variables?.KINESIS_MAX_RECORD_AGE_S)
+        .filter((value) => value !== undefined);
+    // The default retention is 24 h.
+    expect(deadline(lambda)).toEqual([String(23 * 3600)]);
+    expect(deadline(templates({ streamRetentionHours: 168 }).lambda)).toEqual([String(167 * 3600)]);
+    expect(WORKER_DEAD_LETTER_MARGIN.toHours()).toBe(1);
   });
 
   it('runs the worker function with the concurrency per shard chosen from bench:lambda-worker', () => {

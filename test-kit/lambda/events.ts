@@ -66,12 +66,17 @@ export function restApiEvent(request: { method: string; path: string; headers?: 
   };
 }
 
+/** The ARN of a local stream as Lambda names it in events and on-failure records. */
+export function streamArnOf(streamName: string): string {
+  return `arn:aws:kinesis:us-east-1:000000000000:stream/${streamName}`;
+}
+
 /** A Kinesis event source mapping batch made of records read from a (local) stream. */
 export function kinesisEvent(streamName: string, shardId: string, records: _Record[]): KinesisStreamEvent {
   return {
     Records: records.map((record) => ({
       eventID: `${shardId}:${record.SequenceNumber}`,
-      eventSourceARN: `arn:aws:kinesis:us-east-1:000000000000:stream/${streamName}`,
+      eventSourceARN: streamArnOf(streamName),
       eventSource: 'aws:kinesis',
       eventVersion: '1.0',
       eventName: 'aws:kinesis:record',

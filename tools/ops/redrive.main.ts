@@ -2,9 +2,13 @@
 // publishes the worker's dead letters (dead-letter/ in the bucket) again once their cause is
 // fixed, then deletes them. Malformed records are left out unless --reason malformed-record;
 // uploads deleted since their letter was written are discarded (see skipDeletedUploads).
+// `npm run redrive -- --failed-batches <file | -> [--dry-run] [--local]`: instead, re-reads from
+// the stream the batches a Lambda event source mapping gave up on (the records its on-failure
+// queue received, as saved from it; docs/lambda-delivery.md) and publishes them again.
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createDynamoDbDocumentClient, createKinesisClient, createS3Client } from '@lib/aws';
-import { BatchingRecordSender, S3DeadLetterRedrive, type DeadLetterReason } from '@lib/kinesis';
+import { BatchingRecordSender, FailedBatchRedrive, failedBatchesIn, S3DeadLetterRedrive, type DeadLetterReason } from '@lib/kinesis';
 import { UploadStatusRepository } from '@lib/upload-status';
 import { skipDeletedUploads } from './deleted-uploads.redrive-policy';
 import { opsConfig } from './ops-environment';
@@ -19,6 +23,7 @@ async function main(): Promise<void> {
       limit: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       local: { type: 'boolean', default: false },
+      'failed-batches': { type: 'string' },
     },
   });
   const reasons = values.reason?.map((reason) => {
@@ -33,8 +38,15 @@ async function main(): Promise<void> {
   const kinesis = createKinesisClient(config.aws);
   const dynamodb = createDynamoDbDocumentClient(config.aws);
   try {
-    const redrive = new S3DeadLetterRedrive(s3, config.bucket, new BatchingRecordSender(kinesis, config.streamName));
     const policy = skipDeletedUploads(new UploadStatusRepository(dynamodb, config.uploadsTable));
+    if (values['failed-batches'] !== undefined) {
+      const from = values['failed-batches'];
+      const batches = failedBatchesIn(readFileSync(from === '-' ? 0 : from, 'utf8'));
+      const redrive = new FailedBatchRedrive(kinesis, new BatchingRecordSender(kinesis, config.streamName), config.streamName);
+      await reportFailedBatches(await redrive.run(batches, { dryRun: values['dry-run'], policy }), config.target, values['dry-run'] ?? false);
+      return;
+    }
+    const redrive = new S3DeadLetterRedrive(s3, config.bucket, new BatchingRecordSender(kinesis, config.streamName));
     const summary = await redrive.run({ reasons, shardId: values.shard, limit, dryRun: values['dry-run'], policy });
     const verb = values['dry-run'] ? 'would redrive' : 'redriven';
     console.log(`dead letters of s3://${config.bucket}/dead-letter/ on ${config.target} → stream ${config.streamName}`);
@@ -51,6 +63,21 @@ async function main(): Promise<void> {
     kinesis.destroy();
     dynamodb.destroy();
   }
+}
+
+async function reportFailedBatches(outcomes: Awaited<ReturnType<FailedBatchRedrive['run']>>, target: string, dryRun: boolean): Promise<void> {
+  const verb = dryRun ? 'would redrive' : 'redriven';
+  console.log(`failed batches re-read from the stream on ${target}`);
+  for (const outcome of outcomes) {
+    console.log(`  ${outcome.batch}: ${outcome.redriven} records ${verb}, ${outcome.discarded.length} discarded, ${outcome.left.length} left`);
+    for (const { sequenceNumber, why } of outcome.discarded) console.log(`    discarded (${why}): ${sequenceNumber}`);
+    if (outcome.trimmed) console.error(`    TRIMMED: ${outcome.trimmed}`);
+    if (outcome.error) console.error(`    FAILED: ${outcome.error}`);
+  }
+  const redriven = outcomes.reduce((sum, outcome) => sum + outcome.redriven, 0);
+  const failed = outcomes.filter((outcome) => outcome.error || outcome.trimmed).length;
+  console.log(`${outcomes.length} batches, ${redriven} records ${verb}, ${failed} batches failed or trimmed`);
+  if (failed > 0) process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {

@@ -27,6 +27,11 @@ async function bootstrap(): Promise<{ strategy: KinesisLambdaServer; metrics: Me
     // The same knob as the container's: records of one shard at once, across partition keys
     // (`auto`: the transport's own default for a batch).
     maxConcurrentRecordsPerShard: numberOrDefault(config.get('KINESIS_MAX_CONCURRENCY', { infer: true })),
+    // The event source mapping retries without end (deploy/): this is what ends a record
+    // failing for a reason of its own, and what keeps a record whose dependency stays down
+    // until the stream would drop it (docs/lambda-delivery.md).
+    maxAttempts: config.get('KINESIS_MAX_ATTEMPTS', { infer: true }),
+    maxRecordAgeMs: secondsToMs(config.get('KINESIS_MAX_RECORD_AGE_S', { infer: true })),
   });
   strategy.observeRecords(app.get(RecordMetricsObserver));
   // Registers the handlers; the strategy itself reads nothing (Lambda delivers the records).
@@ -37,6 +42,10 @@ async function bootstrap(): Promise<{ strategy: KinesisLambdaServer; metrics: Me
 
 function numberOrDefault(value: number | 'auto'): number | undefined {
   return value === 'auto' ? undefined : value;
+}
+
+function secondsToMs(seconds: number | undefined): number | undefined {
+  return seconds === undefined ? undefined : seconds * 1000;
 }
 
 // Started at import, i.e. in Lambda's init phase; awaited by the first invocation.

@@ -26,3 +26,5 @@ export * from './aggregation/kpl-aggregation';
 export type { ShardState } from './server/shard.supervisor';
 export type { TrimmedGap } from './server/shard.consumer';
 export * from './lambda/kinesis-lambda.server';
+export * from './lambda/failed-batch';
+export * from './lambda/failed-batch.redrive';

@@ -33,11 +33,15 @@ export const workerEnvironmentSchema = awsEnvironmentSchema.extend({
   KINESIS_MAX_CONCURRENCY: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(1000)]).default('auto'),
   /** The checkpoint moves after every GetRecords page and, within a long one, at most this often. */
   KINESIS_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
-  /** A record older than this (seconds since it reached the stream) goes to the dead letters untried; unset: no limit. */
+  /**
+   * The record-age deadline, in seconds since the record reached the stream; unset: none. In a
+   * container a record past it goes to the dead letters untried; on Lambda it is tried once
+   * more per delivery and dead-lettered if that fails (deploy/ sets it short of the retention).
+   */
   KINESIS_MAX_RECORD_AGE_S: z.coerce.number().int().min(1).optional(),
   /** A record whose pattern no handler serves: kept in the dead letters, or skipped. */
   KINESIS_UNKNOWN_PATTERN: z.enum(['dead-letter', 'skip']).default('dead-letter'),
-  /** Attempts of a failing record before it goes to the dead letters. */
+  /** Attempts of a record failing for a reason of its own (not an outage) before it goes to the dead letters. */
   KINESIS_MAX_ATTEMPTS: env.positiveInt(3),
   LEASE_DURATION_MS: env.positiveInt(10_000),
 });

@@ -113,8 +113,9 @@ describe('KinesisLambdaServer', () => {
     expect(order.filter((n) => n % 2 === 0)).toEqual([2, 4, 6, 8]);
   });
 
-  it('refuses a concurrency that is not a whole number ≥ 1', () => {
+  it('refuses a concurrency or a number of attempts that is not a whole number ≥ 1', () => {
     expect(() => serverWith(async () => undefined, false, 0)).toThrow(/maxConcurrentRecordsPerShard/);
+    expect(() => new KinesisLambdaServer({ deadLetters: { send: async () => undefined }, maxAttempts: 0.5 })).toThrow(/maxAttempts/);
   });
 
   it('tells its record observer each handled and each failed record, by pattern', async () => {
@@ -161,14 +162,64 @@ describe('KinesisLambdaServer', () => {
     expect(await server.handle(event(orphan))).toEqual({ batchItemFailures: [] });
   });
 
-  it('dead-letters a record past maxRecordAgeMs instead of handling it, as the container transport does', async () => {
-    const handled: number[] = [];
-    const { server, letters } = serverWith(async (data) => void handled.push(data.n));
-    server.configure({ deadLetters: { send: async (letter) => void letters.push(letter) }, maxRecordAgeMs: 60 * 60 * 1000 });
-    // The test records arrived on 2026-11-27, days before now.
-    expect(await server.handle(event(lambdaRecord(0, '1', packet({ n: 1 }))))).toEqual({ batchItemFailures: [] });
-    expect(handled).toEqual([]);
-    expect(letters).toEqual([expect.objectContaining({ reason: 'record-too-old', sequence_number: '1' })]);
+  describe('an event source mapping that never gives up (retries and record age -1)', () => {
+    const outage = () => Promise.reject(new KinesisRetriableException('S3 is down'));
+    // The test records arrived on 2026-11-27, days before now: past any deadline of an hour.
+    const pastDeadline = { maxRecordAgeMs: 60 * 60 * 1000 };
+
+    it('fails a record for as long as its dependency is out, never dead-lettering it, as the container waits it out', async () => {
+      const attempts: number[] = [];
+      const { server, letters } = serverWith(async (_data, context) => {
+        attempts.push(context.getAttempt());
+        return outage();
+      });
+      for (let delivery = 0; delivery < 10; delivery++) {
+        expect(await server.handle(event(lambdaRecord(0, '1', packet({ n: 1 }))))).toEqual({ batchItemFailures: [{ itemIdentifier: '1' }] });
+      }
+      expect(letters).toEqual([]);
+      expect(attempts).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    });
+
+    it('dead-letters a record that fails for a reason of its own after maxAttempts deliveries, so it cannot hold its shard', async () => {
+      const { server, letters } = serverWith(async () => Promise.reject(new Error('bug')));
+      server.configure({ deadLetters: { send: async (letter) => void letters.push(letter) }, maxAttempts: 3 });
+      const deliver = () => server.handle(event(lambdaRecord(0, '1', packet({ n: 1 }))));
+      expect(await deliver()).toEqual({ batchItemFailures: [{ itemIdentifier: '1' }] });
+      expect(await deliver()).toEqual({ batchItemFailures: [{ itemIdentifier: '1' }] });
+      expect(await deliver()).toEqual({ batchItemFailures: [] });
+      expect(letters).toEqual([expect.objectContaining({ reason: 'handler-failed', attempts: 3, last_error: 'Error: bug' })]);
+    });
+
+    it('past maxRecordAgeMs still tries a record once per delivery, and keeps it when that works', async () => {
+      const handled: number[] = [];
+      const { server, letters } = serverWith(async (data) => void handled.push(data.n));
+      server.configure({ deadLetters: { send: async (letter) => void letters.push(letter) }, ...pastDeadline });
+      expect(await server.handle(event(lambdaRecord(0, '1', packet({ n: 1 }))))).toEqual({ batchItemFailures: [] });
+      expect(handled).toEqual([1]);
+      expect(letters).toEqual([]);
+    });
+
+    it('past maxRecordAgeMs dead-letters a record whose dependency is still out, with its bytes and both reasons', async () => {
+      const { server, letters } = serverWith(outage);
+      server.configure({ deadLetters: { send: async (letter) => void letters.push(letter) }, ...pastDeadline });
+      const bytes = packet({ n: 1 });
+      expect(await server.handle(event(lambdaRecord(0, '1', bytes)))).toEqual({ batchItemFailures: [] });
+      expect(letters).toEqual([
+        expect.objectContaining({
+          reason: 'record-too-old',
+          sequence_number: '1',
+          attempts: 1,
+          data_base64: Buffer.from(bytes).toString('base64'),
+          last_error: expect.stringMatching(/over the maximum of 3600 s; last attempt: .*S3 is down/),
+        }),
+      ]);
+    });
+
+    it('past maxRecordAgeMs fails the record again when its dead letter cannot be stored either (nothing is dropped)', async () => {
+      const { server } = serverWith(outage, true);
+      server.configure({ deadLetters: { send: async () => Promise.reject(new Error('S3 down')) }, ...pastDeadline });
+      expect(await server.handle(event(lambdaRecord(0, '1', packet({ n: 1 }))))).toEqual({ batchItemFailures: [{ itemIdentifier: '1' }] });
+    });
   });
 
   it('says what is missing when used before configure()', async () => {

@@ -6,6 +6,7 @@ import { RecordPipeline, type DeadLetterWhy, type RecordOrigin, type UnknownPatt
 import { describeError } from '../server/aws-errors';
 import { KinesisStatus } from '../server/kinesis.events';
 import { KinesisHandlersServer } from '../server/kinesis-handlers.server';
+import { DeliveryAttempts } from './delivery-attempts';
 import { runInKeyOrder } from './key-ordered.runner';
 import { fromLambdaRecord, groupByShard, type LambdaShardRecord } from './lambda-kinesis.records';
 
@@ -22,11 +23,19 @@ export interface KinesisLambdaServerOptions {
    */
   maxConcurrentRecordsPerShard?: number;
   /**
-   * A record older than this (since it reached the stream) is dead-lettered instead of
-   * failed again. Default: no limit (the event source mapping's own maximum record age
-   * applies, and a record it skips is not dead-lettered).
+   * The dead-letter deadline: a record older than this (since it reached the stream) that
+   * fails once more, for whatever reason, an outage included, is dead-lettered with its bytes
+   * instead of failed again. Set it short of the stream's retention, so that a record the
+   * event source mapping retries without end (MaximumRetryAttempts and MaximumRecordAgeInSeconds
+   * -1) is kept before the stream drops it. Default: no limit.
    */
   maxRecordAgeMs?: number;
+  /**
+   * Failures of a record for a reason of its own (any error but an outage, a
+   * `KinesisRetriableException`, or a poison record) before it is dead-lettered. Counted per
+   * execution environment (see {@link DeliveryAttempts}), so at least this many. Default 3.
+   */
+  maxAttempts?: number;
 }
 
 type ResolvedLambdaOptions = Required<KinesisLambdaServerOptions>;
@@ -44,9 +53,13 @@ type ResolvedLambdaOptions = Required<KinesisLambdaServerOptions>;
  *   `ServerKinesis`'s own {@link RecordPipeline}; only the retry loop is Lambda's;
  * - a record that can never succeed (not a packet, no handler, `KinesisPoisonRecordException`)
  *   is dead-lettered and counts as handled, so it never blocks its shard;
- * - on a failure (any other error, an outage included) the lowest failed sequence number of
- *   the shard is reported, so Lambda retries from there and per-key order holds; records after
- *   it are not begun. Retries and bisecting are the event source mapping's settings.
+ * - on a failure the lowest failed sequence number of the shard is reported, so Lambda retries
+ *   from there and per-key order holds; records after it are not begun. An outage
+ *   (`KinesisRetriableException`) is failed for as long as it lasts, as `ServerKinesis` waits
+ *   it out; any other error is failed up to `maxAttempts` times, then dead-lettered;
+ * - a record past `maxRecordAgeMs` that fails again is dead-lettered with its bytes, so with an
+ *   event source mapping that never gives up on a record nothing leaves the stream unhandled
+ *   and unkept (docs/lambda-delivery.md).
  *
  * ```ts
  * const strategy = new KinesisLambdaServer();
@@ -60,6 +73,7 @@ export class KinesisLambdaServer extends KinesisHandlersServer {
   protected override readonly logger = new Logger(KinesisLambdaServer.name);
   private options?: ResolvedLambdaOptions;
   private pipeline?: RecordPipeline;
+  private readonly attempts = new DeliveryAttempts();
 
   constructor(options?: KinesisLambdaServerOptions) {
     super();
@@ -74,9 +88,10 @@ export class KinesisLambdaServer extends KinesisHandlersServer {
       unknownPatternPolicy: options.unknownPatternPolicy ?? 'dead-letter',
       maxConcurrentRecordsPerShard: options.maxConcurrentRecordsPerShard ?? 16,
       maxRecordAgeMs: options.maxRecordAgeMs ?? Number.POSITIVE_INFINITY,
+      maxAttempts: options.maxAttempts ?? 3,
     };
-    if (!Number.isInteger(resolved.maxConcurrentRecordsPerShard) || resolved.maxConcurrentRecordsPerShard < 1) {
-      throw new Error('KinesisLambdaServer: maxConcurrentRecordsPerShard must be a whole number ≥ 1');
+    for (const name of ['maxConcurrentRecordsPerShard', 'maxAttempts'] as const) {
+      if (!Number.isInteger(resolved[name]) || resolved[name] < 1) throw new Error(`KinesisLambdaServer: ${name} must be a whole number ≥ 1`);
     }
     this.options = resolved;
     this.pipeline = new RecordPipeline({
@@ -136,26 +151,42 @@ export class KinesisLambdaServer extends KinesisHandlersServer {
   private async handleRecord(pipeline: RecordPipeline, origin: RecordOrigin, record: UserRecord): Promise<boolean> {
     const opened = pipeline.open(origin, record);
     if (opened.kind === 'skip') return true;
-    if (opened.kind === 'dead-letter') return this.deadLetter(pipeline, origin, record, opened.why);
+    const key = deliveryKey(origin, record);
+    if (opened.kind === 'dead-letter') return this.deadLetter(pipeline, origin, record, key, opened.why);
     const { packet } = opened;
-    const tooOld = pipeline.tooOld(record, packet, 0);
-    if (tooOld) return this.deadLetter(pipeline, origin, record, tooOld);
-    const result = await pipeline.attempt(origin, record, packet, 1);
-    switch (result.kind) {
-      case 'handled':
-        return true;
-      case 'poison':
-        return this.deadLetter(pipeline, origin, record, { reason: 'handler-rejected', attempts: 1, error: result.error, packet });
-      default:
-        pipeline.log('warn', origin, record, `handler failed, Lambda will retry: ${describeError(result.error)}`);
-        return false;
+    const attempt = this.attempts.deliver(key);
+    const result = await pipeline.attempt(origin, record, packet, attempt);
+    if (result.kind === 'handled') {
+      this.attempts.forget(key);
+      return true;
     }
+    if (result.kind === 'poison') {
+      return this.deadLetter(pipeline, origin, record, key, { reason: 'handler-rejected', attempts: attempt, error: result.error, packet });
+    }
+    // Past the deadline a record gets this one try per delivery, then it is kept rather than
+    // failed again: the stream would soon drop it.
+    const tooOld = pipeline.tooOld(record, packet, attempt);
+    if (tooOld) {
+      return this.deadLetter(pipeline, origin, record, key, { ...tooOld, error: `${describeError(tooOld.error)}; last attempt: ${describeError(result.error)}` });
+    }
+    if (result.kind === 'retriable') {
+      pipeline.log('warn', origin, record, `dependency outage, Lambda will retry (attempt ${attempt}): ${describeError(result.error)}`);
+      return false;
+    }
+    const failures = this.attempts.fail(key);
+    const { maxAttempts } = this.require().options;
+    if (failures >= maxAttempts) {
+      return this.deadLetter(pipeline, origin, record, key, { reason: 'handler-failed', attempts: attempt, error: result.error, packet });
+    }
+    pipeline.log('warn', origin, record, `handler failed (${failures}/${maxAttempts}), Lambda will retry: ${describeError(result.error)}`);
+    return false;
   }
 
   /** A dead letter that could not be stored makes the record fail: Lambda retries it. */
-  private async deadLetter(pipeline: RecordPipeline, origin: RecordOrigin, record: UserRecord, why: DeadLetterWhy): Promise<boolean> {
+  private async deadLetter(pipeline: RecordPipeline, origin: RecordOrigin, record: UserRecord, key: string, why: DeadLetterWhy): Promise<boolean> {
     try {
       await pipeline.deadLetter(origin, record, why);
+      this.attempts.forget(key);
       return true;
     } catch (sinkError) {
       pipeline.log('warn', origin, record, `dead letter not stored, Lambda will retry: ${describeError(sinkError)}`);
@@ -167,4 +198,9 @@ export class KinesisLambdaServer extends KinesisHandlersServer {
     if (!this.options || !this.pipeline) throw new Error('KinesisLambdaServer: call configure({ deadLetters }) before handling events');
     return { options: this.options, pipeline: this.pipeline };
   }
+}
+
+/** A user record's identity across deliveries: shard, sequence number and, in an aggregate, its index. */
+function deliveryKey(origin: RecordOrigin, record: UserRecord): string {
+  return `${origin.streamName}/${origin.shardId}/${record.SequenceNumber}/${record.subSequenceNumber ?? ''}`;
 }

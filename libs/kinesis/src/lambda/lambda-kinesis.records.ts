@@ -1,5 +1,6 @@
 import type { _Record } from '@aws-sdk/client-kinesis';
 import type { KinesisStreamRecord } from 'aws-lambda';
+import { streamNameOfArn } from './failed-batch';
 
 /** A record of a Lambda Kinesis event, as the transport's record types have it. */
 export interface LambdaShardRecord {
@@ -15,7 +16,7 @@ export interface LambdaShardRecord {
 export function fromLambdaRecord(event: KinesisStreamRecord): LambdaShardRecord {
   const { kinesis } = event;
   return {
-    streamName: event.eventSourceARN.slice(event.eventSourceARN.lastIndexOf('/') + 1),
+    streamName: streamNameOfArn(event.eventSourceARN),
     shardId: event.eventID.slice(0, event.eventID.indexOf(':')),
     record: {
       Data: Buffer.from(kinesis.data, 'base64'),

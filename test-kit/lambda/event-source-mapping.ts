@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { _Record } from '@aws-sdk/client-kinesis';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
-import { kinesisEvent } from '../../test-kit/lambda/events';
+// By path rather than @lib/kinesis: deploy/test reads DEPLOYED_MAPPING from here, without the path aliases.
+import type { LambdaStreamFailureRecord } from '../../libs/kinesis/src/lambda/failed-batch';
+import { kinesisEvent, streamArnOf } from './events';
 
 /**
  * The settings of the worker's event source mapping that shape its throughput. Their values
@@ -13,13 +15,15 @@ export interface MappingSettings {
   batchSize: number;
   /** How long a batch short of batchSize waits for more records (MaximumBatchingWindowInSeconds). */
   batchingWindowMs: number;
-  /** Retries of a batch that reports failures, before the mapping gives its records up (MaximumRetryAttempts). */
+  /** Retries of a batch that reports failures, before the mapping gives its records up (MaximumRetryAttempts; -1: never). */
   retryAttempts: number;
+  /** Where the mapping sends what it gives up on (its on-failure destination), in Lambda's format. */
+  onFailure?: (record: LambdaStreamFailureRecord) => void;
   /** Concurrent batches per shard, each its own partition-key range (ParallelizationFactor). */
   parallelizationFactor: number;
 }
 
-export const DEPLOYED_MAPPING: Omit<MappingSettings, 'parallelizationFactor'> = { batchSize: 100, batchingWindowMs: 1000, retryAttempts: 5 };
+export const DEPLOYED_MAPPING: Omit<MappingSettings, 'parallelizationFactor'> = { batchSize: 100, batchingWindowMs: 1000, retryAttempts: -1 };
 
 /** One page of a shard, as GetRecords gives it; `caughtUp` once the shard has nothing more. */
 export interface ShardPage {
@@ -91,7 +95,8 @@ interface Queued {
  * a batch short of `batchSize` waits for more up to `batchingWindowMs`. A batch whose
  * answer names failures (`batchItemFailures`) is retried from the lowest one named, that
  * record and every later one of the batch, as Lambda retries a shard from the reported
- * sequence number; after `retryAttempts` retries they are given up. An invocation that
+ * sequence number; after `retryAttempts` retries (unless -1) they are given up and the
+ * on-failure destination told. An invocation that
  * throws is a function error: the whole batch is retried. Resolves once the shard is read to
  * its end and every batch answered.
  */
@@ -130,8 +135,9 @@ export async function drainShard(
   const send = async (lane: number, batch: _Record[]) => {
     let pending = batch;
     for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > settings.retryAttempts) {
+      if (settings.retryAttempts >= 0 && attempt > settings.retryAttempts) {
         stats.givenUp += pending.length;
+        settings.onFailure?.(failureRecord(streamName, shardId, pending, attempt));
         return;
       }
       if (attempt > 0) stats.retries++;
@@ -173,6 +179,31 @@ export async function drainShard(
 
   await Promise.all([read(), ...lanes.map((_, lane) => runLane(lane))]);
   return stats;
+}
+
+/** What Lambda sends the on-failure destination for records it gives up on (see LambdaStreamFailureRecord). */
+function failureRecord(streamName: string, shardId: string, records: readonly _Record[], invocations: number): LambdaStreamFailureRecord {
+  const arrival = (record: _Record) => (record.ApproximateArrivalTimestamp ?? new Date(0)).toISOString();
+  return {
+    requestContext: {
+      requestId: `model-${shardId}-${records[0].SequenceNumber}`,
+      functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:worker',
+      condition: 'RetryAttemptsExhausted',
+      approximateInvokeCount: invocations,
+    },
+    responseContext: { statusCode: 200, executedVersion: '$LATEST' },
+    version: '1.0',
+    timestamp: new Date().toISOString(),
+    KinesisBatchInfo: {
+      shardId,
+      startSequenceNumber: records[0].SequenceNumber!,
+      endSequenceNumber: records[records.length - 1].SequenceNumber!,
+      approximateArrivalOfFirstRecord: arrival(records[0]),
+      approximateArrivalOfLastRecord: arrival(records[records.length - 1]),
+      batchSize: records.length,
+      streamArn: streamArnOf(streamName),
+    },
+  };
 }
 
 /** Index in `batch` of the lowest sequence number the answer reports failed; batch.length when none. */

@@ -1,4 +1,5 @@
 import type { _Record } from '@aws-sdk/client-kinesis';
+import type { LambdaStreamFailureRecord } from '@lib/kinesis';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { drainShard, laneOf, type MappingSettings, type ShardReader } from './event-source-mapping';
 
@@ -82,13 +83,30 @@ describe('drainShard (the Kinesis event source mapping, modelled)', () => {
 
   it('gives records up after retryAttempts and retries a whole batch when the function throws', async () => {
     let calls = 0;
+    const told: LambdaStreamFailureRecord[] = [];
     const stats = await drainShard('s', 'shardId-0', pagedReader(records('ab'), 10), async (_lane, event) => {
       calls++;
       if (calls === 1) throw new Error('function error');
       return { batchItemFailures: [{ itemIdentifier: seqs(event).at(-1)! }] };
-    }, settings(1, { retryAttempts: 2 }));
+    }, settings(1, { retryAttempts: 2, onFailure: (record) => told.push(record) }));
     // 1: throws (ab again); 2: b fails (a done); 3: b fails; then b is given up.
     expect(stats).toMatchObject({ records: 1, invocations: 3, retries: 2, givenUp: 1, functionErrors: 1 });
+    // The on-failure destination hears of b alone, in Lambda's format.
+    expect(told).toEqual([
+      expect.objectContaining({
+        requestContext: expect.objectContaining({ condition: 'RetryAttemptsExhausted', approximateInvokeCount: 3 }),
+        KinesisBatchInfo: expect.objectContaining({ shardId: 'shardId-0', startSequenceNumber: '2', endSequenceNumber: '2', batchSize: 1, streamArn: expect.stringMatching(/:stream\/s$/) }),
+      }),
+    ]);
+  });
+
+  it('with retryAttempts -1 retries a failing record for as long as it fails, giving nothing up', async () => {
+    let calls = 0;
+    const stats = await drainShard('s', 'shardId-0', pagedReader(records('ab'), 10), async (_lane, event) => {
+      calls++;
+      return { batchItemFailures: calls < 50 ? [{ itemIdentifier: seqs(event)[0] }] : [] };
+    }, settings(1, { retryAttempts: -1, onFailure: () => { throw new Error('nothing is given up') } }));
+    expect(stats).toMatchObject({ records: 2, invocations: 50, retries: 49, givenUp: 0 });
   });
 
   it('sends a batch short of batchSize once the shard is read to its end, without waiting out the window', async () => {

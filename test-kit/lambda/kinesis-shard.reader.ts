@@ -8,7 +8,7 @@ import type { ShardPage, ShardReader } from './event-source-mapping';
 const THROTTLED_WAIT_MS = 200;
 
 /**
- * Reads a shard from its trim horizon as the event source mapping's poller does: GetRecords
+ * Reads a shard from its trim horizon (or a point in time) as the event source mapping's poller does: GetRecords
  * pages in order, through whatever endpoint the client has (the AWS profile's proxy limits it
  * to 5 calls and 2 MiB/s per shard). A refused call (ProvisionedThroughputExceededException) is
  * counted and asked again; the SDK client must make one attempt per call so that every
@@ -26,12 +26,13 @@ export class KinesisShardReader implements ShardReader {
     private readonly shardId: string,
     /** Records per GetRecords call, at most. */
     private readonly limit: number,
+    /** Where to start: the trim horizon (default), or the first record that arrived at or after this time. */
+    private readonly from?: Date,
   ) {}
 
   async read(): Promise<ShardPage> {
-    this.iterator ??= (
-      await this.kinesis.send(new GetShardIteratorCommand({ StreamName: this.streamName, ShardId: this.shardId, ShardIteratorType: 'TRIM_HORIZON' }))
-    ).ShardIterator;
+    const start = this.from ? { ShardIteratorType: 'AT_TIMESTAMP' as const, Timestamp: this.from } : { ShardIteratorType: 'TRIM_HORIZON' as const };
+    this.iterator ??= (await this.kinesis.send(new GetShardIteratorCommand({ StreamName: this.streamName, ShardId: this.shardId, ...start }))).ShardIterator;
     for (;;) {
       this.calls.made++;
       try {
