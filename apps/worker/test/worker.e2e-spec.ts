@@ -12,7 +12,7 @@ import {
 import { ClientKinesis, KinesisRecordBuilder } from '@lib/kinesis';
 import { e2eEnvironment, waitFor } from '../../../test-kit';
 import { createStream, localAwsOptions, localKinesisClient, localS3Client } from '../../../test-kit/aws';
-import { UploadStatusRepository } from '@lib/upload-status';
+import { UPLOAD_FAILURE_MESSAGES, UploadStatusRepository } from '@lib/upload-status';
 import { createDynamoDbDocumentClient } from '@lib/aws';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createWorkerApp } from '../src/create-worker-app';
@@ -193,7 +193,8 @@ describe('worker (local Kinesis → S3)', () => {
         timeoutMs: 10_000,
         description: 'the failed status',
       });
-      expect(status).toMatchObject({ status: 'failed', failure_reason: expect.stringMatching(/sha256/) });
+      // The owner gets the code and its words; the error's own text stays in the letter.
+      expect(status).toMatchObject({ status: 'failed', failure_code: 'handler-rejected', failure_reason: UPLOAD_FAILURE_MESSAGES['handler-rejected'] });
     } finally {
       await worker.close();
     }

@@ -5,6 +5,22 @@
  */
 export type UploadStatus = 'pending' | 'failed' | 'stored' | 'deleted';
 
+/**
+ * Why an upload failed, as its owner sees it. The worker's dead-letter reasons keep their
+ * names; `unconfirmed` is an upload the stream never confirmed and no worker stored.
+ */
+export type UploadFailureCode = 'malformed-record' | 'no-handler' | 'handler-rejected' | 'handler-failed' | 'record-too-old' | 'unconfirmed';
+
+/** What the owner is told for each failure code: what happened and what to do, nothing internal. */
+export const UPLOAD_FAILURE_MESSAGES: Readonly<Record<UploadFailureCode, string>> = {
+  'malformed-record': 'The upload could not be read by the service: upload the file again',
+  'no-handler': 'The service could not process this kind of upload; its operators have been alerted',
+  'handler-rejected': 'The file could not be stored as it arrived (it did not match what was uploaded): upload it again',
+  'handler-failed': 'Storing the file failed repeatedly; its operators have been alerted and can retry it',
+  'record-too-old': 'The file waited too long to be stored and was set aside; its operators can retry it',
+  unconfirmed: 'The event stream never confirmed this upload and no worker has stored it: upload the file again',
+};
+
 /** Rank of each status; a write never lowers it (a late `pending` cannot hide a `stored`). */
 export const STATUS_RANK: Record<UploadStatus, number> = { pending: 0, failed: 1, stored: 2, deleted: 3 };
 
@@ -24,7 +40,9 @@ export interface UploadRecord {
   accepted_at: string;
   /** ISO-8601 time of the last status change. */
   updated_at: string;
-  /** Why the upload failed (only for `failed`). */
+  /** Why the upload failed (only for `failed`): a stable code to program against. */
+  failure_code?: UploadFailureCode;
+  /** The same in words, for the file's owner: never internal error text (that is in the logs and the dead letter). */
   failure_reason?: string;
   /**
    * Only on an upload the api could not confirm (see {@link PendingUploadItem.unconfirmed_since}):
@@ -39,7 +57,7 @@ export interface UploadRecord {
 }
 
 /** The fields every writer knows about an upload, whatever the status it records. */
-export type UploadFacts = Omit<UploadRecord, 'status' | 'status_rank' | 'updated_at' | 'failure_reason'>;
+export type UploadFacts = Omit<UploadRecord, 'status' | 'status_rank' | 'updated_at' | 'failure_code' | 'failure_reason'>;
 
 /**
  * The api's `pending` status lives in an item of its own, keyed `pending#<id>`, that only the
@@ -102,8 +120,7 @@ export interface PendingUploadItem extends Omit<UploadRecord, 'status' | 'failur
 export const UNCONFIRMED_VERDICT_AFTER_MS = 10 * 60_000;
 
 /** What readers say of an unconfirmed upload no worker stored in time. */
-export const UNCONFIRMED_FAILURE_REASON =
-  'The event stream never confirmed this upload and no worker has stored it: upload the file again';
+export const UNCONFIRMED_FAILURE_REASON = UPLOAD_FAILURE_MESSAGES.unconfirmed;
 
 /** The pending item the api writes for an upload, `now` being when it accepted it. */
 export function pendingItemOf(facts: UploadFacts, writtenBy: string, now = Date.now()): PendingUploadItem {
@@ -126,7 +143,7 @@ export function recordOfPendingItem(pending: PendingUploadItem, id: string, now 
   const { written_by: _writer, expires_at: _expiry, ...record } = pending;
   const since = record.unconfirmed_since;
   if (since !== undefined && now - Date.parse(since) >= UNCONFIRMED_VERDICT_AFTER_MS) {
-    return { ...record, id, status: 'failed', status_rank: STATUS_RANK.failed, failure_reason: UNCONFIRMED_FAILURE_REASON };
+    return { ...record, id, status: 'failed', status_rank: STATUS_RANK.failed, failure_code: 'unconfirmed', failure_reason: UNCONFIRMED_FAILURE_REASON };
   }
   return { ...record, id };
 }

@@ -33,12 +33,12 @@ describe('UploadStatusRepository', () => {
 
   it('reports a refused write (a later status already there) as false', async () => {
     mock.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'no', $metadata: {} }));
-    await expect(repo.recordFailed(facts, 'bad')).resolves.toBe(false);
+    await expect(repo.recordFailed(facts, 'handler-failed')).resolves.toBe(false);
   });
 
   it('lets other errors through', async () => {
     mock.on(PutCommand).rejects(new Error('network down'));
-    await expect(repo.recordFailed(facts, 'bad')).rejects.toThrow('network down');
+    await expect(repo.recordFailed(facts, 'handler-failed')).rejects.toThrow('network down');
   });
 
   it('withdraws only the pending item its writer wrote (the upload\'s own item is never touched)', async () => {

@@ -11,6 +11,8 @@ import {
   type UploadFacts,
   type UploadRecord,
   type UploadStatus,
+  type UploadFailureCode,
+  UPLOAD_FAILURE_MESSAGES,
 } from './upload-record';
 
 export const UPLOAD_STATUS_TABLE = Symbol('UPLOAD_STATUS_TABLE');
@@ -40,8 +42,9 @@ export class UploadStatusRepository {
     return this.write(facts, 'stored');
   }
 
-  recordFailed(facts: UploadFacts, reason: string): Promise<boolean> {
-    return this.write(facts, 'failed', reason);
+  /** `failed`, with the code and its message for the owner (`UPLOAD_FAILURE_MESSAGES`). */
+  recordFailed(facts: UploadFacts, code: UploadFailureCode): Promise<boolean> {
+    return this.write(facts, 'failed', code);
   }
 
   /**
@@ -105,7 +108,7 @@ export class UploadStatusRepository {
    * @returns false when the item is another owner's or is deleted already.
    */
   async recordDeleted(upload: UploadRecord): Promise<boolean> {
-    const { original_name: _name, failure_reason: _reason, ...facts } = upload;
+    const { original_name: _name, failure_code: _code, failure_reason: _reason, ...facts } = upload;
     try {
       await this.dynamodb.send(
         new PutCommand({
@@ -160,13 +163,13 @@ export class UploadStatusRepository {
   }
 
   /** @returns false when the item already holds this status or a later one. */
-  private async write(facts: UploadFacts, status: UploadStatus, reason?: string): Promise<boolean> {
+  private async write(facts: UploadFacts, status: UploadStatus, failure?: UploadFailureCode): Promise<boolean> {
     const item: UploadRecord = {
       ...facts,
       status,
       status_rank: STATUS_RANK[status],
       updated_at: new Date().toISOString(),
-      failure_reason: reason,
+      ...(failure === undefined ? {} : { failure_code: failure, failure_reason: UPLOAD_FAILURE_MESSAGES[failure] }),
     };
     try {
       await this.dynamodb.send(

@@ -6,7 +6,7 @@ import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { FILE_UPLOADED } from '@lib/contracts';
 import { S3DeadLetterSink, type DeadLetter } from '@lib/kinesis';
-import { UploadStatusRepository } from '@lib/upload-status';
+import { UPLOAD_FAILURE_MESSAGES, UploadStatusRepository } from '@lib/upload-status';
 import { ObjectVersionsEraser } from '../erasure/object-versions.eraser';
 import { DeadLetterIndex } from './dead-letter.index';
 import { WorkerDeadLetterSink } from './worker-dead-letter.sink';
@@ -87,10 +87,13 @@ describe('WorkerDeadLetterSink', () => {
         file_key: data.file_key,
         owner_sub: 'sub-1',
         status: 'failed',
-        failure_reason: 'handler-failed: FileEventRejectedError: body sha256 does not match',
+        failure_code: 'handler-failed',
+        failure_reason: UPLOAD_FAILURE_MESSAGES['handler-failed'],
         accepted_at: '2026-01-01T00:00:00.000Z',
       },
     });
+    // The owner is told what happened in words, never the error's own text.
+    expect(JSON.stringify(status.args[0].input.Item)).not.toMatch(/sha256 does not match|FileEventRejectedError/);
     // The letter is safe before the status says so.
     expect(s3Mock.call(1).calledBefore(dynamoMock.call(0))).toBe(true);
     expect(s3Mock.commandCalls(DeleteObjectsCommand)).toHaveLength(0);

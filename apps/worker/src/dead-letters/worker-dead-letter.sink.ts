@@ -27,9 +27,6 @@ const FailedUploadSchema = z
   })
   .refine((e) => e.file_key.startsWith(`uploads/${e.id}.`));
 
-/** Longest failure reason kept in the status table (an error can quote a whole payload). */
-const MAX_REASON = 500;
-
 /**
  * The worker's dead-letter place: the letter goes to the bucket (that write must succeed: the
  * transport retries it and only then moves past the record), then, when the letter was a
@@ -76,8 +73,8 @@ export class WorkerDeadLetterSink implements DeadLetterSink {
     const facts = FailedUploadSchema.safeParse(packet.data);
     if (!facts.success) return;
     try {
-      const reason = `${letter.reason}: ${letter.last_error}`.slice(0, MAX_REASON);
-      await this.statuses.recordFailed(uploadFactsFrom(facts.data, packet.occurred_at), reason);
+      // The owner sees the code and its message; the error itself stays in the letter and the transport's log line.
+      await this.statuses.recordFailed(uploadFactsFrom(facts.data, packet.occurred_at), letter.reason);
     } catch (error) {
       this.logger.error(`upload=${facts.data.id} ${where}: could not record failed: ${(error as Error).message}`);
     }

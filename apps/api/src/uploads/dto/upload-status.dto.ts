@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { UploadRecord } from '@lib/upload-status';
+import type { UploadFailureCode, UploadRecord } from '@lib/upload-status';
 
 /** Reply of `GET /uploads/:id`: where an upload is, for its owner. */
 export class UploadStatusDto {
@@ -30,7 +30,13 @@ export class UploadStatusDto {
   @ApiProperty({ format: 'date-time' })
   updated_at!: string;
 
-  @ApiPropertyOptional({ description: 'Why the upload failed (status failed only)' })
+  @ApiPropertyOptional({
+    enum: ['malformed-record', 'no-handler', 'handler-rejected', 'handler-failed', 'record-too-old', 'unconfirmed'],
+    description: 'Why the upload failed (status failed only), as a stable code',
+  })
+  failure_code?: UploadFailureCode;
+
+  @ApiPropertyOptional({ description: 'The same in words, for the owner (status failed only)' })
   failure_reason?: string;
 
   @ApiPropertyOptional({
@@ -53,6 +59,7 @@ export class UploadStatusDto {
       original_name: record.original_name,
       accepted_at: record.accepted_at,
       updated_at: record.updated_at,
+      ...(record.failure_code === undefined ? {} : { failure_code: record.failure_code }),
       ...(record.failure_reason === undefined ? {} : { failure_reason: record.failure_reason }),
       ...(record.unconfirmed_since === undefined ? {} : { unconfirmed_since: record.unconfirmed_since }),
     };
