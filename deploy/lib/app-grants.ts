@@ -3,16 +3,37 @@ import { OWNER_INDEX_NAME } from '../../libs/upload-status/src/upload-listing';
 import type { AppResources } from './app-resources';
 
 /**
+ * The bucket's key prefixes, and which app touches which: a grant names the prefixes, never
+ * the whole bucket, so a bug in one app cannot read or overwrite what the other keeps.
+ */
+export const BUCKET_PREFIXES = {
+  /** Stored files (`uploads/<id>.<ext>`). */
+  uploads: 'uploads/*',
+  /** Staged bytes and presigned grants (`incoming/<id>`, `incoming/<id>.grant.json`). */
+  incoming: 'incoming/*',
+  /** The worker's dead letters. */
+  deadLetters: 'dead-letter/*',
+  /** The worker's index of dead letters by upload id, for deletions. */
+  deadLetterIndex: 'dead-letter-index/*',
+} as const;
+
+/** The prefixes each app's grants cover (nag acknowledgements name the same). */
+export const API_BUCKET_PREFIXES = [BUCKET_PREFIXES.uploads, BUCKET_PREFIXES.incoming] as const;
+export const WORKER_BUCKET_PREFIXES = Object.values(BUCKET_PREFIXES);
+
+/**
  * The api's permissions, exactly what README "Configuration" lists, each through the
  * resource's own grant so it is scoped to that stream, bucket or table.
  */
 export function grantApiAccess(api: iam.IGrantable, shared: AppResources): void {
   // PutRecords to publish; DescribeStreamSummary for /health/ready.
   shared.stream.grant(api, 'kinesis:PutRecord', 'kinesis:PutRecords', 'kinesis:DescribeStreamSummary');
-  // Get: content, complete (hash of the staged object); ListBucket: HeadBucket for readiness.
-  shared.bucket.grantRead(api);
-  // Put and Abort*: staging to incoming/ (multipart) and presigned PUT URLs.
-  shared.bucket.grantPut(api);
+  // Get: a stored file's content; the staged object and its grant (complete). ListBucket (on the
+  // bucket, from the same grant): HeadBucket for readiness.
+  shared.bucket.grantRead(api, BUCKET_PREFIXES.uploads);
+  shared.bucket.grantRead(api, BUCKET_PREFIXES.incoming);
+  // Put and Abort*: staging to incoming/ (multipart), grants, and presigned PUT URLs, there only.
+  shared.bucket.grantPut(api, BUCKET_PREFIXES.incoming);
   shared.uploadsTable.grant(api, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem');
   // GET /uploads queries the owner index, and only it.
   iam.Grant.addToPrincipal({
@@ -38,12 +59,16 @@ export function grantWorkerAccess(worker: iam.IGrantable, shared: AppResources, 
     );
     shared.leaseTable.grant(worker, 'dynamodb:Scan', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem');
   }
-  // Get + Put: inline files, the copy out of incoming/, dead letters and their index by upload.
-  // List* includes s3:ListBucketVersions, Delete (s3:DeleteObject*) s3:DeleteObjectVersion: a
-  // deletion erases every version of the upload's objects, not just the current one.
-  shared.bucket.grantRead(worker);
-  shared.bucket.grantPut(worker);
-  shared.bucket.grantDelete(worker);
+  // Get: the copy out of incoming/, a stored file's check, dead letters and their index. Put:
+  // inline files and copies into uploads/, dead letters and their index (never incoming/, the
+  // api's). Delete (s3:DeleteObject*, with s3:DeleteObjectVersion) on all four: a deletion
+  // erases every version of an upload's objects; List* on the bucket includes
+  // s3:ListBucketVersions, which lists (keys only) before erasing.
+  for (const prefix of WORKER_BUCKET_PREFIXES) {
+    shared.bucket.grantRead(worker, prefix);
+    shared.bucket.grantDelete(worker, prefix);
+    if (prefix !== BUCKET_PREFIXES.incoming) shared.bucket.grantPut(worker, prefix);
+  }
   // Conditional PutItem for every status; DeleteItem: a deletion removes the api's pending item
   // and completion marker.
   shared.uploadsTable.grant(worker, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem');

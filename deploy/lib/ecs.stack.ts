@@ -10,7 +10,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { deadLetterAlarm, iteratorAgeAlarm, recordsLostAlarm } from './alarms';
 import { API_PORT, WORKER_HEALTH_PORT, apiEnvironment, workerEnvironment } from './app-environment';
-import { grantApiAccess, grantWorkerAccess } from './app-grants';
+import { API_BUCKET_PREFIXES, grantApiAccess, grantWorkerAccess, WORKER_BUCKET_PREFIXES } from './app-grants';
 import { API_COMMAND, HEALTHCHECK_COMMAND, WORKER_COMMAND } from './container-commands';
 import { acknowledgeBucketGrantWildcards, acknowledgeRule } from './nag-suppressions';
 import { appResourcesIn } from './app-resources';
@@ -142,7 +142,7 @@ export class EcsStack extends Stack {
       'AwsSolutions-IAM5[Resource::*]',
       'ecr:GetAuthorizationToken has no resource-level permissions; the execution role only pulls the image and writes logs.',
     );
-    acknowledgeBucketGrantWildcards(task.taskRole, this.shared, `The ${name.toLowerCase()} task`);
+    acknowledgeBucketGrantWildcards(task.taskRole, this.shared, `The ${name.toLowerCase()} task`, name === 'Api' ? API_BUCKET_PREFIXES : WORKER_BUCKET_PREFIXES);
     return { task, logGroup };
   }
 

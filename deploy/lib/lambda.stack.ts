@@ -10,7 +10,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { deadLetterAlarm, iteratorAgeAlarm } from './alarms';
 import { apiEnvironment, workerEnvironment } from './app-environment';
-import { grantApiAccess, grantWorkerAccess } from './app-grants';
+import { API_BUCKET_PREFIXES, grantApiAccess, grantWorkerAccess, WORKER_BUCKET_PREFIXES } from './app-grants';
 import { acknowledgeBucketGrantWildcards, acknowledgeLambdaBasicExecutionRole, acknowledgeRule } from './nag-suppressions';
 import { appResourcesIn } from './app-resources';
 import type { SharedStack } from './shared.stack';
@@ -183,7 +183,7 @@ export class LambdaStack extends Stack {
     acknowledgeRule(fn, 'AwsSolutions-L1', 'Node 24 LTS on purpose: the functions run the Node line the project is built and tested on (.node-version); nodejs26.x is a Current release, not LTS.');
     if (fn.role) {
       acknowledgeLambdaBasicExecutionRole(fn.role);
-      acknowledgeBucketGrantWildcards(fn.role, this.shared, `The ${name.toLowerCase()} function`);
+      acknowledgeBucketGrantWildcards(fn.role, this.shared, `The ${name.toLowerCase()} function`, name === 'Api' ? API_BUCKET_PREFIXES : WORKER_BUCKET_PREFIXES);
     }
     return fn;
   }

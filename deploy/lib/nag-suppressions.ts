@@ -11,16 +11,19 @@ export function acknowledgeRule(construct: IConstruct, id: string, reason: strin
 const BUCKET_GRANT_ACTION_WILDCARDS = ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:Abort*', 's3:DeleteObject*'];
 
 /**
- * Acknowledges, on one role, the wildcards the bucket grants produce: the object ARNs
- * `<files bucket>/*` and the grant's action families. The resource stays the one bucket;
- * only object keys (upload ids) and action variants are wildcards.
+ * Acknowledges, on one role, the wildcards the bucket grants produce: the object ARNs under
+ * each of the role's key prefixes (`<files bucket>/uploads/*`, ...) and the grant's action
+ * families. The resource stays the one bucket and named prefixes; only object keys (upload
+ * ids) and action variants are wildcards.
  */
-export function acknowledgeBucketGrantWildcards(role: IConstruct, shared: SharedStack, who: string): void {
-  const reason = `${who} reads and writes objects under any key of the one files bucket (keys are upload ids); the action families are those of the bucket's grant methods.`;
+export function acknowledgeBucketGrantWildcards(role: IConstruct, shared: SharedStack, who: string, prefixes: readonly string[]): void {
+  const reason = `${who} reads and writes objects under named prefixes of the one files bucket (${prefixes.join(', ')}; keys are upload ids); the action families are those of the bucket's grant methods.`;
   for (const action of BUCKET_GRANT_ACTION_WILDCARDS) {
     acknowledgeRule(role, `AwsSolutions-IAM5[Action::${action}]`, reason);
   }
-  acknowledgeRule(role, `AwsSolutions-IAM5[Resource::${shared.bucketArnExportName}/*]`, reason);
+  for (const prefix of prefixes) {
+    acknowledgeRule(role, `AwsSolutions-IAM5[Resource::${shared.bucketArnExportName}/${prefix}]`, reason);
+  }
 }
 
 /** The managed policy Lambda attaches for CloudWatch Logs, on one function's role. */

@@ -1,6 +1,6 @@
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { API_COMMAND, HEALTHCHECK_COMMAND, WORKER_COMMAND } from '../lib/container-commands';
-import { actionsOf, allowsAction, policyStatements, resourceRefs, templates } from './test-app';
+import { actionsOf, type PolicyStatementJson, allowsAction, policyStatements, resourceRefs, templates } from './test-app';
 
 type Container = { Name: string; MountPoints: { ContainerPath: string; ReadOnly: boolean }[]; Image: unknown; Command: string[]; HealthCheck: { Command: string[] }; LogConfiguration: { LogDriver: string }; ReadonlyRootFilesystem: boolean; Environment: { Name: string; Value: unknown }[] };
 
@@ -106,6 +106,23 @@ describe('EcsStack', () => {
     expect(allowsAction(worker, 'dynamodb:BatchWriteItem')).toBe(false);
     expect(allowsAction(api, 's3:DeleteObjectVersion')).toBe(false);
     expect(allowsAction(api, 's3:DeleteObject')).toBe(false);
+  });
+
+  it('scopes each app to the bucket prefixes it uses: the api never writes stored files, neither app the whole bucket', () => {
+    /** The object key patterns (`uploads/*`, ...) of the statements that allow `action` on objects. */
+    const objectPatterns = (statements: PolicyStatementJson[], action: string) =>
+      statements
+        .filter((statement) => allowsAction([statement], action))
+        .flatMap((statement) => JSON.stringify(statement.Resource).match(/"\/[^"]*\*"/g) ?? [])
+        .map((pattern) => pattern.slice(2, -1))
+        .sort();
+    const api = policyStatements(ecs, /^ApiTaskTaskRole/);
+    const worker = policyStatements(ecs, /^WorkerTaskTaskRole/);
+    expect(objectPatterns(api, 's3:GetObject')).toEqual(['incoming/*', 'uploads/*']);
+    expect(objectPatterns(api, 's3:PutObject')).toEqual(['incoming/*']);
+    expect(objectPatterns(worker, 's3:GetObject')).toEqual(['dead-letter-index/*', 'dead-letter/*', 'incoming/*', 'uploads/*']);
+    expect(objectPatterns(worker, 's3:PutObject')).toEqual(['dead-letter-index/*', 'dead-letter/*', 'uploads/*']);
+    expect(objectPatterns(worker, 's3:DeleteObjectVersion')).toEqual(['dead-letter-index/*', 'dead-letter/*', 'incoming/*', 'uploads/*']);
   });
 
   it('alarms on iterator age, dead letters and 5xx; logs the VPC rejected traffic', () => {
