@@ -60,7 +60,8 @@ async function main(): Promise<void> {
     SIZES.flatMap((bytes) => MODES.map((mode) => ({ name: streamOf(bytes, mode), shards: 1 }))),
     baseEnvironment(),
     join(logDir, 'cloud.log'),
-    { profile: 'aws', seed: AWS_PROFILE_SEED },
+    // As many users as connections: each client is someone else, as on a real api (per-user limits apply).
+    { profile: 'aws', seed: AWS_PROFILE_SEED, users: settings.connections },
   );
   const results: CaseResult[] = [];
   try {
@@ -86,7 +87,7 @@ async function main(): Promise<void> {
           logFile: join(logDir, `api-${bytes / KIB}k-${mode}.log`),
         });
         try {
-          const load = await runUploadLoad({ port, connections: settings.connections, durationSeconds: settings.seconds, accessToken: cloud.accessToken, body: randomBytes(bytes) });
+          const load = await runUploadLoad({ port, connections: settings.connections, durationSeconds: settings.seconds, accessTokens: cloud.accessTokens, body: randomBytes(bytes) });
           const accepted = load.acceptedIds.length;
           const latencies = [...load.latenciesMicros].sort((a, b) => a - b);
           const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.max(0, Math.ceil(p * latencies.length) - 1))] / 1000;

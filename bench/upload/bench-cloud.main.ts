@@ -7,7 +7,8 @@
 // the outputs carry both the proxies (endpoints) and the stand-ins (profile.standIns), so one
 // cloud serves servers of both profiles side by side.
 import { parseArgs } from 'node:util';
-import { createLocalAwsClients } from '../../tools/local-cloud/local-aws.clients';
+import { ensureUser, generatePassword } from '../../tools/local-cloud/cognito-users';
+import { createLocalAwsClients, createLocalCognitoClient } from '../../tools/local-cloud/local-aws.clients';
 import { startLocalCloud, type LocalCloud } from '../../tools/local-cloud/local-cloud';
 import { parseLocalCloudProfile, parseSeed } from '../../tools/local-cloud/local-cloud.options';
 import { ensureStream } from '../../tools/local-cloud/local-cloud.seeder';
@@ -21,7 +22,10 @@ function send(message: BenchCloudMessage): void {
 }
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({ options: { profile: { type: 'string' }, seed: { type: 'string' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    options: { profile: { type: 'string' }, seed: { type: 'string' }, users: { type: 'string', default: '1' } },
+    allowPositionals: true,
+  });
   const profile = parseLocalCloudProfile(values.profile, '--profile') ?? 'loopback';
   const streams = positionals.map((spec) => {
     const [name, shards] = spec.split(':');
@@ -43,11 +47,33 @@ async function main(): Promise<void> {
     clients.destroy();
   }
   const tokens = await cloud.login(outputs.demoUser.username, outputs.demoUser.password);
+  const accessTokens = [tokens.accessToken, ...(await benchUserTokens(cloud, Number(values.users) - 1))];
   void cloud.failure.then((error) => {
     console.error(error.message);
     process.exit(1);
   });
-  send({ type: 'ready', outputs, accessToken: tokens.accessToken });
+  send({ type: 'ready', outputs, accessToken: tokens.accessToken, accessTokens });
+}
+
+/**
+ * Tokens of `count` more users: a real api serves many users, and a per-user cache or limit
+ * must be measured across them, not on one token sent over and over. Created one at a time
+ * (cognito-local rewrites its whole store on each change).
+ */
+async function benchUserTokens(cloud: LocalCloud, count: number): Promise<string[]> {
+  const cognito = createLocalCognitoClient(cloud.outputs.endpoints.cognito);
+  const tokens: string[] = [];
+  try {
+    for (let i = 1; i <= count; i++) {
+      const username = `bench-user-${i}@example.com`;
+      const password = generatePassword();
+      await ensureUser(cognito, cloud.outputs.userPoolId, username, password);
+      tokens.push((await cloud.login(username, password)).accessToken);
+    }
+  } finally {
+    cognito.destroy();
+  }
+  return tokens;
 }
 
 main().catch((error: unknown) => {

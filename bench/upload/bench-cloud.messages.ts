@@ -6,6 +6,8 @@ export interface BenchCloudReady {
   outputs: LocalCloudOutputs;
   /** A valid access token of the demo user, from a real password login. */
   accessToken: string;
+  /** Access tokens of the users the parent asked for (`--users N`, the demo user first), one each. */
+  accessTokens: string[];
 }
 
 /** Child → parent messages of the local cloud process. */

@@ -19,11 +19,12 @@ export class BenchCloudProcess {
     streams: readonly BenchStream[],
     env: NodeJS.ProcessEnv,
     logFile: string,
-    { profile = 'loopback', seed }: { profile?: LocalCloudProfile; seed?: number } = {},
+    { profile = 'loopback', seed, users = 1 }: { profile?: LocalCloudProfile; seed?: number; users?: number } = {},
   ): Promise<BenchCloudProcess> {
     const args = streams.map((stream) => (typeof stream === 'string' ? stream : `${stream.name}:${stream.shards}`));
     if (profile !== 'loopback') args.unshift('--profile', profile);
     if (seed !== undefined) args.unshift('--seed', String(seed));
+    if (users > 1) args.unshift('--users', String(users));
     return new BenchCloudProcess(
       await StandInProcess.start<BenchCloudReady>({
         script: join(__dirname, 'bench-cloud.main.ts'),
@@ -62,6 +63,11 @@ export class BenchCloudProcess {
 
   get accessToken(): string {
     return this.process.ready.accessToken;
+  }
+
+  /** One access token per user the cloud was started with (`users`), the demo user's first. */
+  get accessTokens(): readonly string[] {
+    return this.process.ready.accessTokens;
   }
 
   stop(): Promise<void> {

@@ -22,6 +22,8 @@ export interface UploadBenchSettings {
   saturationSeconds: number;
   /** The AWS profile's seed; default a fresh one (reported). */
   seed?: number;
+  /** Users whose tokens the requests take in turn (the demo user and `users - 1` more). */
+  users: number;
 }
 
 /** `defaults` lets another bench on the same load (bench:request-context) ask for more rounds or another file name. */
@@ -38,6 +40,7 @@ export function settingsFromArgs(args: string[] = process.argv.slice(2), default
       ab: { type: 'string' },
       saturation: { type: 'string', default: '10' },
       seed: { type: 'string' },
+      users: { type: 'string', default: '64' },
     },
   });
   return {
@@ -50,6 +53,7 @@ export function settingsFromArgs(args: string[] = process.argv.slice(2), default
     ab: values.ab === undefined ? undefined : abOption(values.ab),
     saturationSeconds: wholeNumberOption(values, 'saturation', 0),
     seed: values.seed === undefined ? undefined : wholeNumberOption(values, 'seed', 0),
+    users: wholeNumberOption(values, 'users'),
   };
 }
 

@@ -135,6 +135,7 @@ function resultsOf(
       bodyBytes: BODY_BYTES,
       nodeEnv: 'production',
       awsProfileSeed: cloud.outputs.profile?.seed,
+      users: cloud.accessTokens.length,
     },
     servers: servers.map((server) => ({ ...server, description: describe(server) })),
     loadAverage1m: outcome.loadAverage1m,
@@ -170,6 +171,7 @@ async function main(): Promise<void> {
   const cloud = await BenchCloudProcess.start(streamsOf(everyServer), baseEnvironment(), join(logDir, 'cloud.log'), {
     profile: 'aws',
     seed: settings.seed,
+    users: settings.users,
   });
   console.log(`AWS profile seed ${cloud.outputs.profile?.seed}`);
   let running: Record<string, UploadServerProcess> | undefined;
@@ -190,7 +192,7 @@ async function main(): Promise<void> {
       const server = running[name];
       ledgers[name] = { server, receipts: new Set([await preflight(name, server.port, accessToken, body)]), loadRuns: 0 };
     }
-    const outcome = await runRounds(settings, ledgers, cloud, { accessToken, body });
+    const outcome = await runRounds(settings, ledgers, cloud, { accessTokens: cloud.accessTokens, body });
     const saturation = saturationServer
       ? await runSaturationPhase(cloud, saturationServer, running[saturationServer.name], settings)
       : undefined;

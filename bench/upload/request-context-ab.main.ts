@@ -140,7 +140,7 @@ async function main(): Promise<void> {
       const server = servers[variant]!;
       ledgers[variant] = { server, receipts: new Set([await preflight(variant, server.port, cloud.accessToken, body)]), loadRuns: 0 };
     }
-    const outcome = await runRounds(settings, ledgers, cloud, { accessToken: cloud.accessToken, body });
+    const outcome = await runRounds(settings, ledgers, cloud, { accessTokens: cloud.accessTokens, body });
     const results: RequestContextAbResults = {
       date: new Date().toISOString(),
       command: commandLine('bench/upload/request-context-ab.main.ts'),

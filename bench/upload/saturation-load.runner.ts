@@ -5,7 +5,8 @@ export interface SaturationLoadSpec {
   port: number;
   connections: number;
   durationSeconds: number;
-  accessToken: string;
+  /** Sent in turn, as by the timed load (several users). */
+  accessTokens: readonly string[];
   body: Buffer;
 }
 
@@ -36,12 +37,14 @@ export async function runSaturationLoad(spec: SaturationLoadSpec): Promise<Satur
     latenciesMicros: { accepted: [], unavailable: [] },
     unavailableWithoutRetryAfter: 0,
   };
+  let turn = 0;
+  const nextToken = () => spec.accessTokens[turn++ % spec.accessTokens.length];
   const started = performance.now();
   const endsAt = started + spec.durationSeconds * 1_000;
   const loop = async () => {
     while (performance.now() < endsAt) {
       const sent = performance.now();
-      const answer = await post(agent, spec).catch(() => undefined);
+      const answer = await post(agent, spec, nextToken()).catch(() => undefined);
       const micros = (performance.now() - sent) * 1_000;
       const status = answer ? String(answer.status) : 'error';
       result.statuses[status] = (result.statuses[status] ?? 0) + 1;
@@ -64,10 +67,10 @@ export async function runSaturationLoad(spec: SaturationLoadSpec): Promise<Satur
   return result;
 }
 
-function post(agent: Agent, spec: SaturationLoadSpec): Promise<{ status: number; body: string; retryAfter?: string }> {
+function post(agent: Agent, spec: SaturationLoadSpec, accessToken: string): Promise<{ status: number; body: string; retryAfter?: string }> {
   return new Promise((resolve, reject) => {
     const headers = {
-      authorization: `Bearer ${spec.accessToken}`,
+      authorization: `Bearer ${accessToken}`,
       'content-type': 'application/octet-stream',
       'content-length': String(spec.body.length),
       'x-filename': 'bench.bin',

@@ -44,7 +44,7 @@ export async function runSaturationPhase(
     port: process.port,
     connections: settings.connections,
     durationSeconds: settings.saturationSeconds,
-    accessToken: cloud.accessToken,
+    accessTokens: cloud.accessTokens,
     body,
   });
   const latency = (micros: number[]): LatencyMillis | undefined => {

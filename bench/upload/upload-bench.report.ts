@@ -20,7 +20,9 @@ export function renderUploadBenchMarkdown(results: UploadBenchResults): string {
     `- command: \`${results.command}\``,
     `- machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}; node ${results.node}`,
     `- load: autocannon, ${settings.connections} keep-alive connections, ${settings.bodyBytes}-byte body, ` +
-      `one valid Cognito access token, ${settings.warmupSeconds} s warm-up then ${settings.durationSeconds} s timed, ` +
+      `the valid Cognito access tokens of ${settings.users} user(s) in turn, request by request (each token is first sent ` +
+      'during the warm-up: no timed request carries a token its server has not seen before), ' +
+      `${settings.warmupSeconds} s warm-up then ${settings.durationSeconds} s timed, ` +
       `${settings.rounds} round(s) with the servers alternating; everything on this machine`,
     `- servers: one process each, NODE_ENV=${settings.nodeEnv}, normal logging to a file; each publishes to a stream ` +
       'of its own on one local cloud (kinesalite, dynalite, s3rver, cognito-local, and the AWS profile\'s proxies in front of ' +

@@ -121,6 +121,8 @@ export interface UploadBenchResults {
     nodeEnv: string;
     /** The AWS profile's seed (its delays replay with it). */
     awsProfileSeed?: number;
+    /** Users whose access tokens the requests take in turn. */
+    users: number;
   };
   /** Every server of the run, with what it runs. */
   servers: Array<BenchServer & { description: string }>;

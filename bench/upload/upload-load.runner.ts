@@ -5,7 +5,8 @@ export interface UploadLoadSpec {
   port: number;
   connections: number;
   durationSeconds: number;
-  accessToken: string;
+  /** Sent in turn, one request after the other: the load of several users. */
+  accessTokens: readonly string[];
   /** The file sent as the raw body of every request. */
   body: Buffer;
 }
@@ -43,17 +44,24 @@ export async function runUploadLoad(spec: UploadLoadSpec): Promise<UploadLoadRes
   const acceptedIds: string[] = [];
   const latencies: number[] = [];
   let bodiesWithoutId = 0;
+  let turn = 0;
+  const nextToken = () => spec.accessTokens[turn++ % spec.accessTokens.length];
   const options: autocannon.Options = {
     url: `http://127.0.0.1:${spec.port}/uploads`,
     method: 'POST',
     connections: spec.connections,
     duration: spec.durationSeconds,
     headers: {
-      authorization: `Bearer ${spec.accessToken}`,
       'content-type': 'application/octet-stream',
       'x-filename': 'bench.bin',
     },
     body: spec.body,
+    requests: [
+      {
+        // The users take turns, request by request, over every connection.
+        setupRequest: (request) => ({ ...request, headers: { ...request.headers, authorization: `Bearer ${nextToken()}` } }),
+      },
+    ],
     verifyBody: (body) => {
       const match = RECEIPT_ID.exec(String(body ?? ''));
       if (match) acceptedIds.push(match[1]);

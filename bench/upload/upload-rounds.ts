@@ -34,7 +34,7 @@ export async function runRounds<V extends string = UploadVariant>(
   settings: Pick<UploadBenchSettings, 'rounds' | 'warmupSeconds' | 'durationSeconds' | 'connections'>,
   ledgers: Record<V, ServerLedger>,
   cloud: BenchCloudProcess,
-  request: Pick<UploadLoadSpec, 'accessToken' | 'body'>,
+  request: Pick<UploadLoadSpec, 'accessTokens' | 'body'>,
 ): Promise<RoundsOutcome<V>> {
   const variants = Object.keys(ledgers) as V[];
   const rounds: Array<UploadRound<V>> = [];
