@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { generatePassword } from '../tools/local-cloud/cognito-users';
 import { localAppEnvironment } from '../tools/local-cloud/local-app.environment';
 import { startLocalCloud, type LocalCloud } from '../tools/local-cloud/local-cloud';
-import { parseLocalCloudProfile, parseSeed } from '../tools/local-cloud/local-cloud.options';
+import { FREE_PORTS, parseLocalCloudProfile, parseSeed } from '../tools/local-cloud/local-cloud.options';
 import { E2E_APP_VARIABLES, E2E_USERS } from './e2e-environment';
 
 /** Where the teardown finds the cloud: jest runs globalSetup and globalTeardown in one process. */
@@ -21,7 +21,7 @@ export default async function globalSetup(): Promise<void> {
   const profile = parseLocalCloudProfile(process.env.LOCAL_CLOUD_PROFILE, 'LOCAL_CLOUD_PROFILE');
   const seed = parseSeed(process.env.LOCAL_CLOUD_SEED, 'LOCAL_CLOUD_SEED');
   const dir = await mkdtemp(join(tmpdir(), 'e2e-local-cloud-'));
-  const cloud = await startLocalCloud({ dir, ports: { kinesis: 0, s3: 0, dynamodb: 0, cognito: 0 }, profile, seed });
+  const cloud = await startLocalCloud({ dir, ports: FREE_PORTS, profile, seed });
   if (cloud.outputs.profile) {
     console.log(`\ne2e local cloud: ${cloud.outputs.profile.name} profile, seed ${cloud.outputs.profile.seed}`);
   }
