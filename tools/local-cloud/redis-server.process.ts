@@ -44,7 +44,7 @@ export function findRedisServer(path: string = process.env.PATH ?? ''): string |
  * buckets (the local stand-in for ElastiCache). Nothing is persisted: a bucket lives for
  * seconds, and a restart that forgets them only hands everyone a full bucket.
  */
-export function startRedisServer(port: number, workDir: string): Promise<ChildServerProcess> {
+export function startRedisServer(port: number, workDir: string, moreArgs: string[] = []): Promise<ChildServerProcess> {
   return ChildServerProcess.start({
     name: 'redis-server',
     command: 'sh',
@@ -60,6 +60,8 @@ export function startRedisServer(port: number, workDir: string): Promise<ChildSe
       '--daemonize', 'no',
       // notice: the level that prints the ready line (a few lines at start, then quiet).
       '--loglevel', 'notice',
+      // Tests: a cluster-mode server (the protocol ElastiCache Serverless speaks).
+      ...moreArgs,
     ],
     port,
     ready: /Ready to accept connections/,
