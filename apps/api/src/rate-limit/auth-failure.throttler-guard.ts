@@ -9,6 +9,9 @@ import { RATE_LIMIT_STORAGE } from './rate-limit-storage.token';
 import { throttlerLimitOf } from './rate-limit-environment.schema';
 import { TOO_MANY_REQUESTS_MESSAGE } from './too-many-requests.message';
 
+/** How long a probe (the first request after a block) may take to be answered and counted before another may go. */
+const PROBE_ANSWER_MS = 5_000;
+
 /** Blocked addresses remembered at once before expired ones are swept (an attacker may rotate addresses). */
 const MAX_REMEMBERED_BLOCKS = 10_000;
 
@@ -23,8 +26,9 @@ const MAX_REMEMBERED_BLOCKS = 10_000;
  * halves: before authentication, an address known to have spent its allowance gets 429 at
  * once; after the answer, each 401 takes a token from the address's bucket, off the request
  * path. The shared store counts the failures of every process; each process learns that an
- * address is blocked from the first failure of its own that finds the bucket empty, so N
- * processes verify at most N extra tokens per blocked second.
+ * address is blocked from the first failure of its own that finds the bucket empty, and when
+ * the block runs out lets one request through to try again, so N processes verify at most N
+ * extra tokens per blocked period (the time one token takes to refill).
  */
 @Injectable()
 export class AuthFailureThrottlerGuard implements CanActivate {
@@ -50,14 +54,15 @@ export class AuthFailureThrottlerGuard implements CanActivate {
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
     const address = normalizeIp(request.ip ?? request.socket.remoteAddress ?? 'unknown');
-    const waitSeconds = this.secondsBlocked(address);
-    if (waitSeconds > 0) {
+    const block = this.blockOf(address);
+    if (block.waitSeconds > 0) {
       this.metrics.count('AuthFailuresThrottled');
-      response.setHeader('Retry-After', String(waitSeconds));
+      response.setHeader('Retry-After', String(block.waitSeconds));
       throw new ThrottlerException(TOO_MANY_REQUESTS_MESSAGE);
     }
-    response.once('finish', () => {
+    response.once('close', () => {
       if (response.statusCode === 401) void this.countFailure(address);
+      else if (block.probe) this.blockedUntil.delete(address);
     });
     return true;
   }
@@ -65,18 +70,26 @@ export class AuthFailureThrottlerGuard implements CanActivate {
   private async countFailure(address: string): Promise<void> {
     const { limit, ttl } = this.limit;
     const outcome = await this.storage.increment(`auth-failures:address:${address}`, ttl, limit, 0, 'auth-failures');
-    if (!outcome.isBlocked) return;
+    if (!outcome.isBlocked) {
+      this.blockedUntil.delete(address);
+      return;
+    }
     if (this.blockedUntil.size >= MAX_REMEMBERED_BLOCKS) this.sweep();
     this.blockedUntil.set(address, Date.now() + outcome.timeToBlockExpire * 1000);
   }
 
-  private secondsBlocked(address: string): number {
+  /**
+   * Whether `address` must wait. When its block has run out, this request goes through as the
+   * one probe, and the address stays blocked until the probe's answer has been counted: a
+   * flood does not get a free volley through each time a block ends.
+   */
+  private blockOf(address: string): { waitSeconds: number; probe: boolean } {
     const until = this.blockedUntil.get(address);
-    if (until === undefined) return 0;
+    if (until === undefined) return { waitSeconds: 0, probe: false };
     const left = until - Date.now();
-    if (left > 0) return Math.ceil(left / 1000);
-    this.blockedUntil.delete(address);
-    return 0;
+    if (left > 0) return { waitSeconds: Math.ceil(left / 1000), probe: false };
+    this.blockedUntil.set(address, Date.now() + PROBE_ANSWER_MS);
+    return { waitSeconds: 0, probe: true };
   }
 
   private sweep(): void {

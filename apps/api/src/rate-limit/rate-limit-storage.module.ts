@@ -29,8 +29,8 @@ import { TokenBucketThrottlerStorage } from './token-bucket.throttler-storage';
           logger.log('buckets per process (RATE_LIMIT_REDIS_URL is not set): N api processes allow N times the rate');
           return local;
         }
-        const { host, port } = new URL(redis.url);
-        logger.log(`buckets shared in ${redis.cluster ? 'the cluster at ' : ''}${host}:${port || 6379}, in-process buckets while it cannot be reached`);
+        const { hostname, port } = new URL(redis.url);
+        logger.log(`buckets shared in ${redis.cluster ? 'the cluster at ' : ''}${hostname}:${port || 6379}, in-process buckets while it cannot be reached`);
         return new RedisTokenBucketThrottlerStorage(createTokenBucketClient(redis), local, metrics);
       },
     },

@@ -19,7 +19,8 @@ const KEY_PREFIX = 'rate-limit:';
  *
  * The store is on the request path but never a reason to fail one: a call that errors or
  * takes longer than RATE_LIMIT_REDIS_TIMEOUT_MS is answered by the in-process bucket
- * instead (fail open to the local limit, not to no limit), the outage is logged once when it
+ * instead (fail open to the local limit, not to no limit; that bucket counts every request
+ * all along, so it answers from this process's own recent traffic), the outage is logged once when it
  * starts and once when it ends, and each request served locally counts in the
  * `RateLimitFallbacks` metric. While the store is out, calls to it are tried again every
  * {@link STORE_RETRY_INTERVAL_MS}, so a hanging store costs one timeout a second, not one per request.
@@ -45,6 +46,10 @@ export class RedisTokenBucketThrottlerStorage implements ThrottlerStorage, OnMod
   }
 
   async increment(key: string, ttl: number, limit: number): Promise<BucketOutcome> {
+    // The in-process bucket counts every request too (a map update), so that a fallback
+    // continues from what this process has let through, not from a full bucket: without it
+    // each failover would hand a flooding user a fresh burst in every process.
+    const local = await this.fallback.increment(key, ttl, limit);
     if (this.now() >= this.skipStoreUntil) {
       try {
         // The policy is part of the key: processes configured differently (a rolling
@@ -57,7 +62,7 @@ export class RedisTokenBucketThrottlerStorage implements ThrottlerStorage, OnMod
       }
     }
     this.metrics.count('RateLimitFallbacks');
-    return this.fallback.increment(key, ttl, limit);
+    return local;
   }
 
   /** Whether requests are counted in the shared store right now (false during an outage). */
