@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { ensureUser, generatePassword } from '../../tools/local-cloud/cognito-users';
 import { createLocalAwsClients, createLocalCognitoClient } from '../../tools/local-cloud/local-aws.clients';
 import { startLocalCloud, type LocalCloud } from '../../tools/local-cloud/local-cloud';
-import { parseLocalCloudProfile, parseSeed } from '../../tools/local-cloud/local-cloud.options';
+import { FREE_PORTS, parseLocalCloudProfile, parseSeed } from '../../tools/local-cloud/local-cloud.options';
 import { ensureStream } from '../../tools/local-cloud/local-cloud.seeder';
 import { dataDirFromParent } from '../shared/scratch-dir';
 import type { BenchCloudMessage } from './bench-cloud.messages';
@@ -38,7 +38,7 @@ async function main(): Promise<void> {
     process.exit(0);
   };
   process.on('disconnect', () => void stop());
-  cloud = await startLocalCloud({ dir, ports: { kinesis: 0, s3: 0, dynamodb: 0, cognito: 0 }, profile, seed: parseSeed(values.seed, '--seed') });
+  cloud = await startLocalCloud({ dir, ports: FREE_PORTS, profile, seed: parseSeed(values.seed, '--seed') });
   const { outputs } = cloud;
   const clients = createLocalAwsClients(outputs.endpoints);
   try {

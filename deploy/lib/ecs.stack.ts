@@ -14,6 +14,7 @@ import { API_BUCKET_PREFIXES, grantApiAccess, grantWorkerAccess, WORKER_BUCKET_P
 import { API_COMMAND, HEALTHCHECK_COMMAND, WORKER_COMMAND } from './container-commands';
 import { acknowledgeBucketGrantWildcards, acknowledgeRule } from './nag-suppressions';
 import { appResourcesIn } from './app-resources';
+import { createAppVpc, RateLimitCache } from './rate-limit-cache';
 import type { SharedStack } from './shared.stack';
 
 export interface EcsStackProps extends StackProps {
@@ -48,20 +49,23 @@ export class EcsStack extends Stack {
     const resources = appResourcesIn(this, shared);
     const cognitoIds = { userPoolId: shared.userPool.userPoolId, clientId: shared.userPoolClient.userPoolClientId };
 
-    const vpc = new ec2.Vpc(this, 'Vpc', {
-      maxAzs: 2,
-      natGateways: 1,
-      flowLogs: { rejected: { trafficType: ec2.FlowLogTrafficType.REJECT } },
-    });
+    const vpc = createAppVpc(this);
+    const rateLimits = new RateLimitCache(this, 'RateLimits', vpc);
     const cluster = new ecs.Cluster(this, 'Cluster', { vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
 
     const { task: apiTask } = this.createTaskDefinition('Api', props.image, {
       command: [...API_COMMAND],
-      environment: { ...apiEnvironment(resources, cognitoIds, 'container'), AWS_REGION: this.region, HEALTHCHECK_PORT: String(API_PORT) },
+      environment: {
+        ...apiEnvironment(resources, cognitoIds, 'container'),
+        ...rateLimits.environment,
+        AWS_REGION: this.region,
+        HEALTHCHECK_PORT: String(API_PORT),
+      },
       port: API_PORT,
     });
     grantApiAccess(apiTask.taskRole, resources);
     this.api = this.createApiService(cluster, apiTask, props.certificateArn, props.allowHttp ?? false);
+    rateLimits.allowFrom(this.api.service);
 
     const { task: workerTask, logGroup: workerLogs } = this.createTaskDefinition('Worker', props.image, {
       command: [...WORKER_COMMAND],

@@ -3,6 +3,7 @@ import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -13,6 +14,7 @@ import { apiEnvironment, workerEnvironment } from './app-environment';
 import { API_BUCKET_PREFIXES, grantApiAccess, grantWorkerAccess, WORKER_BUCKET_PREFIXES } from './app-grants';
 import { acknowledgeBucketGrantWildcards, acknowledgeLambdaBasicExecutionRole, acknowledgeRule } from './nag-suppressions';
 import { appResourcesIn } from './app-resources';
+import { createAppVpc, RateLimitCache } from './rate-limit-cache';
 import type { SharedStack } from './shared.stack';
 import type { LambdaArchitecture } from './deploy-settings';
 
@@ -102,11 +104,19 @@ export class LambdaStack extends Stack {
     const resources = appResourcesIn(this, shared);
     const cognitoIds = { userPoolId: shared.userPool.userPoolId, clientId: shared.userPoolClient.userPoolClientId };
 
-    this.apiFunction = this.createFunction('Api', props.apiCode, apiEnvironment(resources, cognitoIds, 'lambda'), {
+    // The api function joins a VPC for one reason: the shared rate-limit cache (README "Rate
+    // limits on AWS"). Lambda's VPC networking costs no ENI per cold start (the interfaces are
+    // made when the function is created); the price is the NAT gateway its AWS calls go through.
+    const vpc = createAppVpc(this);
+    const rateLimits = new RateLimitCache(this, 'RateLimits', vpc);
+    this.apiFunction = this.createFunction('Api', props.apiCode, { ...apiEnvironment(resources, cognitoIds, 'lambda'), ...rateLimits.environment }, {
       memorySize: 1024,
       // API Gateway gives up after 29 s; the publisher's deadline is 5 s.
       timeout: Duration.seconds(29),
+      vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
     });
+    rateLimits.allowFrom(this.apiFunction);
     grantApiAccess(this.apiFunction, resources);
 
     const deadLetterAge = shared.streamRetention.minus(WORKER_DEAD_LETTER_MARGIN);
@@ -162,7 +172,7 @@ export class LambdaStack extends Stack {
     name: string,
     code: lambda.Code,
     environment: Record<string, string>,
-    sizing: { memorySize: number; timeout: Duration },
+    sizing: { memorySize: number; timeout: Duration; vpc?: ec2.IVpc; vpcSubnets?: ec2.SubnetSelection },
   ): lambda.Function {
     const logGroup = new logs.LogGroup(this, `${name}Logs`, { retention: logs.RetentionDays.ONE_MONTH });
     const fn = new lambda.Function(this, name, {
@@ -182,7 +192,7 @@ export class LambdaStack extends Stack {
     });
     acknowledgeRule(fn, 'AwsSolutions-L1', 'Node 24 LTS on purpose: the functions run the Node line the project is built and tested on (.node-version); nodejs26.x is a Current release, not LTS.');
     if (fn.role) {
-      acknowledgeLambdaBasicExecutionRole(fn.role);
+      acknowledgeLambdaBasicExecutionRole(fn.role, sizing.vpc !== undefined);
       acknowledgeBucketGrantWildcards(fn.role, this.shared, `The ${name.toLowerCase()} function`, name === 'Api' ? API_BUCKET_PREFIXES : WORKER_BUCKET_PREFIXES);
     }
     return fn;

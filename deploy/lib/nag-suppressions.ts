@@ -26,11 +26,18 @@ export function acknowledgeBucketGrantWildcards(role: IConstruct, shared: Shared
   }
 }
 
-/** The managed policy Lambda attaches for CloudWatch Logs, on one function's role. */
-export function acknowledgeLambdaBasicExecutionRole(role: IConstruct): void {
+/** The managed policies Lambda attaches for CloudWatch Logs (and, in a VPC, its network interfaces), on one function's role. */
+export function acknowledgeLambdaBasicExecutionRole(role: IConstruct, inVpc = false): void {
   acknowledgeRule(
     role,
     'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
     'AWSLambdaBasicExecutionRole only lets the function write its own CloudWatch logs.',
   );
+  if (inVpc) {
+    acknowledgeRule(
+      role,
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+      'AWSLambdaVPCAccessExecutionRole only lets Lambda manage the network interfaces of a function in a VPC (the api reaches its rate-limit cache there).',
+    );
+  }
 }

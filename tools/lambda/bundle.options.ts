@@ -10,7 +10,8 @@ import { pinnedNodeMajor } from '../node/pinned-node';
 /**
  * Packages Nest and its modules `require` only when an app uses the matching feature (other
  * transports, websockets, ORMs for terminus, validation): never reached here, so they stay
- * out of the bundle instead of failing the build.
+ * out of the bundle instead of failing the build. The api uses ioredis itself (its shared
+ * rate limits, see {@link neverLoadedBy}).
  */
 export const NEVER_LOADED = [
   '@nestjs/websockets',
@@ -39,6 +40,11 @@ export const NEVER_LOADED = [
   'mongoose',
   'sequelize',
 ];
+
+/** What a function's bundle leaves out: the api bundles ioredis, its rate-limit store's client. */
+export function neverLoadedBy(fn: LambdaFunctionName): string[] {
+  return fn === 'api' ? NEVER_LOADED.filter((name) => name !== 'ioredis') : NEVER_LOADED;
+}
 
 /**
  * `@lib/<name>` → the compiled library next to the app (tsc leaves path aliases as written).
@@ -315,7 +321,7 @@ export function bundleOptions(
     ...COMMON_BUILD_OPTIONS,
     entryPoints: [join(compiledDir, LAMBDA_FUNCTIONS[fn].entry)],
     outfile,
-    external: NEVER_LOADED,
+    external: neverLoadedBy(fn),
     metafile: true,
     plugins: [...optimisationPlugins(fn, enabled), libAliasPlugin(compiledDir)],
   };

@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
-import { API_LAZY_PACKAGES, COMMON_BUILD_OPTIONS, LAZY_CHUNKS, lazyChunkFile, NEVER_LOADED, ZOD_LOCALES_CHUNK } from './bundle.options';
+import { API_LAZY_PACKAGES, COMMON_BUILD_OPTIONS, LAZY_CHUNKS, lazyChunkFile, neverLoadedBy, ZOD_LOCALES_CHUNK } from './bundle.options';
 import type { LambdaFunctionName } from './lambda-functions';
 import { REPO_ROOT } from '../local-cloud/local-cloud.options';
 
@@ -20,7 +20,7 @@ export async function buildLazyChunks(fn: LambdaFunctionName, bundleFile: string
       ...COMMON_BUILD_OPTIONS,
       stdin: { contents: `module.exports = require(${JSON.stringify(module)});`, resolveDir: REPO_ROOT, loader: 'js' },
       outfile: join(dirname(bundleFile), lazyChunkFile(name)),
-      external: NEVER_LOADED,
+      external: neverLoadedBy(fn),
     });
   }
 }

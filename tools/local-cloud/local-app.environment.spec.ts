@@ -3,7 +3,7 @@ import type { LocalCloudOutputs } from './local-cloud.outputs';
 
 const outputs: LocalCloudOutputs = {
   region: 'us-east-1',
-  ports: { kinesis: 4567, s3: 4568, dynamodb: 4569, cognito: 9229 },
+  ports: { kinesis: 4567, s3: 4568, dynamodb: 4569, cognito: 9229, redis: 0 },
   endpoints: {
     kinesis: 'http://127.0.0.1:4567',
     s3: 'http://127.0.0.1:4568',
@@ -45,6 +45,12 @@ describe('localAppEnvironment', () => {
       COGNITO_JWKS_URI: 'http://127.0.0.1:9229/us-east-1_LocalPool1/.well-known/jwks.json',
       COGNITO_DOMAIN: 'http://127.0.0.1:9229',
     });
+  });
+
+  it('shares the rate limits through the local redis-server when it runs, and leaves them per process otherwise', () => {
+    const withRedis = { ...outputs, endpoints: { ...outputs.endpoints, redis: 'redis://127.0.0.1:4570' } };
+    expect(localAppEnvironment(withRedis).RATE_LIMIT_REDIS_URL).toBe('redis://127.0.0.1:4570');
+    expect(localAppEnvironment(outputs)).not.toHaveProperty('RATE_LIMIT_REDIS_URL');
   });
 
   it('follows moved ports', () => {

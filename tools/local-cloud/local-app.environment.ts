@@ -28,5 +28,7 @@ export function localAppEnvironment(outputs: LocalCloudOutputs): Record<string, 
     COGNITO_JWKS_URI: outputs.jwksUri,
     // cognito-local serves the hosted login too: the upload page at / signs in there.
     COGNITO_DOMAIN: outputs.endpoints.cognito,
+    // The api's rate-limit buckets, shared by every api on this local cloud (as on AWS).
+    ...(outputs.endpoints.redis ? { RATE_LIMIT_REDIS_URL: outputs.endpoints.redis } : {}),
   };
 }

@@ -10,11 +10,13 @@ export function dataPaths(dir: string) {
     dynamodb: join(dir, 'dynamodb'),
     s3: join(dir, 's3'),
     cognito: join(dir, 'cognito'),
+    // redis-server's working folder; it persists nothing there.
+    redis: join(dir, 'redis'),
     pidFile: join(dir, 'local-cloud.pid'),
   };
 }
 
-const OWN_ENTRIES = /^(kinesis|dynamodb|s3|cognito|outputs\.json|local-cloud\.pid|.*\.tmp)$/;
+const OWN_ENTRIES = /^(kinesis|dynamodb|s3|cognito|redis|outputs\.json|local-cloud\.pid|.*\.tmp)$/;
 
 /**
  * Deletes the local cloud's data. Refuses when the folder holds anything the local cloud did

@@ -5,20 +5,21 @@ import { DEFAULT_LOCAL_CLOUD_DIR, localCloudDir, resolveLocalCloudOptions } from
 describe('resolveLocalCloudOptions', () => {
   it('defaults to the documented ports and the repo-root data folder', () => {
     const resolved = resolveLocalCloudOptions({}, {});
-    expect(resolved.ports).toEqual({ kinesis: 4567, s3: 4568, dynamodb: 4569, cognito: 9229 });
+    expect(resolved.ports).toEqual({ kinesis: 4567, s3: 4568, dynamodb: 4569, cognito: 9229, redis: 4570 });
     expect(resolved.dir).toBe(DEFAULT_LOCAL_CLOUD_DIR);
     expect(DEFAULT_LOCAL_CLOUD_DIR).toBe(resolve(__dirname, '..', '..', '.local-cloud'));
     expect(resolved.reset).toBe(false);
   });
 
   it('moves each port by its variable, and options win over variables', () => {
-    const env = { KINESIS_PORT: '14567', S3_PORT: '14568', DYNAMODB_PORT: '14569', COGNITO_PORT: '19229' };
-    expect(resolveLocalCloudOptions({}, env).ports).toEqual({ kinesis: 14567, s3: 14568, dynamodb: 14569, cognito: 19229 });
+    const env = { KINESIS_PORT: '14567', S3_PORT: '14568', DYNAMODB_PORT: '14569', COGNITO_PORT: '19229', REDIS_PORT: '14570' };
+    expect(resolveLocalCloudOptions({}, env).ports).toEqual({ kinesis: 14567, s3: 14568, dynamodb: 14569, cognito: 19229, redis: 14570 });
     expect(resolveLocalCloudOptions({ ports: { kinesis: 0, cognito: 0 } }, env).ports).toEqual({
       kinesis: 0,
       s3: 14568,
       dynamodb: 14569,
       cognito: 0,
+      redis: 14570,
     });
   });
 

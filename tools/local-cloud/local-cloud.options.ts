@@ -2,8 +2,8 @@ import { isAbsolute, resolve } from 'node:path';
 import type { AwsProfileOverrides } from './aws-profile/aws-profile.settings';
 import { LocalCloudConfigError } from './local-cloud-config.error';
 
-/** The four stand-ins the local cloud runs. */
-export type LocalService = 'kinesis' | 's3' | 'dynamodb' | 'cognito';
+/** The stand-ins the local cloud runs (redis only where redis-server is installed). */
+export type LocalService = 'kinesis' | 's3' | 'dynamodb' | 'cognito' | 'redis';
 
 export type LocalCloudPorts = Record<LocalService, number>;
 
@@ -13,7 +13,11 @@ export const LOCAL_SERVICES: Readonly<Record<LocalService, { label: string; vari
   s3: { label: 'S3', variable: 'S3_PORT', defaultPort: 4568 },
   dynamodb: { label: 'DynamoDB', variable: 'DYNAMODB_PORT', defaultPort: 4569 },
   cognito: { label: 'Cognito', variable: 'COGNITO_PORT', defaultPort: 9229 },
+  redis: { label: 'Redis', variable: 'REDIS_PORT', defaultPort: 4570 },
 };
+
+/** Every service on a free port: a local cloud beside others (tests, benchmarks). */
+export const FREE_PORTS: Readonly<LocalCloudPorts> = { kinesis: 0, s3: 0, dynamodb: 0, cognito: 0, redis: 0 };
 
 /**
  * How the stand-ins answer: `loopback` as they are (about a millisecond, no limits); `aws` through
@@ -48,7 +52,7 @@ export const DEFAULT_LOCAL_CLOUD_DIR = resolve(REPO_ROOT, '.local-cloud');
 export interface LocalCloudOptions {
   /** Data folder; default `LOCAL_CLOUD_DIR` or `<repo>/.local-cloud`. */
   dir?: string;
-  /** Ports per service; 0 picks a free port. Default: `KINESIS_PORT` etc. or 4567/4568/4569/9229. */
+  /** Ports per service; 0 picks a free port. Default: `KINESIS_PORT` etc. or 4567/4568/4569/9229/4570. */
   ports?: Partial<LocalCloudPorts>;
   /** Wipe the data folder before starting. */
   reset?: boolean;

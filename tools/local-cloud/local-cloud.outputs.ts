@@ -28,7 +28,8 @@ export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RV
 export interface LocalCloudOutputs {
   region: string;
   ports: LocalCloudPorts;
-  endpoints: { kinesis: string; s3: string; dynamodb: string; cognito: string };
+  /** `redis` (redis://…) only where redis-server is installed; its port in `ports` is then the one it listens on, else 0. */
+  endpoints: { kinesis: string; s3: string; dynamodb: string; cognito: string; redis?: string };
   credentials: { accessKeyId: string; secretAccessKey: string };
   streamName: string;
   bucket: string;

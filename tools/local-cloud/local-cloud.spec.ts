@@ -6,15 +6,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalCloud, type LocalCloud } from './local-cloud';
 import { LOCAL_NAMES, readOutputs } from './local-cloud.outputs';
+import { FREE_PORTS } from './local-cloud.options';
 import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { UploadListingRepository } from '@lib/upload-status';
+import { Redis } from 'ioredis';
+import { connect } from 'node:net';
+import { dirname } from 'node:path';
 import { waitFor } from '../../test-kit/wait-for';
+import { redisServerAvailable } from '../../test-kit/redis-server';
+import { REDIS_INSTALL_COMMAND } from './redis-server.process';
 import { createLocalAwsClients } from './local-aws.clients';
 
 jest.setTimeout(20_000);
 
-const FREE = { kinesis: 0, s3: 0, dynamodb: 0, cognito: 0 };
 const claims = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
 
 describe('startLocalCloud', () => {
@@ -31,7 +36,7 @@ describe('startLocalCloud', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  const start = async () => (cloud = await startLocalCloud({ dir, ports: FREE, log: (line) => log.push(line) }));
+  const start = async () => (cloud = await startLocalCloud({ dir, ports: FREE_PORTS, log: (line) => log.push(line) }));
 
   it('seeds a fresh folder and logs the demo user in with the AWS-format issuer', async () => {
     const { outputs } = await start();
@@ -65,7 +70,7 @@ describe('startLocalCloud', () => {
 
   it('refuses a second local cloud on the same folder, and releases it on stop', async () => {
     await start();
-    await expect(startLocalCloud({ dir, ports: FREE })).rejects.toThrow(/already running/);
+    await expect(startLocalCloud({ dir, ports: FREE_PORTS })).rejects.toThrow(/already running/);
     await cloud!.stop();
     expect(existsSync(join(dir, 'local-cloud.pid'))).toBe(false);
   });
@@ -113,7 +118,52 @@ describe('startLocalCloud', () => {
 
   it('wipes the folder first with reset', async () => {
     const first = readOutputs(dir)!;
-    const { outputs } = await (cloud = await startLocalCloud({ dir, ports: FREE, reset: true }));
+    const { outputs } = await (cloud = await startLocalCloud({ dir, ports: FREE_PORTS, reset: true }));
     expect(outputs.clientId).not.toBe(first.clientId);
   });
+
+  const itWithRedis = redisServerAvailable('the local cloud’s redis-server test') ? it : it.skip;
+
+  itWithRedis('runs redis-server for the api’s shared rate limits, gives the apps its URL, and stops it with the rest', async () => {
+    const { outputs } = await start();
+    expect(outputs.endpoints.redis).toBe(`redis://127.0.0.1:${outputs.ports.redis}`);
+    const client = new Redis(outputs.endpoints.redis!, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    try {
+      await client.connect();
+      expect(await client.ping()).toBe('PONG');
+    } finally {
+      await client.quit();
+    }
+    await cloud!.stop();
+    cloud = undefined;
+    await waitFor(() => refusesConnections(outputs.ports.redis) || undefined, { timeoutMs: 5_000, description: 'redis-server to stop' });
+  });
+
+  it('runs without redis-server where it is not installed, saying so once with the command that installs it', async () => {
+    const savedPath = process.env.PATH;
+    // Only node's own folder: no redis-server there.
+    process.env.PATH = dirname(process.execPath);
+    const lines: string[] = [];
+    try {
+      cloud = await startLocalCloud({ dir, ports: FREE_PORTS, log: (line) => lines.push(line) });
+    } finally {
+      process.env.PATH = savedPath;
+    }
+    expect(cloud.outputs.endpoints.redis).toBeUndefined();
+    expect(cloud.outputs.ports.redis).toBe(0);
+    const warnings = lines.filter((line) => line.includes('redis-server'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(REDIS_INSTALL_COMMAND);
+  });
 });
+
+function refusesConnections(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(true));
+  });
+}

@@ -1,4 +1,5 @@
 import type { LocalCloudOutputs } from './local-cloud.outputs';
+import { REDIS_MISSING_WARNING } from './redis-server.process';
 
 /** The line the CLI prints once everything is seeded; `npm start` waits for it. */
 export const LOCAL_CLOUD_READY_LINE = 'Local cloud ready.';
@@ -14,6 +15,7 @@ export function formatLocalCloudSummary(outputs: LocalCloudOutputs): string[] {
     `S3        ${endpoints.s3}  bucket ${outputs.bucket}`,
     `DynamoDB  ${endpoints.dynamodb}  tables ${outputs.leaseTable}, ${outputs.uploadsTable}`,
     `Cognito   ${endpoints.cognito}  pool ${outputs.userPoolId}  client ${outputs.clientId}`,
+    endpoints.redis ? `Redis     ${endpoints.redis}  the api's rate-limit buckets, shared by every api` : `Redis     ${REDIS_MISSING_WARNING}`,
     `Demo user ${outputs.demoUser.username}  password ${outputs.demoUser.password}`,
     'Get a token: npm run -s token',
   ];

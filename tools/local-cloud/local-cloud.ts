@@ -3,7 +3,8 @@ import { mkdir } from 'node:fs/promises';
 import dynalite from 'dynalite';
 import kinesalite from 'kinesalite';
 import type S3rver from 's3rver';
-import { CognitoLocalProcess } from './cognito-local.process';
+import type { ChildServerProcess } from './child-server.process';
+import { startCognitoLocal } from './cognito-local.process';
 import { CognitoStoreDamagedError } from './cognito-store-damaged.error';
 import { moveStoreAside, prepareCognitoStore } from './cognito-store';
 import { ensureUser, passwordLogin, type LocalTokens } from './cognito-users';
@@ -15,6 +16,7 @@ import type { AwsProfile } from './aws-profile/aws-profile';
 import { LOCAL_CREDENTIALS, LOCAL_NAMES, readOutputs, writeOutputs, type LocalCloudOutputs } from './local-cloud.outputs';
 import { seedLocalCloud } from './local-cloud.seeder';
 import { createS3rver } from './s3rver';
+import { findRedisServer, REDIS_MISSING_WARNING, startRedisServer } from './redis-server.process';
 import { assertPortsFree, listenOn, LOCAL_HOST, pickFreePort, portInUse } from './ports';
 
 /** A running, seeded local cloud. */
@@ -25,7 +27,7 @@ export interface LocalCloud {
   readonly outputs: LocalCloudOutputs;
   /** The AWS profile's proxies (their stats), when the cloud runs with `profile: 'aws'`. */
   readonly awsProfile?: AwsProfile;
-  /** Settles with an error if a stand-in stops on its own (cognito-local is a child process). */
+  /** Settles with an error if a stand-in stops on its own (cognito-local and redis-server are child processes). */
   readonly failure: Promise<Error>;
   /** Creates a user (or resets its password). Call for one user at a time. */
   ensureUser(username: string, password: string): Promise<void>;
@@ -39,7 +41,8 @@ type Stopper = () => Promise<void>;
 
 /**
  * Starts kinesalite, s3rver and dynalite in this process and cognito-local as a child, all on
- * 127.0.0.1, then seeds them idempotently and writes `<dir>/outputs.json`. Data lives in the
+ * 127.0.0.1, and redis-server (the api's shared rate limits) as a child where it is installed
+ * (otherwise one warning through `log`: the apps then limit per process), then seeds them idempotently and writes `<dir>/outputs.json`. Data lives in the
  * folder and survives a restart. Throws a LocalCloudConfigError (one-line message) for
  * problems the user can fix, such as a busy port.
  */
@@ -61,7 +64,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   };
   let clients: LocalAwsClients | undefined;
   try {
-    await Promise.all([paths.kinesis, paths.dynamodb, paths.s3, paths.cognito].map((p) => mkdir(p, { recursive: true })));
+    await Promise.all([paths.kinesis, paths.dynamodb, paths.s3, paths.cognito, paths.redis].map((p) => mkdir(p, { recursive: true })));
     const bound = {} as LocalCloudPorts;
     const kinesis = kinesalite({ path: paths.kinesis, createStreamMs: 0, updateStreamMs: 0, shardLimit: 100 });
     bound.kinesis = await listenOn(kinesis, ports.kinesis, 'kinesis');
@@ -87,12 +90,15 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const cognito = await startCognito(paths.cognito, cognitoPort, previous?.clientId, log);
     bound.cognito = cognito.port;
     stoppers.push(() => cognito.stop());
+    const redis = await startRedisIfInstalled(paths.redis, ports.redis, log);
+    bound.redis = redis?.port ?? 0;
+    if (redis) stoppers.push(() => redis.stop());
 
     const endpoints = {
       kinesis: `http://${LOCAL_HOST}:${bound.kinesis}`,
       s3: `http://${LOCAL_HOST}:${bound.s3}`,
       dynamodb: `http://${LOCAL_HOST}:${bound.dynamodb}`,
-      cognito: cognito.endpoint,
+      cognito: `http://${LOCAL_HOST}:${bound.cognito}`,
     };
     clients = createLocalAwsClients(endpoints);
     const seeded = await seedLocalCloud(clients, previous);
@@ -103,7 +109,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const outputs: LocalCloudOutputs = {
       region: LOCAL_NAMES.region,
       ports: bound,
-      endpoints: profiled.endpoints,
+      // Not behind the AWS profile: the cache answers within a millisecond in the same VPC too.
+      endpoints: { ...profiled.endpoints, ...(redis ? { redis: `redis://${LOCAL_HOST}:${redis.port}` } : {}) },
       credentials: { accessKeyId: LOCAL_CREDENTIALS.accessKeyId, secretAccessKey: LOCAL_CREDENTIALS.secretAccessKey },
       streamName: LOCAL_NAMES.streamName,
       bucket: LOCAL_NAMES.bucket,
@@ -112,13 +119,13 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       userPoolId: LOCAL_NAMES.userPoolId,
       clientId: seeded.clientId,
       issuer,
-      jwksUri: `${cognito.endpoint}/${LOCAL_NAMES.userPoolId}/.well-known/jwks.json`,
+      jwksUri: `${endpoints.cognito}/${LOCAL_NAMES.userPoolId}/.well-known/jwks.json`,
       demoUser: seeded.demoUser,
       seededAt: new Date().toISOString(),
       ...(profiled.profile ? { profile: profiled.profile } : {}),
     };
     await writeOutputs(dir, outputs);
-    return { ...runningCloud(dir, outputs, cognito, clients, stopAll), awsProfile: profiled.awsProfile };
+    return { ...runningCloud(dir, outputs, [cognito, ...(redis ? [redis] : [])], clients, stopAll), awsProfile: profiled.awsProfile };
   } catch (error) {
     clients?.destroy();
     await stopAll();
@@ -138,37 +145,51 @@ async function startCognito(
   port: number,
   previousClientId: string | undefined,
   log: (line: string) => void,
-): Promise<CognitoLocalProcess> {
+): Promise<ChildServerProcess> {
   const moved = await prepareCognitoStore(workDir, previousClientId);
   if (moved) log(`Cognito store was damaged (${moved.damagedFile}): moved it to ${moved.movedTo} and re-seeding`);
   try {
-    return await CognitoLocalProcess.start(workDir, port);
+    return await startCognitoLocal(workDir, port);
   } catch (error) {
     if (!(error instanceof CognitoStoreDamagedError)) throw error;
     // Damage our own check missed (cognito-local parses more strictly, e.g. dates).
     const movedTo = await moveStoreAside(workDir);
     log(`Cognito store was damaged (cognito-local could not load it): moved it to ${movedTo} and re-seeding`);
     await prepareCognitoStore(workDir, previousClientId);
-    return CognitoLocalProcess.start(workDir, port);
+    return startCognitoLocal(workDir, port);
   }
+}
+
+/** redis-server on `port` (0: a free one), or undefined with one warning where it is not installed. */
+async function startRedisIfInstalled(workDir: string, port: number, log: (line: string) => void): Promise<ChildServerProcess | undefined> {
+  if (findRedisServer() === undefined) {
+    log(REDIS_MISSING_WARNING);
+    return undefined;
+  }
+  return startRedisServer(port || (await pickFreePort('redis')), workDir);
 }
 
 function runningCloud(
   dir: string,
   outputs: LocalCloudOutputs,
-  cognito: CognitoLocalProcess,
+  children: ChildServerProcess[],
   clients: LocalAwsClients,
   stopAll: () => Promise<void>,
 ): LocalCloud {
   let stopped: Promise<void> | undefined;
-  const failure = cognito.exited.then(
-    (code) => new Error(`cognito-local exited unexpectedly (code ${code}):\n${cognito.output()}`),
+  // The first child to exit unexpectedly; only unexpected exits count, so a child asked to
+  // stop contributes a promise that never settles.
+  const failure = Promise.race(
+    children.map((child) =>
+      child.exited.then((code) =>
+        child.isStopping ? new Promise<Error>(() => undefined) : new Error(`${child.name} exited unexpectedly (code ${code}):\n${child.output()}`),
+      ),
+    ),
   );
   return {
     dir,
     outputs,
-    // Only unexpected exits count; a promise that never settles otherwise.
-    failure: failure.then((error) => (cognito.isStopping ? new Promise<Error>(() => undefined) : error)),
+    failure,
     ensureUser: (username, password) => ensureUser(clients.cognito, outputs.userPoolId, username, password),
     login: (username, password) => passwordLogin(clients.cognito, outputs.clientId, username, password),
     stop() {

@@ -5,6 +5,7 @@ import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createKinesisClient, createS3Client } from '@lib/aws';
 import { startLocalCloud, type LocalCloud } from './local-cloud';
+import { FREE_PORTS } from './local-cloud.options';
 import { ensureStream } from './local-cloud.seeder';
 
 /** A throw-away local cloud, with this process's clients and the demo user signed in. */
@@ -24,7 +25,7 @@ export interface ScratchCloud {
  */
 export async function withScratchCloud<T>(folderPrefix: string, streams: readonly string[], use: (scratch: ScratchCloud) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), folderPrefix));
-  const cloud = await startLocalCloud({ dir, ports: { kinesis: 0, s3: 0, dynamodb: 0, cognito: 0 } });
+  const cloud = await startLocalCloud({ dir, ports: FREE_PORTS });
   const { outputs } = cloud;
   // This process's own clients (putting records, checking results) take the local credentials
   // from the environment, as the SDK's default chain reads them.

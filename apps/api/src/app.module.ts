@@ -7,6 +7,7 @@ import { apiConfig, ApiConfigModule, type ApiConfig } from './config';
 import { HealthModule } from './health/health.module';
 import { ApiMetricsModule } from './metrics/api-metrics.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
+import { RateLimitStorageModule } from './rate-limit/rate-limit-storage.module';
 import { UploadsModule } from './uploads/uploads.module';
 import { WebModule } from './web';
 import { DeletionsModule } from './deletions/deletions.module';
@@ -18,6 +19,8 @@ import { DeletionsModule } from './deletions/deletions.module';
     MetricsModule.forRoot({ service: 'api' }),
     ApiConfigModule,
     AwsClientsModule.forRootAsync({ inject: [apiConfig.KEY], useFactory: (config: ApiConfig) => config.aws }),
+    // Before AuthModule: its guard refuses addresses flooding bad tokens before they are verified.
+    RateLimitStorageModule,
     AuthModule,
     // After AuthModule: the limiter keys on the user the auth guard verified.
     RateLimitModule,

@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import { readWholeStream, recordJson } from '../../../test-kit/faulty-kinesis/read-stream';
 import { ensureStream } from '../local-cloud.seeder';
 import { startLocalCloud, type LocalCloud } from '../local-cloud';
+import { FREE_PORTS } from '../local-cloud.options';
 import { AWS_PROFILE_DEFAULTS } from './aws-profile.settings';
 
 const SEED = 20261201;
@@ -39,7 +40,7 @@ describe('AWS profile (through the local cloud)', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'aws-profile-int-'));
-    cloud = await startLocalCloud({ dir, ports: { kinesis: 0, s3: 0, dynamodb: 0, cognito: 0 }, profile: 'aws', seed: SEED });
+    cloud = await startLocalCloud({ dir, ports: FREE_PORTS, profile: 'aws', seed: SEED });
     viaProfile = { region: cloud.outputs.region, endpoints: cloud.outputs.endpoints, kinesisMaxAttempts: 1 };
     // One attempt: the test sees exactly what the service answered, not the SDK's retries.
     kinesis = createKinesisClient(viaProfile);

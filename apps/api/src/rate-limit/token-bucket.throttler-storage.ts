@@ -1,13 +1,6 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
-
-/** What the throttler guard reads back from a storage (ThrottlerStorageRecord, all times in seconds). */
-interface BucketOutcome {
-  totalHits: number;
-  timeToExpire: number;
-  isBlocked: boolean;
-  timeToBlockExpire: number;
-}
+import { bucketOutcome, type BucketOutcome } from './token-bucket';
 
 interface Bucket {
   tokens: number;
@@ -25,9 +18,10 @@ const SWEEP_INTERVAL_MS = 60_000;
  * window would let a client send twice its limit across a window boundary, and would refuse
  * a well-behaved client who happened to spend its burst just before the boundary.
  *
- * In memory, per process: with N api tasks a user may get N times the rate. That is the
- * price of no shared store on the request path; API Gateway usage plans or WAF rate rules
- * cap the total in front of it.
+ * In memory, per process: with N api tasks a user may get N times the rate. With
+ * RATE_LIMIT_REDIS_URL the buckets live in Valkey/Redis instead
+ * ({@link RedisTokenBucketThrottlerStorage}), and this one is the fallback while that store
+ * cannot be reached.
  */
 @Injectable()
 export class TokenBucketThrottlerStorage implements ThrottlerStorage, OnModuleDestroy {
@@ -50,15 +44,7 @@ export class TokenBucketThrottlerStorage implements ThrottlerStorage, OnModuleDe
     this.buckets.set(key, bucket);
     const blocked = bucket.tokens < 1;
     if (!blocked) bucket.tokens -= 1;
-    const secondsUntil = (tokens: number) => Math.max(0, Math.ceil((tokens - bucket.tokens) / perMs / 1000));
-    return {
-      // The guard compares totalHits with limit for its headers: the tokens spent.
-      totalHits: Math.ceil(limit - bucket.tokens),
-      timeToExpire: secondsUntil(limit),
-      isBlocked: blocked,
-      // At least 1 s: Retry-After: 0 would invite an immediate retry into the same empty bucket.
-      timeToBlockExpire: blocked ? Math.max(1, secondsUntil(1)) : 0,
-    };
+    return bucketOutcome(bucket.tokens, blocked, limit, ttl);
   }
 
   onModuleDestroy(): void {

@@ -1,0 +1,12 @@
+// The abuse suite (`npm run test:abuse`, *.abuse-spec.ts): floods against api processes on the
+// local cloud, seconds each, with numbers printed; it stays out of `npm test`.
+// Same settings as the e2e project (transform, aliases, the local cloud's global setup).
+const { projects } = require('./jest.config');
+
+const e2e = projects.find((project) => project.displayName === 'e2e');
+
+module.exports = {
+  ...e2e,
+  displayName: 'abuse',
+  testMatch: ['<rootDir>/{apps,libs}/**/*.abuse-spec.ts'],
+};
