@@ -3,6 +3,7 @@ import { ClientKinesis } from '@lib/kinesis';
 import { UploadStatusModule } from '@lib/upload-status';
 import { apiConfig, type ApiConfig } from '../config';
 import { fileEventsClientProvider } from './file-events-client.provider';
+import { UploadAdmission } from './admission/upload-admission';
 import { FileIntake } from './intake/file-intake';
 import { PresignedUploadsController } from './presigned/presigned-uploads.controller';
 import { PresignedUploadsService } from './presigned/presigned-uploads.service';
@@ -25,6 +26,8 @@ import { UploadsService } from './uploads.service';
   controllers: [PresignedUploadsController, UploadsController],
   providers: [
     fileEventsClientProvider,
+    // One per process: the admission guard on POST /uploads counts with it.
+    UploadAdmission,
     IncomingObjectsStore,
     FileIntake,
     UploadEventPublisher,

@@ -2,8 +2,8 @@ import { createHash, type Hash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { apiConfig, type ApiConfig } from '../../config';
 import { IncomingObjectsStore } from '../staging/incoming-objects.store';
+import { StagingSlots } from '../staging/staging-slots';
 import type { ReceivedFile } from './received-file';
-import { StagingBusyError } from './staging-busy.error';
 import { UnreadableUploadError } from './unreadable-upload.error';
 import type { UploadSource } from './upload-source';
 import { UploadTooLargeError } from './upload-too-large.error';
@@ -13,12 +13,19 @@ class UploadMeter {
   private readonly hash: Hash = createHash('sha256');
   size = 0;
 
-  constructor(private readonly maxBytes: number) {}
+  constructor(
+    private readonly maxBytes: number,
+    private readonly onProgress: ((bytesSoFar: number) => void) | undefined,
+  ) {}
 
-  /** @throws UploadTooLargeError once the bytes seen pass the limit */
+  /**
+   * @throws UploadTooLargeError once the bytes seen pass the limit
+   * @throws whatever the source's `onProgress` throws (OverCapacityError)
+   */
   add(chunk: Buffer): void {
     this.size += chunk.length;
     if (this.size > this.maxBytes) throw new UploadTooLargeError(this.maxBytes);
+    this.onProgress?.(this.size);
     this.hash.update(chunk);
   }
 
@@ -36,21 +43,23 @@ class UploadMeter {
 @Injectable()
 export class FileIntake {
   /** Staged uploads under way: each holds one part buffer, so their number bounds memory. */
-  private staging = 0;
+  private readonly stagingSlots: StagingSlots;
 
   constructor(
     private readonly incoming: IncomingObjectsStore,
     @Inject(apiConfig.KEY) private readonly config: ApiConfig,
-  ) {}
+  ) {
+    this.stagingSlots = new StagingSlots(config.uploadMaxConcurrentStaged);
+  }
 
   /**
    * @throws UploadTooLargeError past `UPLOAD_MAX_BYTES` (reading stops; a staged upload is aborted)
    * @throws UnreadableUploadError when the body breaks off
    * @throws StagingUnavailableError when S3 does not take a staged upload
-   * @throws StagingBusyError when `UPLOAD_MAX_CONCURRENT_STAGED` large uploads are under way
+   * @throws StagingBusyError when the owner holds their share of the staging slots, or all are taken
    */
   async receive(uploadId: string, ownerSub: string, source: UploadSource): Promise<ReceivedFile> {
-    const meter = new UploadMeter(this.config.uploadMaxBytes);
+    const meter = new UploadMeter(this.config.uploadMaxBytes, source.onProgress);
     // Not destroying the source when the intake stops early: for a raw body the source is
     // the request, and destroying it would close the socket before the 413 goes out.
     const chunks = source.stream.iterator({ destroyOnReturn: false });
@@ -64,13 +73,12 @@ export class FileIntake {
       head.push(chunk);
       if (meter.size > this.config.uploadInlineMaxBytes) break;
     }
-    if (this.staging >= this.config.uploadMaxConcurrentStaged) throw new StagingBusyError(this.config.uploadMaxConcurrentStaged);
-    this.staging++;
+    const releaseSlot = this.stagingSlots.take(ownerSub);
     let etag: string | undefined;
     try {
       ({ etag } = await this.incoming.stream({ uploadId, ownerSub }, remainingBytes(head, chunks, meter), source.contentType));
     } finally {
-      this.staging--;
+      releaseSlot();
     }
     const key = IncomingObjectsStore.keyOf(uploadId);
     return { size: meter.size, sha256: meter.sha256(), body: { kind: 'staged', key, ...(etag === undefined ? {} : { etag }) } };

@@ -8,4 +8,9 @@ export interface UploadSource {
   contentType: string;
   /** The client's file name, if it gave one; it only ever picks the extension. */
   name?: string;
+  /**
+   * Told the number of bytes read so far as the intake reads them (the admission charges a
+   * body that grows past its Content-Length, or has none); what it throws stops the read.
+   */
+  onProgress?: (bytesSoFar: number) => void;
 }

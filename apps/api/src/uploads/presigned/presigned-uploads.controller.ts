@@ -11,6 +11,7 @@ import {
   Post,
   Req,
   Res,
+  UseInterceptors,
 } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -18,6 +19,7 @@ import { CurrentUser, type CognitoPrincipal } from '../../auth';
 import { UploadAcceptedDto } from '../dto/upload-accepted.dto';
 import { uploadHttpException } from '../upload-http-exception';
 import { correlationIdOf } from '../correlation-id';
+import { CompletionCapInterceptor } from './completion-cap.interceptor';
 import { PresignedUploadIncompleteError } from './presigned-upload-incomplete.error';
 import { PresignedUploadNotFoundError } from './presigned-upload-not-found.error';
 import { PresignedUploadRequestDto, PresignedUploadRequestSchema } from './presigned-upload-request.dto';
@@ -60,12 +62,13 @@ export class PresignedUploadsController {
   }
 
   @Post(':id/complete')
+  @UseInterceptors(CompletionCapInterceptor)
   @HttpCode(202)
   @ApiHeader({ name: 'X-Request-Id', required: false, description: 'Correlation id carried by the event' })
   @ApiResponse({ status: 202, type: UploadAcceptedDto, description: 'The event is durably in the stream' })
   @ApiResponse({ status: 404, description: 'No such presigned upload for this user' })
   @ApiResponse({ status: 409, description: 'Nothing uploaded yet, or not what was presigned (size, owner)' })
-  @ApiResponse({ status: 503, description: 'Stream or bucket unavailable; retry after Retry-After seconds. When the stream may have taken the event all the same, the body carries the upload\'s `id` and `outcome: "unknown"` (and `Location` names it): GET it before uploading again' })
+  @ApiResponse({ status: 503, description: 'UPLOAD_MAX_CONCURRENT_COMPLETIONS completions under way, or stream or bucket unavailable; retry after Retry-After seconds. When the stream may have taken the event all the same, the body carries the upload\'s `id` and `outcome: "unknown"` (and `Location` names it): GET it before uploading again' })
   async complete(
     @Param('id', uploadId) id: string,
     @CurrentUser() user: CognitoPrincipal,
