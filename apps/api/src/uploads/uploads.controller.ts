@@ -83,8 +83,7 @@ export class UploadsController {
     const correlationId = correlationIdOf(request);
     const name = headerName ?? (typeof queryName === 'string' ? queryName : undefined);
     try {
-      const admitted = admittedUploadOf(request);
-      const source = { ...(await openUploadSource(request, this.config.uploadMaxBytes, name)), onProgress: admitted?.bodyProgress.bind(admitted) };
+      const source = { ...(await openUploadSource(request, this.config.uploadMaxBytes, name)), allowance: admittedUploadOf(request) };
       const accepted = await this.uploads.accept(source, user, correlationId);
       return { message: 'File uploaded and event sent', file_key: accepted.file_key, id: accepted.id };
     } catch (error) {

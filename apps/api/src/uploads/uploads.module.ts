@@ -8,6 +8,7 @@ import { FileIntake } from './intake/file-intake';
 import { PresignedUploadsController } from './presigned/presigned-uploads.controller';
 import { PresignedUploadsService } from './presigned/presigned-uploads.service';
 import { IncomingObjectsStore } from './staging/incoming-objects.store';
+import { StagingSlots } from './staging/staging-slots';
 import { UploadsQueryService } from './uploads-query.service';
 import { UploadsController } from './uploads.controller';
 import { UploadEventPublisher } from './upload-event.publisher';
@@ -26,8 +27,9 @@ import { UploadsService } from './uploads.service';
   controllers: [PresignedUploadsController, UploadsController],
   providers: [
     fileEventsClientProvider,
-    // One per process: the admission guard on POST /uploads counts with it.
+    // One of each per process: the admission guard on POST /uploads and the intake count with them.
     UploadAdmission,
+    { provide: StagingSlots, inject: [apiConfig.KEY], useFactory: (config: ApiConfig) => new StagingSlots(config.uploadMaxConcurrentStaged) },
     IncomingObjectsStore,
     FileIntake,
     UploadEventPublisher,

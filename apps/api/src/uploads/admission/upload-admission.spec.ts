@@ -1,12 +1,14 @@
 import type { ApiConfig } from '../../config';
+import { StagingSlots } from '../staging/staging-slots';
 import { OverCapacityError } from './over-capacity.error';
 import { MAX_HELD_BYTES_PER_UPLOAD, UploadAdmission } from './upload-admission';
 
 const MiB = 1024 * 1024;
 
 describe('UploadAdmission', () => {
-  const admissionOf = (maxConcurrentPerUser: number, bodyBytesInFlight: number) =>
-    new UploadAdmission({ admission: { maxConcurrentPerUser, bodyBytesInFlight } } as ApiConfig);
+  const INLINE_MAX = 4 * 1024;
+  const admissionOf = (maxConcurrentPerUser: number, bodyBytesInFlight: number, stagingSlots = new StagingSlots(1000)) =>
+    new UploadAdmission({ admission: { maxConcurrentPerUser, bodyBytesInFlight }, uploadInlineMaxBytes: INLINE_MAX } as ApiConfig, stagingSlots);
 
   it('admits a user’s uploads up to the per-user limit, then refuses that user alone (429 scope)', () => {
     const admission = admissionOf(2, 100 * MiB);
@@ -53,5 +55,21 @@ describe('UploadAdmission', () => {
     const upload = admission.admit('a', 1000);
     upload.bodyProgress(1000);
     expect(admission.bodyBytesInFlight).toBe(1000);
+  });
+
+  it('takes a staging slot for an upload whose Content-Length is over the inline threshold, before its body is read', () => {
+    const slots = new StagingSlots(4);
+    const admission = admissionOf(100, 100 * MiB, slots);
+    expect(admission.admit('a', INLINE_MAX).stagingSlotReserved).toBe(false);
+    expect(admission.admit('a', undefined).stagingSlotReserved).toBe(false);
+    const large = admission.admit('a', INLINE_MAX + 1);
+    expect(large.stagingSlotReserved).toBe(true);
+    expect(slots.used).toBe(1);
+    // One user alone gets half of the 4 slots: the third large upload is refused, and holds nothing.
+    admission.admit('a', MiB);
+    expect(() => admission.admit('a', MiB)).toThrow(expect.objectContaining({ name: 'StagingBusyError', scope: 'user' }) as Error);
+    expect(admission.bodyBytesInFlight).toBe(INLINE_MAX + INLINE_MAX + 1 + MiB);
+    large.release();
+    expect(slots.used).toBe(1);
   });
 });

@@ -5,7 +5,7 @@ import { IncomingObjectsStore } from '../staging/incoming-objects.store';
 import { StagingSlots } from '../staging/staging-slots';
 import type { ReceivedFile } from './received-file';
 import { UnreadableUploadError } from './unreadable-upload.error';
-import type { UploadSource } from './upload-source';
+import type { UploadAllowance, UploadSource } from './upload-source';
 import { UploadTooLargeError } from './upload-too-large.error';
 
 /** Counts and hashes the bytes of one upload as they pass, and stops it at the size limit. */
@@ -15,17 +15,17 @@ class UploadMeter {
 
   constructor(
     private readonly maxBytes: number,
-    private readonly onProgress: ((bytesSoFar: number) => void) | undefined,
+    private readonly allowance: UploadAllowance | undefined,
   ) {}
 
   /**
    * @throws UploadTooLargeError once the bytes seen pass the limit
-   * @throws whatever the source's `onProgress` throws (OverCapacityError)
+   * @throws whatever the allowance throws (OverCapacityError)
    */
   add(chunk: Buffer): void {
     this.size += chunk.length;
     if (this.size > this.maxBytes) throw new UploadTooLargeError(this.maxBytes);
-    this.onProgress?.(this.size);
+    this.allowance?.bodyProgress(this.size);
     this.hash.update(chunk);
   }
 
@@ -42,15 +42,12 @@ class UploadMeter {
  */
 @Injectable()
 export class FileIntake {
-  /** Staged uploads under way: each holds one part buffer, so their number bounds memory. */
-  private readonly stagingSlots: StagingSlots;
-
   constructor(
     private readonly incoming: IncomingObjectsStore,
+    // Staged uploads under way: each holds one part buffer, so their number bounds memory.
+    private readonly stagingSlots: StagingSlots,
     @Inject(apiConfig.KEY) private readonly config: ApiConfig,
-  ) {
-    this.stagingSlots = new StagingSlots(config.uploadMaxConcurrentStaged);
-  }
+  ) {}
 
   /**
    * @throws UploadTooLargeError past `UPLOAD_MAX_BYTES` (reading stops; a staged upload is aborted)
@@ -59,7 +56,7 @@ export class FileIntake {
    * @throws StagingBusyError when the owner holds their share of the staging slots, or all are taken
    */
   async receive(uploadId: string, ownerSub: string, source: UploadSource): Promise<ReceivedFile> {
-    const meter = new UploadMeter(this.config.uploadMaxBytes, source.onProgress);
+    const meter = new UploadMeter(this.config.uploadMaxBytes, source.allowance);
     // Not destroying the source when the intake stops early: for a raw body the source is
     // the request, and destroying it would close the socket before the 413 goes out.
     const chunks = source.stream.iterator({ destroyOnReturn: false });
@@ -73,7 +70,8 @@ export class FileIntake {
       head.push(chunk);
       if (meter.size > this.config.uploadInlineMaxBytes) break;
     }
-    const releaseSlot = this.stagingSlots.take(ownerSub);
+    // A slot taken at admission is given back when the response ends.
+    const releaseSlot = source.allowance?.stagingSlotReserved ? () => undefined : this.stagingSlots.take(ownerSub);
     let etag: string | undefined;
     try {
       ({ etag } = await this.incoming.stream({ uploadId, ownerSub }, remainingBytes(head, chunks, meter), source.contentType));

@@ -2,7 +2,7 @@ import { Allowance, KeyedAllowance } from '../admission/allowance';
 import { StagingBusyError } from '../intake/staging-busy.error';
 
 /**
- * The `UPLOAD_MAX_CONCURRENT_STAGED` slots for uploads being streamed to S3 (each holds a part
+ * One per process (a provider of UploadsModule). The `UPLOAD_MAX_CONCURRENT_STAGED` slots for uploads being streamed to S3 (each holds a part
  * buffer), shared fairly: a user may hold at most `max(1, floor(slots / (users + 1)))` of
  * them, where `users` counts those holding slots, the asker included. The `+ 1` keeps a share
  * free for a user not seen yet: one user alone gets at most half, two a third each, and so on,
