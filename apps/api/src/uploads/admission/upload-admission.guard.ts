@@ -44,7 +44,11 @@ export class UploadAdmissionGuard implements CanActivate {
       throw error;
     }
     request[ADMITTED_UPLOAD] = admitted;
-    response.once('close', () => admitted.release());
+    // 'close' comes last on a server (also when the client goes away mid-body); Lambda's
+    // response (serverless-express) has no socket and only finishes.
+    const release = () => admitted.release();
+    response.once('close', release);
+    response.once('finish', release);
     const { minBodyRate, rateGraceMs, rateWindowMs } = this.config.admission;
     // On Lambda, API Gateway has the whole body before the api runs: there is no socket to watch.
     if (minBodyRate > 0 && this.config.lambdaFunctionName === undefined) {
