@@ -9,6 +9,12 @@ import { UploadAdmission, type AdmittedUpload } from './upload-admission';
 
 const ADMITTED_UPLOAD = Symbol('admittedUpload');
 
+/** The Content-Length, or undefined for a chunked body (or anything that is not a byte count). */
+function declaredLength(request: Request): number | undefined {
+  const length = Number(request.headers['content-length'] ?? Number.NaN);
+  return Number.isSafeInteger(length) && length >= 0 ? length : undefined;
+}
+
 type AdmittedRequest = Request & { [ADMITTED_UPLOAD]?: AdmittedUpload };
 
 /** The admission the guard gave this request (for the intake to charge a growing body against). */
@@ -35,10 +41,9 @@ export class UploadAdmissionGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AdmittedRequest>();
     const response = context.switchToHttp().getResponse<Response>();
     const user = request.user as CognitoPrincipal;
-    const length = request.headers['content-length'];
     let admitted: AdmittedUpload;
     try {
-      admitted = this.admission.admit(user.sub, length === undefined ? undefined : Number(length));
+      admitted = this.admission.admit(user.sub, declaredLength(request));
     } catch (error) {
       if (error instanceof OverCapacityError) throw overCapacityException(error, request, response);
       throw error;
