@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { bearer, createTestUser, e2eEnvironment, waitFor, type TestUser } from '../../../test-kit';
 import { ApiProcess } from './support/api.process';
@@ -96,6 +97,33 @@ describe('upload admission (the api as a process)', () => {
     // Grace (1 s) + one window (1 s), sampled every second; far below the 300 s request timeout.
     expect(answer.afterStallMs).toBeGreaterThanOrEqual(1_500);
     expect(answer.afterStallMs).toBeLessThan(6_000);
+  });
+
+  it('keeps a body that arrives slowly but above the minimum rate, for longer than the grace period and several windows', async () => {
+    // 2 KiB every 250 ms (8 KiB/s, the minimum is 1 KiB/s) for 4 s: staged, so S3 takes it at the end.
+    const chunk = Buffer.alloc(2 * KiB, 5);
+    const chunks = 16;
+    const status = await new Promise<number>((resolve, reject) => {
+      const upload = httpRequest(`${api.url}/uploads`, {
+        method: 'POST',
+        headers: { Authorization: bearer(staller), 'Content-Type': 'application/octet-stream', 'Content-Length': String(chunk.length * chunks) },
+      });
+      upload.on('response', (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      });
+      upload.on('error', reject);
+      let sent = 0;
+      // The client's own pace, not a wait for a result.
+      const pace = setInterval(() => {
+        upload.write(chunk);
+        if (++sent === chunks) {
+          clearInterval(pace);
+          upload.end();
+        }
+      }, 250);
+    });
+    expect(status).toBe(202);
   });
 
   it('closes connections over HTTP_MAX_CONNECTIONS as they arrive, and takes new ones once others are gone', async () => {

@@ -30,7 +30,7 @@ import { openUploadSource } from './intake/upload-source.reader';
 import { uploadHttpException } from './upload-http-exception';
 import { UploadsQueryService } from './uploads-query.service';
 import { UploadsService } from './uploads.service';
-import { ApiUserResponses } from '../http/api-user-responses.decorator';
+import { ApiUserResponses, RETRY_AFTER_HEADER } from '../http/api-user-responses.decorator';
 import { admittedUploadOf, UploadAdmissionGuard } from './admission/upload-admission.guard';
 
 /** Unknown and malformed ids are both "no such upload". */
@@ -71,6 +71,7 @@ export class UploadsController {
   @ApiResponse({
     status: 429,
     description: 'Over the rate limit, or UPLOAD_MAX_CONCURRENT_PER_USER uploads (or your share of the staging slots) under way; retry after Retry-After seconds',
+    headers: RETRY_AFTER_HEADER,
   })
   @ApiResponse({ status: 503, description: 'The api holds as many upload bytes or large uploads as it may, or the stream or bucket is unavailable; retry after Retry-After seconds. When the stream may have taken the event all the same, the body carries the upload\'s `id` and `outcome: "unknown"` (and `Location` names it): GET it before uploading again' })
   async upload(
