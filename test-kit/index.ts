@@ -14,3 +14,4 @@ export {
   type TestPipeline,
 } from './test-apps';
 export { createStream, localAwsOptions, localKinesisClient, localS3Client } from './aws';
+export { SINGLE_USER_LOAD } from './single-user-load';

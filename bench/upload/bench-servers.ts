@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { LocalCloudProfile } from '../../tools/local-cloud/local-cloud.options';
 import { localAppEnvironment } from '../../tools/local-cloud/local-app.environment';
+import { SINGLE_USER_LOAD } from '../../test-kit/single-user-load';
 import { buildBaseline } from './baseline.build';
 import type { BenchCloudProcess, BenchStream } from './bench-cloud.process';
 import { REPO_ROOT } from './bench-settings';
@@ -68,11 +69,11 @@ function serverEnvironment(cloud: BenchCloudProcess, profile: LocalCloudProfile)
 
 /**
  * The api's environment under the upload load. Production logging (JSON request lines,
- * metrics) stays on. The per-user limit does not: the load comes from one user at many times
- * 100 requests/s, and a 429 is no upload.
+ * metrics) stays on. The per-user limits do not: the load comes from one user at many times
+ * 100 requests/s and 8 uploads at once, and a 429 is no upload.
  */
 export function apiEnvironment(cloud: BenchCloudProcess, profile: LocalCloudProfile = 'loopback'): NodeJS.ProcessEnv {
-  return { ...serverEnvironment(cloud, profile), RATE_LIMIT_PER_SECOND: '0' };
+  return { ...serverEnvironment(cloud, profile), ...SINGLE_USER_LOAD };
 }
 
 /**

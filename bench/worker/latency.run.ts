@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { join } from 'node:path';
+import { SINGLE_USER_LOAD } from '../../test-kit/single-user-load';
 import { freePort } from '../upload/free-port';
 import { preflight } from '../upload/preflight';
 import { readCpuSeconds } from '../upload/proc-stats';
@@ -39,9 +40,9 @@ export async function measureLatency(spec: {
   const api = await UploadServerProcess.start({
     execArgv: ['--max-semi-space-size=2'],
     entry: spec.apiEntry,
-    // One demo user sends the whole load: the api's per-user rate limit (100/s by default) would
-    // refuse half of it; 0 turns it off, as for a gateway that limits in front of the api.
-    env: { ...spec.env, PORT: String(apiPort), RATE_LIMIT_PER_SECOND: '0' },
+    // One demo user sends the whole load: the api's per-user limits (100/s and 8 uploads at once
+    // by default) would refuse much of it; off, as for a gateway that limits in front of the api.
+    env: { ...spec.env, PORT: String(apiPort), ...SINGLE_USER_LOAD },
     port: apiPort,
     readinessPath: '/health/ready',
     logFile: join(spec.logDir, 'api.log'),

@@ -4,7 +4,7 @@ import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { apiConfig, type ApiConfig } from './config';
 import { configureApp } from './configure-app';
-import { applyServerTimeouts } from './http/http-hardening';
+import { applyServerLimits } from './http/http-hardening';
 
 async function bootstrap(): Promise<void> {
   // abortOnError: false lets a configuration error reach the catch below as one clear line.
@@ -14,7 +14,7 @@ async function bootstrap(): Promise<void> {
   configureApp(app);
   app.enableShutdownHooks();
   const { host, port, http } = app.get<ApiConfig>(apiConfig.KEY);
-  applyServerTimeouts(app.getHttpServer(), http);
+  applyServerLimits(app.getHttpServer(), http);
   await app.listen(port, host);
   const url = (await app.getUrl()).replace('[::1]', 'localhost');
   Logger.log(`api listening on ${url} (docs at ${url}/docs)`, 'Bootstrap');

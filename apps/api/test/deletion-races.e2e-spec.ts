@@ -48,8 +48,14 @@ describe('deletion races (api → Kinesis → worker → S3, DynamoDB)', () => {
     owner = await createTestUser();
     // A fixed number of records in flight per shard: a handler held by a test must not keep a
     // deletion of another key on the same shard from being handled (`auto` may start at 1).
-    pipeline = await startPipeline({ stream: { prefix: 'e2e-deletion-races', shards: 4 }, worker: { environment: { KINESIS_MAX_CONCURRENCY: '8' } } });
-    byOwner = await startApi({ streamName: pipeline.streamName, environment: { UPLOAD_PARTITION_KEY: 'owner' } });
+    // Eight completes at once from one user: above the api's default cap on concurrent completions (4).
+    const completions = { UPLOAD_MAX_CONCURRENT_COMPLETIONS: '16' };
+    pipeline = await startPipeline({
+      stream: { prefix: 'e2e-deletion-races', shards: 4 },
+      api: { environment: completions },
+      worker: { environment: { KINESIS_MAX_CONCURRENCY: '8' } },
+    });
+    byOwner = await startApi({ streamName: pipeline.streamName, environment: { UPLOAD_PARTITION_KEY: 'owner', ...completions } });
   });
 
   afterAll(async () => {

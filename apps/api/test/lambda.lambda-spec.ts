@@ -1,4 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { KinesisStreamBatchResponse } from 'aws-lambda';
@@ -7,6 +10,7 @@ import { createStream, localKinesisClient, localS3Client } from '../../../test-k
 import { readWholeStream } from '../../../test-kit/faulty-kinesis';
 import { httpApiEvent, kinesisEvent, restApiEvent } from '../../../test-kit/lambda/events';
 import { bundlePath, invokeBundle } from '../../../test-kit/lambda/invoke-bundle';
+import { LambdaEnvironment } from '../../../test-kit/lambda/lambda-environment';
 
 interface ProxyResult {
   statusCode: number;
@@ -109,6 +113,25 @@ describe('the bundled Lambda functions: api → stream → worker → S3', () =>
       httpApiEvent({ method: 'POST', path: '/uploads', headers: { authorization: bearer, 'content-type': 'application/octet-stream' }, body: randomBytes(300 * 1024) }),
     );
     expect(staged.result.statusCode).toBe(202);
+  });
+
+  it('gives an upload’s admission back when its answer is out: a warm environment takes upload after upload', async () => {
+    // One upload per user at a time and a single staging slot: a hold never given back would refuse the second.
+    const environment = await LambdaEnvironment.start<ProxyResult>(
+      bundlePath('api'),
+      { ...functionEnv, UPLOAD_MAX_CONCURRENT_PER_USER: '1', UPLOAD_MAX_CONCURRENT_STAGED: '1' },
+      join(mkdtempSync(join(tmpdir(), 'lambda-env-')), 'api.log'),
+    );
+    try {
+      for (let upload = 0; upload < 3; upload++) {
+        const { result } = await environment.invoke(
+          httpApiEvent({ method: 'POST', path: '/uploads', headers: { authorization: bearer, 'content-type': 'application/octet-stream' }, body: randomBytes(64 * 1024) }),
+        );
+        expect(result.statusCode).toBe(202);
+      }
+    } finally {
+      await environment.stop();
+    }
   });
 
   it('serves the OpenAPI document built with the bundle, and nothing else from the bundle folder', async () => {

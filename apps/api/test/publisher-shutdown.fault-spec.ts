@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { e2eEnvironment, waitFor } from '../../../test-kit';
+import { e2eEnvironment, SINGLE_USER_LOAD, waitFor } from '../../../test-kit';
 import { createStream, localKinesisClient } from '../../../test-kit/aws';
 import { FaultyKinesisProxy, readWholeStream, recordJson } from '../../../test-kit/faulty-kinesis';
 import { ApiProcess } from './support/api.process';
@@ -25,7 +25,8 @@ describe('api shutdown with records in flight', () => {
     proxy = await FaultyKinesisProxy.start({ target: env.endpoints.kinesis! });
     // Slow Kinesis: every PutRecords takes 400 ms, so records are surely in flight at the SIGTERM.
     proxy.configure({ latencyMs: 400 });
-    api = await ApiProcess.start({ ...env.appEnvironment, KINESIS_STREAM_NAME: streamName, AWS_ENDPOINT_URL_KINESIS: proxy.endpoint });
+    // 40 uploads of one user at once: the per-user limits are not what is tested here.
+    api = await ApiProcess.start({ ...env.appEnvironment, KINESIS_STREAM_NAME: streamName, AWS_ENDPOINT_URL_KINESIS: proxy.endpoint, ...SINGLE_USER_LOAD });
   });
 
   afterAll(async () => {

@@ -3,7 +3,7 @@ import { Test } from '@nestjs/testing';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { e2eEnvironment, waitFor } from '../../../test-kit';
+import { e2eEnvironment, SINGLE_USER_LOAD, waitFor } from '../../../test-kit';
 import { createStream, localKinesisClient } from '../../../test-kit/aws';
 import { FaultyKinesisProxy, readWholeStream, recordJson } from '../../../test-kit/faulty-kinesis';
 import { ConcurrentLoad } from './support/concurrent-load';
@@ -34,8 +34,8 @@ describe('Kinesis publisher under faults (api → faulty proxy → kinesalite)',
   let api: INestApplication | undefined;
 
   async function startApi(streamName: string, overrides: Record<string, string> = {}): Promise<{ app: INestApplication; url: string }> {
-    // One user sends thousands of uploads at once: the per-user limit is not what is tested here.
-    process.env = { ...savedEnv, KINESIS_STREAM_NAME: streamName, AWS_ENDPOINT_URL_KINESIS: proxy.endpoint, RATE_LIMIT_PER_SECOND: '0', ...overrides };
+    // One user sends thousands of uploads at once: the per-user limits are not what is tested here.
+    process.env = { ...savedEnv, KINESIS_STREAM_NAME: streamName, AWS_ENDPOINT_URL_KINESIS: proxy.endpoint, ...SINGLE_USER_LOAD, ...overrides };
     // Imported after the environment is set: the api reads it when the module compiles.
     const { AppModule } = await import('../src/app.module');
     const { configureApp } = await import('../src/configure-app');

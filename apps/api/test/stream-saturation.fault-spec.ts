@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { randomUUID } from 'node:crypto';
-import { e2eEnvironment, startApi, waitFor } from '../../../test-kit';
+import { e2eEnvironment, SINGLE_USER_LOAD, startApi, waitFor } from '../../../test-kit';
 import { createStream, localKinesisClient } from '../../../test-kit/aws';
 import { readWholeStream, recordJson } from '../../../test-kit/faulty-kinesis';
 import { startAwsProfile, type AwsProfile } from '../../../tools/local-cloud/aws-profile';
@@ -58,8 +58,8 @@ describe('Stream write capacity exhausted (api → AWS profile → kinesalite, 1
         // Inline, so each upload's bytes are in its record and fill the shard's 1 MiB/s (by
         // default a 32 KiB file is staged and its event is a ~1 KiB reference).
         UPLOAD_INLINE_MAX_BYTES: String(BODY.length),
-        // One user sends everything: the per-user limit is not what is tested here.
-        RATE_LIMIT_PER_SECOND: '0',
+        // One user sends everything: the per-user limits are not what is tested here.
+        ...SINGLE_USER_LOAD,
       },
     });
     const url = await api.getUrl();

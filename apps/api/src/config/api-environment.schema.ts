@@ -3,6 +3,7 @@ import { awsEnvironmentSchema } from '@lib/aws';
 import { env } from '@lib/config';
 import { publisherEnvironmentShape } from './publisher-environment.schema';
 import { httpEnvironmentShape } from '../http/http-environment.schema';
+import { admissionEnvironmentShape } from '../uploads/admission/admission-environment.schema';
 import { rateLimitEnvironmentShape } from '../rate-limit/rate-limit-environment.schema';
 import { webEnvironmentShape } from '../web/web-environment.schema';
 
@@ -58,6 +59,7 @@ export const apiEnvironmentSchema = awsEnvironmentSchema.extend({
   ...rateLimitEnvironmentShape,
   ...httpEnvironmentShape,
   ...webEnvironmentShape,
+  ...admissionEnvironmentShape,
   PORT: env.port(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   KINESIS_STREAM_NAME: env.name('file-events'),
@@ -92,6 +94,7 @@ export const apiEnvironmentSchema = awsEnvironmentSchema.extend({
         .max(INLINE_UPLOAD_CAPACITY, `must be at most ${INLINE_UPLOAD_CAPACITY}: base64 plus the envelope must fit one 1 MiB Kinesis record`),
     ),
   // Large uploads staged at once; each holds a 5 MiB part buffer, so 32 bound that to 160 MiB.
+  // Each user gets a fair share of them (see StagingSlots).
   UPLOAD_MAX_CONCURRENT_STAGED: z.coerce.number().int().min(1).max(10_000).default(32),
   // How long a presigned upload URL stays valid (S3 allows up to 7 days).
   UPLOAD_PRESIGNED_URL_TTL_S: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(DEFAULT_UPLOAD_PRESIGNED_URL_TTL_S),

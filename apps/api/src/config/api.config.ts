@@ -4,6 +4,7 @@ import { EnvironmentValidationError, validateEnvironment } from '@lib/config';
 import { apiEnvironmentSchema, type ApiEnvironment } from './api-environment.schema';
 import { publisherConfigFrom } from './publisher-environment.schema';
 import { httpConfigFrom } from '../http/http-environment.schema';
+import { admissionConfigFrom } from '../uploads/admission/admission-environment.schema';
 import { rateLimitConfigFrom } from '../rate-limit/rate-limit-environment.schema';
 import { webConfigFrom } from '../web/web-environment.schema';
 
@@ -28,6 +29,8 @@ export function apiConfigFrom(env: ApiEnvironment) {
     uploadMaxBytes: env.UPLOAD_MAX_BYTES,
     uploadInlineMaxBytes: env.UPLOAD_INLINE_MAX_BYTES,
     uploadMaxConcurrentStaged: env.UPLOAD_MAX_CONCURRENT_STAGED,
+    /** What one user, and everyone together, may have under way (see uploads/admission). */
+    admission: admissionConfigFrom(env),
     presignedUrlTtlSeconds: env.UPLOAD_PRESIGNED_URL_TTL_S,
     /** The upload page at `/` (apps/api/src/web). */
     web: webConfigFrom(env, jwksUri),

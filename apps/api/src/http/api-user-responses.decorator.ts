@@ -1,6 +1,9 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiResponse } from '@nestjs/swagger';
 
+/** The `Retry-After` header of a 429 or 503, for OpenAPI. */
+export const RETRY_AFTER_HEADER = { 'Retry-After': { description: 'Seconds until a request is allowed again', schema: { type: 'integer' } } };
+
 /**
  * OpenAPI for a controller whose routes need a user: the bearer scheme, and the answers any
  * of its routes may give before the handler runs (the auth guard's 401, the limiter's 429).
@@ -12,7 +15,7 @@ export function ApiUserResponses(): ClassDecorator & MethodDecorator {
     ApiResponse({
       status: 429,
       description: 'Over the per-user rate limit (RATE_LIMIT_PER_SECOND, bursts of RATE_LIMIT_BURST)',
-      headers: { 'Retry-After': { description: 'Seconds until a request is allowed again', schema: { type: 'integer' } } },
+      headers: RETRY_AFTER_HEADER,
     }),
   );
 }

@@ -6,7 +6,12 @@ describe('http settings', () => {
   const parse = (env: Record<string, string>) => httpConfigFrom(z.object(httpEnvironmentShape).parse(env));
 
   it('defaults to keep-alive above an ALB’s 60 s idle timeout, and the head timeout above that', () => {
-    expect(parse({})).toEqual({ corsAllowedOrigins: [], requestTimeoutMs: 300_000, headersTimeoutMs: 66_000, keepAliveTimeoutMs: 65_000, trustedProxies: 0 });
+    expect(parse({})).toEqual({ corsAllowedOrigins: [], requestTimeoutMs: 300_000, headersTimeoutMs: 66_000, keepAliveTimeoutMs: 65_000, trustedProxies: 0, maxConnections: 2048 });
+  });
+
+  it('caps connections at a positive number', () => {
+    expect(parse({ HTTP_MAX_CONNECTIONS: '10' }).maxConnections).toBe(10);
+    expect(() => parse({ HTTP_MAX_CONNECTIONS: '0' })).toThrow();
   });
 
   it('believes X-Forwarded-For only from as many proxies as it is told', () => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EnvironmentValidationError } from '@lib/config';
 
-/** The api's HTTP-level variables (CORS and server timeouts), spread into its environment schema. */
+/** The api's HTTP-level variables (CORS, server timeouts, the connection cap), spread into its environment schema. */
 export const httpEnvironmentShape = {
   // Origins a browser client on another origin may call the api from, comma-separated
   // (e.g. https://app.example.com). Empty: no CORS headers at all (the page at `/` is same-origin).
@@ -25,6 +25,10 @@ export const httpEnvironmentShape = {
   // of all sharing the balancer's. 0 (default): the socket's address, and X-Forwarded-For,
   // which any client can forge, is ignored.
   HTTP_TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
+  // Open connections at once; Node closes any further one as it arrives. Each holds a socket
+  // and its buffers even when idle or sending a head slowly (until HTTP_HEADERS_TIMEOUT_S),
+  // so the number is what bounds that memory.
+  HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(2048),
 };
 
 export interface HttpConfig {
@@ -33,6 +37,7 @@ export interface HttpConfig {
   headersTimeoutMs: number;
   keepAliveTimeoutMs: number;
   trustedProxies: number;
+  maxConnections: number;
 }
 
 /** @throws EnvironmentValidationError when the head timeout is not above the keep-alive timeout */
@@ -42,6 +47,7 @@ export function httpConfigFrom(env: {
   HTTP_HEADERS_TIMEOUT_S: number;
   HTTP_KEEP_ALIVE_TIMEOUT_S: number;
   HTTP_TRUSTED_PROXIES: number;
+  HTTP_MAX_CONNECTIONS: number;
 }): HttpConfig {
   if (env.HTTP_HEADERS_TIMEOUT_S <= env.HTTP_KEEP_ALIVE_TIMEOUT_S) {
     throw new EnvironmentValidationError([
@@ -54,5 +60,6 @@ export function httpConfigFrom(env: {
     headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_S * 1000,
     keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_S * 1000,
     trustedProxies: env.HTTP_TRUSTED_PROXIES,
+    maxConnections: env.HTTP_MAX_CONNECTIONS,
   };
 }

@@ -62,10 +62,12 @@ export const CONNECTIONS_CHECK_INTERVAL_MS = 1_000;
 
 /**
  * Server timeouts (Node's defaults: 300 s per request, 60 s for the head, 5 s keep-alive,
- * which is shorter than a load balancer's idle timeout and causes sporadic 502s there).
- * Must run before `listen()`: Node starts its timeout checker when the server starts listening.
+ * which is shorter than a load balancer's idle timeout and causes sporadic 502s there) and
+ * the connection cap (Node's default: none). Must run before `listen()`: Node starts its
+ * timeout checker when the server starts listening.
  */
-export function applyServerTimeouts(server: Server, config: HttpConfig): void {
+export function applyServerLimits(server: Server, config: HttpConfig): void {
+  server.maxConnections = config.maxConnections;
   server.requestTimeout = config.requestTimeoutMs;
   server.headersTimeout = config.headersTimeoutMs;
   server.keepAliveTimeout = config.keepAliveTimeoutMs;

@@ -8,6 +8,7 @@ const REFUSAL_REASONS: Record<number, string> = {
   401: 'unauthenticated',
   403: 'forbidden',
   404: 'not-found',
+  408: 'too-slow',
   409: 'conflict',
   413: 'too-large',
   429: 'rate-limited',

@@ -9,7 +9,8 @@ import {
 import type { Request, Response } from 'express';
 import { ContractViolationError } from '@lib/contracts';
 import { KinesisPublishError, RecordTooLargeError } from '@lib/kinesis';
-import { StagingBusyError } from './intake/staging-busy.error';
+import { OverCapacityError } from './admission/over-capacity.error';
+import { overCapacityException } from './admission/over-capacity.exception';
 import { StagingUnavailableError } from './intake/staging-unavailable.error';
 import { UnreadableUploadError } from './intake/unreadable-upload.error';
 import { UnsupportedContentEncodingError } from './intake/unsupported-content-encoding.error';
@@ -22,12 +23,14 @@ const logger = new Logger('Uploads');
  * The HTTP answer to an error of an upload endpoint; anything unknown is returned as it is
  * (Nest answers 500). A dependency outage (stream or bucket) becomes 503 with `Retry-After`,
  * never a 202; when the stream may have taken the event all the same, the 503 carries the
- * upload's id and `outcome: "unknown"`. When the request body was not read to its end, the connection is closed after
+ * upload's id and `outcome: "unknown"`. Over a limit on work under way: 429 (the user's own) or
+ * 503 (the api's), with `Retry-After` (see admission/). When the request body was not read to its end, the connection is closed after
  * the answer instead of reading (and discarding) the rest of a body nobody wants.
  */
 export function uploadHttpException(error: unknown, request: Request, response: Response, correlationId: string): unknown {
   if (!request.complete) response.setHeader('Connection', 'close');
   if (error instanceof HttpException) return error;
+  if (error instanceof OverCapacityError) return overCapacityException(error, request, response);
   if (error instanceof UploadOutcomeUnknownError) {
     logger.warn(`503 for upload ${error.upload.id} (correlation ${correlationId}), which may be stored: ${error.message}`);
     response.setHeader('Retry-After', '1');
@@ -45,11 +48,7 @@ export function uploadHttpException(error: unknown, request: Request, response: 
     logger.warn(`503 for upload (correlation ${correlationId}): ${error.name}: ${error.message}`);
     response.setHeader('Retry-After', '1');
     return new ServiceUnavailableException(
-      error instanceof KinesisPublishError
-        ? 'The event stream is unavailable; retry shortly'
-        : error instanceof StagingBusyError
-          ? 'Too many large uploads at once; retry shortly'
-          : 'File storage is unavailable; retry shortly',
+      error instanceof KinesisPublishError ? 'The event stream is unavailable; retry shortly' : 'File storage is unavailable; retry shortly',
     );
   }
   if (error instanceof UploadTooLargeError) return new PayloadTooLargeException(error.message);

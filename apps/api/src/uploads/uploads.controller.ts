@@ -14,6 +14,7 @@ import {
   Req,
   Res,
   StreamableFile,
+  UseGuards,
 } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiHeader, ApiOkResponse, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -29,7 +30,8 @@ import { openUploadSource } from './intake/upload-source.reader';
 import { uploadHttpException } from './upload-http-exception';
 import { UploadsQueryService } from './uploads-query.service';
 import { UploadsService } from './uploads.service';
-import { ApiUserResponses } from '../http/api-user-responses.decorator';
+import { ApiUserResponses, RETRY_AFTER_HEADER } from '../http/api-user-responses.decorator';
+import { admittedUploadOf, UploadAdmissionGuard } from './admission/upload-admission.guard';
 
 /** Unknown and malformed ids are both "no such upload". */
 const uploadId = new ParseUUIDPipe({ exceptionFactory: () => new NotFoundException('Upload not found') });
@@ -46,9 +48,11 @@ export class UploadsController {
 
   /**
    * The body is streamed, never parsed by Nest: configure-app keeps the JSON and urlencoded
-   * parsers off this route, and the guard has run before a byte is read.
+   * parsers off this route, and the guards have run before a byte is read: authentication,
+   * the rate limit, then admission (uploads per user, body bytes in memory).
    */
   @Post()
+  @UseGuards(UploadAdmissionGuard)
   @HttpCode(202)
   @ApiConsumes('application/octet-stream', 'multipart/form-data')
   @ApiBody({
@@ -62,8 +66,14 @@ export class UploadsController {
   @ApiHeader({ name: 'X-Request-Id', required: false, description: 'Correlation id carried by the event' })
   @ApiResponse({ status: 202, type: UploadAcceptedDto, description: 'The event is durably in the stream' })
   @ApiResponse({ status: 400, description: 'Empty body, no "file" field, or unusable file' })
+  @ApiResponse({ status: 408, description: 'The body arrived slower than UPLOAD_MIN_BODY_RATE_BYTES_S (the connection is closed)' })
   @ApiResponse({ status: 413, description: 'Over UPLOAD_MAX_BYTES (the connection is closed)' })
-  @ApiResponse({ status: 503, description: 'Stream or bucket unavailable; retry after Retry-After seconds. When the stream may have taken the event all the same, the body carries the upload\'s `id` and `outcome: "unknown"` (and `Location` names it): GET it before uploading again' })
+  @ApiResponse({
+    status: 429,
+    description: 'Over the rate limit, or UPLOAD_MAX_CONCURRENT_PER_USER uploads (or your share of the staging slots) under way; retry after Retry-After seconds',
+    headers: RETRY_AFTER_HEADER,
+  })
+  @ApiResponse({ status: 503, description: 'The api holds as many upload bytes or large uploads as it may, or the stream or bucket is unavailable; retry after Retry-After seconds. When the stream may have taken the event all the same, the body carries the upload\'s `id` and `outcome: "unknown"` (and `Location` names it): GET it before uploading again' })
   async upload(
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
@@ -74,7 +84,7 @@ export class UploadsController {
     const correlationId = correlationIdOf(request);
     const name = headerName ?? (typeof queryName === 'string' ? queryName : undefined);
     try {
-      const source = await openUploadSource(request, this.config.uploadMaxBytes, name);
+      const source = { ...(await openUploadSource(request, this.config.uploadMaxBytes, name)), allowance: admittedUploadOf(request) };
       const accepted = await this.uploads.accept(source, user, correlationId);
       return { message: 'File uploaded and event sent', file_key: accepted.file_key, id: accepted.id };
     } catch (error) {

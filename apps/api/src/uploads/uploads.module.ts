@@ -3,11 +3,13 @@ import { ClientKinesis } from '@lib/kinesis';
 import { UploadStatusModule } from '@lib/upload-status';
 import { apiConfig, type ApiConfig } from '../config';
 import { fileEventsClientProvider } from './file-events-client.provider';
+import { UploadAdmission } from './admission/upload-admission';
 import { FileIntake } from './intake/file-intake';
 import { PresignedCompletionsStore } from './presigned/presigned-completions.store';
 import { PresignedUploadsController } from './presigned/presigned-uploads.controller';
 import { PresignedUploadsService } from './presigned/presigned-uploads.service';
 import { IncomingObjectsStore } from './staging/incoming-objects.store';
+import { StagingSlots } from './staging/staging-slots';
 import { UploadsQueryService } from './uploads-query.service';
 import { UploadsController } from './uploads.controller';
 import { UploadEventPublisher } from './upload-event.publisher';
@@ -26,6 +28,9 @@ import { UploadsService } from './uploads.service';
   controllers: [PresignedUploadsController, UploadsController],
   providers: [
     fileEventsClientProvider,
+    // One of each per process: the admission guard on POST /uploads and the intake count with them.
+    UploadAdmission,
+    { provide: StagingSlots, inject: [apiConfig.KEY], useFactory: (config: ApiConfig) => new StagingSlots(config.uploadMaxConcurrentStaged) },
     IncomingObjectsStore,
     FileIntake,
     UploadEventPublisher,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { ApiConfig } from '../../config';
 import type { IncomingObjectsStore, StagedObjectOwner } from '../staging/incoming-objects.store';
+import { StagingSlots } from '../staging/staging-slots';
 import { FileIntake } from './file-intake';
 import { StagingBusyError } from './staging-busy.error';
 import { UnreadableUploadError } from './unreadable-upload.error';
@@ -47,8 +48,8 @@ describe('FileIntake', () => {
 
   beforeEach(() => {
     incoming = new FakeIncomingObjects();
-    const config = { uploadMaxBytes: MAX, uploadInlineMaxBytes: INLINE_MAX, uploadMaxConcurrentStaged: 1 } as ApiConfig;
-    intake = new FileIntake(incoming as unknown as IncomingObjectsStore, config);
+    const config = { uploadMaxBytes: MAX, uploadInlineMaxBytes: INLINE_MAX } as ApiConfig;
+    intake = new FileIntake(incoming as unknown as IncomingObjectsStore, new StagingSlots(1), config);
   });
 
   const receive = (stream: Readable) => intake.receive(ID, 'sub-1', { stream, contentType: 'application/octet-stream' });
@@ -86,7 +87,7 @@ describe('FileIntake', () => {
 
   it('stops reading at the limit while still below the inline threshold', async () => {
     const config = { uploadMaxBytes: 300, uploadInlineMaxBytes: INLINE_MAX } as ApiConfig;
-    const small = new FileIntake(incoming as unknown as IncomingObjectsStore, config);
+    const small = new FileIntake(incoming as unknown as IncomingObjectsStore, new StagingSlots(1), config);
     const body = chunkedBody(bytesOf(10_000));
     await expect(small.receive(ID, 'sub-1', { stream: body.stream, contentType: 'text/plain' })).rejects.toMatchObject({
       name: 'UploadTooLargeError',
@@ -107,7 +108,7 @@ describe('FileIntake', () => {
     await expect(receive(Readable.from([]))).resolves.toMatchObject({ size: 0, body: { kind: 'inline', bytes: Buffer.alloc(0) } });
   });
 
-  it('refuses a large upload at once while UPLOAD_MAX_CONCURRENT_STAGED are being staged, and takes it again after', async () => {
+  it('refuses a large upload at once while the owner holds its staging slots, and takes it again after', async () => {
     const slow = new Readable({ read() {} });
     slow.push(bytesOf(INLINE_MAX + 1));
     const first = receive(slow);
@@ -118,5 +119,31 @@ describe('FileIntake', () => {
     slow.push(null);
     await expect(first).resolves.toMatchObject({ body: { kind: 'staged' } });
     await expect(receive(chunkedBody(bytesOf(INLINE_MAX + 1)).stream)).resolves.toMatchObject({ body: { kind: 'staged' } });
+  });
+
+  it('charges the bytes to the upload’s allowance as they are read, and stops the read when it refuses', async () => {
+    const seen: number[] = [];
+    const allowance = {
+      stagingSlotReserved: false,
+      bodyProgress: (bytes: number) => {
+        seen.push(bytes);
+        if (bytes > 300) throw new Error('budget spent');
+      },
+    };
+    const body = chunkedBody(bytesOf(INLINE_MAX * 3));
+    await expect(intake.receive(ID, 'sub-1', { stream: body.stream, contentType: 'text/plain', allowance })).rejects.toThrow('budget spent');
+    expect(seen).toEqual([100, 200, 300, 400]);
+  });
+
+  it('stages with the slot admission reserved, taking none of its own', async () => {
+    const slow = new Readable({ read() {} });
+    slow.push(bytesOf(INLINE_MAX + 1));
+    const reserved = { stagingSlotReserved: true, bodyProgress: () => undefined };
+    const first = intake.receive(ID, 'sub-1', { stream: slow, contentType: 'application/octet-stream', allowance: reserved });
+    await new Promise((r) => setImmediate(r));
+    // The one slot is still free for an upload that did not reserve one.
+    await expect(receive(chunkedBody(bytesOf(INLINE_MAX + 1)).stream)).resolves.toMatchObject({ body: { kind: 'staged' } });
+    slow.push(null);
+    await expect(first).resolves.toMatchObject({ body: { kind: 'staged' } });
   });
 });

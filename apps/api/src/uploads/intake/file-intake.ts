@@ -2,10 +2,10 @@ import { createHash, type Hash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { apiConfig, type ApiConfig } from '../../config';
 import { IncomingObjectsStore } from '../staging/incoming-objects.store';
+import { StagingSlots } from '../staging/staging-slots';
 import type { ReceivedFile } from './received-file';
-import { StagingBusyError } from './staging-busy.error';
 import { UnreadableUploadError } from './unreadable-upload.error';
-import type { UploadSource } from './upload-source';
+import type { UploadAllowance, UploadSource } from './upload-source';
 import { UploadTooLargeError } from './upload-too-large.error';
 
 /** Counts and hashes the bytes of one upload as they pass, and stops it at the size limit. */
@@ -13,12 +13,19 @@ class UploadMeter {
   private readonly hash: Hash = createHash('sha256');
   size = 0;
 
-  constructor(private readonly maxBytes: number) {}
+  constructor(
+    private readonly maxBytes: number,
+    private readonly allowance: UploadAllowance | undefined,
+  ) {}
 
-  /** @throws UploadTooLargeError once the bytes seen pass the limit */
+  /**
+   * @throws UploadTooLargeError once the bytes seen pass the limit
+   * @throws whatever the allowance throws (OverCapacityError)
+   */
   add(chunk: Buffer): void {
     this.size += chunk.length;
     if (this.size > this.maxBytes) throw new UploadTooLargeError(this.maxBytes);
+    this.allowance?.bodyProgress(this.size);
     this.hash.update(chunk);
   }
 
@@ -35,11 +42,10 @@ class UploadMeter {
  */
 @Injectable()
 export class FileIntake {
-  /** Staged uploads under way: each holds one part buffer, so their number bounds memory. */
-  private staging = 0;
-
   constructor(
     private readonly incoming: IncomingObjectsStore,
+    // Staged uploads under way: each holds one part buffer, so their number bounds memory.
+    private readonly stagingSlots: StagingSlots,
     @Inject(apiConfig.KEY) private readonly config: ApiConfig,
   ) {}
 
@@ -47,10 +53,10 @@ export class FileIntake {
    * @throws UploadTooLargeError past `UPLOAD_MAX_BYTES` (reading stops; a staged upload is aborted)
    * @throws UnreadableUploadError when the body breaks off
    * @throws StagingUnavailableError when S3 does not take a staged upload
-   * @throws StagingBusyError when `UPLOAD_MAX_CONCURRENT_STAGED` large uploads are under way
+   * @throws StagingBusyError when the owner holds their share of the staging slots, or all are taken
    */
   async receive(uploadId: string, ownerSub: string, source: UploadSource): Promise<ReceivedFile> {
-    const meter = new UploadMeter(this.config.uploadMaxBytes);
+    const meter = new UploadMeter(this.config.uploadMaxBytes, source.allowance);
     // Not destroying the source when the intake stops early: for a raw body the source is
     // the request, and destroying it would close the socket before the 413 goes out.
     const chunks = source.stream.iterator({ destroyOnReturn: false });
@@ -64,13 +70,13 @@ export class FileIntake {
       head.push(chunk);
       if (meter.size > this.config.uploadInlineMaxBytes) break;
     }
-    if (this.staging >= this.config.uploadMaxConcurrentStaged) throw new StagingBusyError(this.config.uploadMaxConcurrentStaged);
-    this.staging++;
+    // A slot taken at admission is given back when the response ends.
+    const releaseSlot = source.allowance?.stagingSlotReserved ? () => undefined : this.stagingSlots.take(ownerSub);
     let etag: string | undefined;
     try {
       ({ etag } = await this.incoming.stream({ uploadId, ownerSub }, remainingBytes(head, chunks, meter), source.contentType));
     } finally {
-      this.staging--;
+      releaseSlot();
     }
     const key = IncomingObjectsStore.keyOf(uploadId);
     return { size: meter.size, sha256: meter.sha256(), body: { kind: 'staged', key, ...(etag === undefined ? {} : { etag }) } };

@@ -1,13 +1,14 @@
-import { StagingUnavailableError } from './staging-unavailable.error';
+import { OverCapacityError, type CapacityScope } from '../admission/over-capacity.error';
 
 /**
- * As many large uploads are being staged as `UPLOAD_MAX_CONCURRENT_STAGED` allows (each holds
- * a 5 MiB part buffer): refused at once with 503 rather than letting memory grow with load.
+ * No staging slot for a large upload (each holds a 5 MiB part buffer): the user holds their
+ * share of `UPLOAD_MAX_CONCURRENT_STAGED` already (429), or every slot is taken (503).
+ * Refused at once rather than letting memory grow with load.
  */
-export class StagingBusyError extends StagingUnavailableError {
+export class StagingBusyError extends OverCapacityError {
   override readonly name = 'StagingBusyError';
 
-  constructor(readonly limit: number) {
-    super(`${limit} large uploads are being staged already`);
+  constructor(scope: CapacityScope, message: string) {
+    super(scope, message);
   }
 }

@@ -12,6 +12,7 @@ import {
   Post,
   Req,
   Res,
+  UseInterceptors,
 } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -19,6 +20,7 @@ import { CurrentUser, type CognitoPrincipal } from '../../auth';
 import { UploadAcceptedDto } from '../dto/upload-accepted.dto';
 import { uploadHttpException } from '../upload-http-exception';
 import { correlationIdOf } from '../correlation-id';
+import { CompletionCapInterceptor } from './completion-cap.interceptor';
 import { PresignedUploadBusyError } from './presigned-upload-busy.error';
 import { PresignedUploadGoneError } from './presigned-upload-gone.error';
 import { PresignedUploadIncompleteError } from './presigned-upload-incomplete.error';
@@ -63,13 +65,14 @@ export class PresignedUploadsController {
   }
 
   @Post(':id/complete')
+  @UseInterceptors(CompletionCapInterceptor)
   @HttpCode(202)
   @ApiHeader({ name: 'X-Request-Id', required: false, description: 'Correlation id carried by the event' })
   @ApiResponse({ status: 202, type: UploadAcceptedDto, description: 'The event is durably in the stream' })
   @ApiResponse({ status: 404, description: 'No such presigned upload for this user' })
   @ApiResponse({ status: 409, description: 'Nothing uploaded yet, not what was presigned (size, owner), or another request is completing it' })
   @ApiResponse({ status: 410, description: 'The upload was deleted, or its presigned grant expired before it was completed' })
-  @ApiResponse({ status: 503, description: 'Stream or bucket unavailable; retry after Retry-After seconds. When the stream may have taken the event all the same, the body carries the upload\'s `id` and `outcome: "unknown"` (and `Location` names it): GET it before uploading again' })
+  @ApiResponse({ status: 503, description: 'UPLOAD_MAX_CONCURRENT_COMPLETIONS completions under way, or stream or bucket unavailable; retry after Retry-After seconds. When the stream may have taken the event all the same, the body carries the upload\'s `id` and `outcome: "unknown"` (and `Location` names it): GET it before uploading again' })
   async complete(
     @Param('id', uploadId) id: string,
     @CurrentUser() user: CognitoPrincipal,
