@@ -71,5 +71,6 @@ export function grantWorkerAccess(worker: iam.IGrantable, shared: AppResources, 
   }
   // Conditional PutItem for every status; DeleteItem: a deletion removes the api's pending item
   // and completion marker.
-  shared.uploadsTable.grant(worker, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem');
+  // BatchGetItem: the consistent reads of "is it deleted?" before storing, batched.
+  shared.uploadsTable.grant(worker, 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem');
 }

@@ -5,3 +5,4 @@ export * from './upload-facts';
 export * from './upload-status.batcher';
 export * from './upload-listing';
 export * from './upload-listing.repository';
+export * from './deleted-uploads.reader';

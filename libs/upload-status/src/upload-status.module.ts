@@ -1,6 +1,7 @@
 import { DynamicModule, Module, type FactoryProvider, type ModuleMetadata } from '@nestjs/common';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { UploadStatusBatcher, type UploadStatusBatcherOptions } from './upload-status.batcher';
+import { DeletedUploadsReader } from './deleted-uploads.reader';
 import { UploadListingRepository } from './upload-listing.repository';
 import { UPLOAD_STATUS_TABLE, UploadStatusRepository } from './upload-status.repository';
 
@@ -22,13 +23,14 @@ export class UploadStatusModule {
         { provide: UPLOAD_STATUS_TABLE, inject: options.inject ?? [], useFactory: options.useFactory },
         UploadStatusRepository,
         UploadListingRepository,
+        DeletedUploadsReader,
         {
           provide: UploadStatusBatcher,
           inject: [DynamoDBDocumentClient, UPLOAD_STATUS_TABLE],
           useFactory: (dynamodb: DynamoDBDocumentClient, table: string) => new UploadStatusBatcher(dynamodb, table, options.batcher),
         },
       ],
-      exports: [UploadStatusRepository, UploadListingRepository, UploadStatusBatcher, UPLOAD_STATUS_TABLE],
+      exports: [UploadStatusRepository, UploadListingRepository, UploadStatusBatcher, DeletedUploadsReader, UPLOAD_STATUS_TABLE],
     };
   }
 }

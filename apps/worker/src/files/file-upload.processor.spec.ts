@@ -4,7 +4,7 @@ import { CopyObjectCommand, DeleteObjectsCommand, HeadObjectCommand, ListObjectV
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { FileUploadedV1 } from '@lib/contracts';
-import { UploadStatusRepository } from '@lib/upload-status';
+import { UploadStatusRepository, type DeletedUploadsReader } from '@lib/upload-status';
 import { uploadEraserFor } from '../erasure/upload-eraser.fixture';
 import { FileEventRejectedError } from './file-event-rejected.error';
 import { FileUploadProcessor } from './file-upload.processor';
@@ -39,6 +39,8 @@ describe('FileUploadProcessor', () => {
     new StagedFileMover(s3, 'file-store'),
     statuses,
     uploadEraserFor(s3, 'file-store', statuses),
+    // One GetItem per question (the batched reader has its own spec): the order of calls stays readable.
+    { isDeleted: (id: string) => statuses.isDeleted(id) } as DeletedUploadsReader,
   );
   /** Every call, S3 and DynamoDB, in the order they were made. */
   let order: string[];

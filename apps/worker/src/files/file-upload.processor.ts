@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { FileUploadedV1 } from '@lib/contracts';
-import { UploadStatusRepository, uploadFactsFrom } from '@lib/upload-status';
+import { DeletedUploadsReader, UploadStatusRepository, uploadFactsFrom } from '@lib/upload-status';
 import { callDependency } from '../aws/dependency-outage';
 import { UploadEraser } from '../erasure/upload.eraser';
 import { decodeFileBody } from './file-body.decoder';
@@ -17,7 +17,7 @@ export type UploadOutcome = 'stored' | 'deleted';
  *
  * 1. A consistent read of the upload's status: a `deleted` upload is not stored again (an
  *    event handled after its deletion: a redrive, a replay, a deletion that went through
- *    another shard).
+ *    another shard). Reads of records handled at once share `BatchGetItem` calls.
  * 2. The object is written.
  * 3. `stored` is written on condition that the item is not `deleted` (nor `stored` already).
  * 4. If that condition failed because a deletion's tombstone landed between 1 and 3, what this
@@ -35,6 +35,7 @@ export class FileUploadProcessor {
     private readonly staged: StagedFileMover,
     private readonly statuses: UploadStatusRepository,
     private readonly eraser: UploadEraser,
+    private readonly deletedUploads: DeletedUploadsReader,
   ) {}
 
   /**
@@ -72,7 +73,7 @@ export class FileUploadProcessor {
   }
 
   private isDeleted(id: string): Promise<boolean> {
-    return callDependency('DynamoDB upload status', () => this.statuses.isDeleted(id));
+    return callDependency('DynamoDB upload status', () => this.deletedUploads.isDeleted(id));
   }
 
   /** What this event may have written, or a client uploaded after the deletion, goes too. */

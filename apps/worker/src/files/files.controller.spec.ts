@@ -13,7 +13,7 @@ import { DynamoDBClient, ProvisionedThroughputExceededException } from '@aws-sdk
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ContractViolationError, FILE_UPLOADED, type FileUploadedV1 } from '@lib/contracts';
 import { KinesisContext, KinesisPoisonRecordException, KinesisRetriableException, type KinesisPacket } from '@lib/kinesis';
-import { UploadStatusRepository } from '@lib/upload-status';
+import { UploadStatusRepository, type DeletedUploadsReader } from '@lib/upload-status';
 import { uploadEraserFor } from '../erasure/upload-eraser.fixture';
 import { FileEventRejectedError } from './file-event-rejected.error';
 import { FileUploadProcessor } from './file-upload.processor';
@@ -57,7 +57,9 @@ describe('FilesController (file.uploaded)', () => {
   const dynamoMock = mockClient(dynamodb);
   const statuses = new UploadStatusRepository(dynamodb, 'file-uploads');
   const controller = new FilesController(
-    new FileUploadProcessor(new FileStorage(s3, 'file-store'), new StagedFileMover(s3, 'file-store'), statuses, uploadEraserFor(s3, 'file-store', statuses)),
+    new FileUploadProcessor(new FileStorage(s3, 'file-store'), new StagedFileMover(s3, 'file-store'), statuses, uploadEraserFor(s3, 'file-store', statuses), {
+      isDeleted: (id: string) => statuses.isDeleted(id),
+    } as DeletedUploadsReader),
   );
   const handle = (data: unknown, context = contextOf(data)) => controller.onFileUploaded(data, context);
 
