@@ -15,7 +15,7 @@ import { commandLine, writeBenchResults } from '../shared/bench-run';
 import { BenchCloudProcess } from '../upload/bench-cloud.process';
 import { API_ENTRY, API_PRODUCTION_FLAGS, apiEnvironment, baseEnvironment } from '../upload/bench-servers';
 import { REPO_ROOT } from '../upload/bench-settings';
-import { freePort } from '../upload/free-port';
+import { freePort } from '../../tools/local-cloud/ports';
 import { sourceRevision } from '../upload/source-revision';
 import { runUploadLoad } from '../upload/upload-load.runner';
 import { UploadServerProcess } from '../upload/upload-server.process';

@@ -9,7 +9,7 @@ import { summarizeTimings } from '../lambda/cold-start.stats';
 import { readCpuSeconds, readMachineBusySeconds } from '../upload/proc-stats';
 import { checkBucket } from '../worker/bucket-check';
 import type { PreloadedFile } from '../worker/file-events';
-import { DEPLOYED_MAPPING, drainShard, type ShardDrainStats } from '../../test-kit/lambda/event-source-mapping';
+import { DEPLOYED_MAPPING, drainShard, sumShardDrainStats } from '../../test-kit/lambda/event-source-mapping';
 import { KinesisShardReader } from '../../test-kit/lambda/kinesis-shard.reader';
 import type { DrainRun } from './lambda-worker-bench.results';
 import type { CloudProfileName, WorkerVariant } from './lambda-worker-bench.settings';
@@ -84,7 +84,7 @@ export class WorkerFunctionSubject {
     );
     const seconds = (performance.now() - started) / 1000;
     const after = await cpu();
-    const total = sumStats(perShard);
+    const total = sumShardDrainStats(perShard);
     const problems: string[] = [];
     const where = `${this.label}, ${round < 0 ? 'warm-up' : `round ${round + 1}`}`;
     if (total.records !== files.length) problems.push(`${where}: ${total.records} of ${files.length} records handled`);
@@ -116,18 +116,4 @@ export class WorkerFunctionSubject {
   async stop(): Promise<void> {
     await Promise.all(this.environments.map((e) => e.stop()));
   }
-}
-
-function sumStats(all: readonly ShardDrainStats[]): ShardDrainStats {
-  return all.reduce(
-    (sum, s) => ({
-      records: sum.records + s.records,
-      invocations: sum.invocations + s.invocations,
-      retries: sum.retries + s.retries,
-      givenUp: sum.givenUp + s.givenUp,
-      functionErrors: sum.functionErrors + s.functionErrors,
-      largestBatch: Math.max(sum.largestBatch, s.largestBatch),
-    }),
-    { records: 0, invocations: 0, retries: 0, givenUp: 0, functionErrors: 0, largestBatch: 0 },
-  );
 }

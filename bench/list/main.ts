@@ -18,7 +18,7 @@ import { commandLine, printLogTails, writeBenchResults } from '../shared/bench-r
 import { BenchCloudProcess } from '../upload/bench-cloud.process';
 import { API_ENTRY, API_PRODUCTION_FLAGS, apiEnvironment, baseEnvironment } from '../upload/bench-servers';
 import { REPO_ROOT } from '../upload/bench-settings';
-import { freePort } from '../upload/free-port';
+import { freePort } from '../../tools/local-cloud/ports';
 import { sourceRevision } from '../upload/source-revision';
 import { UploadServerProcess } from '../upload/upload-server.process';
 

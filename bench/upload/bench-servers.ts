@@ -5,7 +5,7 @@ import { SINGLE_USER_LOAD } from '../../test-kit/single-user-load';
 import { buildBaseline } from './baseline.build';
 import type { BenchCloudProcess, BenchStream } from './bench-cloud.process';
 import { REPO_ROOT } from './bench-settings';
-import { freePort } from './free-port';
+import { freePort } from '../../tools/local-cloud/ports';
 import type { BenchServer, ServerKind } from './upload-bench.results';
 import { UploadServerProcess } from './upload-server.process';
 

@@ -16,7 +16,7 @@ import { BenchCloudProcess } from './bench-cloud.process';
 import { API_ENTRY, API_PRODUCTION_FLAGS, apiEnvironment, baseEnvironment } from './bench-servers';
 import { REPO_ROOT, settingsFromArgs, type UploadBenchSettings } from './bench-settings';
 import { spreadOf, summarizeCpuAb, type CpuAbSummary } from './cpu-ab.stats';
-import { freePort } from './free-port';
+import { freePort } from '../../tools/local-cloud/ports';
 import { preflight } from './preflight';
 import { sourceRevision, type SourceRevision } from './source-revision';
 import type { UploadRound } from './upload-bench.results';

@@ -2,7 +2,7 @@ import { fork } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { stopChild } from '../upload/child-exit';
-import { freePort } from '../upload/free-port';
+import { freePort } from '../../tools/local-cloud/ports';
 import { readCpuSeconds, readMachineBusySeconds } from '../upload/proc-stats';
 import { UploadServerProcess } from '../upload/upload-server.process';
 import { StoredLogCounter } from './stored-log.counter';

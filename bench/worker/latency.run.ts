@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { join } from 'node:path';
 import { SINGLE_USER_LOAD } from '../../test-kit/single-user-load';
-import { freePort } from '../upload/free-port';
+import { freePort } from '../../tools/local-cloud/ports';
 import { preflight } from '../upload/preflight';
 import { readCpuSeconds } from '../upload/proc-stats';
 import { UploadServerProcess } from '../upload/upload-server.process';

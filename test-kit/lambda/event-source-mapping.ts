@@ -52,6 +52,23 @@ export interface ShardDrainStats {
   largestBatch: number;
 }
 
+const NO_DRAIN: Readonly<ShardDrainStats> = { records: 0, invocations: 0, retries: 0, givenUp: 0, functionErrors: 0, largestBatch: 0 };
+
+/** The drains of several shards as one: counts added, the largest batch of all. */
+export function sumShardDrainStats(all: readonly ShardDrainStats[]): ShardDrainStats {
+  return all.reduce(
+    (sum, s) => ({
+      records: sum.records + s.records,
+      invocations: sum.invocations + s.invocations,
+      retries: sum.retries + s.retries,
+      givenUp: sum.givenUp + s.givenUp,
+      functionErrors: sum.functionErrors + s.functionErrors,
+      largestBatch: Math.max(sum.largestBatch, s.largestBatch),
+    }),
+    NO_DRAIN,
+  );
+}
+
 /**
  * The lane of a partition key when a shard's batches are split `factor` ways. Lambda keeps
  * per-key order at any factor by sending one key's records always through the same concurrent
@@ -112,7 +129,7 @@ export async function drainShard(
   const arrived = new Signal();
   const consumed = new Signal();
   let caughtUp = false;
-  const stats: ShardDrainStats = { records: 0, invocations: 0, retries: 0, givenUp: 0, functionErrors: 0, largestBatch: 0 };
+  const stats: ShardDrainStats = { ...NO_DRAIN };
   // Reading on until every lane holds two batches keeps each one fed (a lane short of a batch
   // would wait out the window) without holding the whole shard; the total bound stops a
   // lane that gets few keys from making the others hoard.

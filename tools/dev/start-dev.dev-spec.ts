@@ -1,25 +1,14 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { waitFor } from '../../test-kit/wait-for';
+import { freePort } from '../local-cloud/ports';
 
 const REPO = resolve(__dirname, '..', '..');
 /** tsc compiles each app before its first start: slow on a busy 2-core machine. */
 const FIRST_START_MS = 240_000;
 const RESTART_MS = 120_000;
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
 
 /** The repository's tracked files (this working tree's state), with the installed node_modules linked in. */
 function scratchCopy(): string {

@@ -4,12 +4,12 @@
 // sources under `nest start --watch` and restart on a change; --debug opens the api's inspector
 // on a free port (cognito-local holds Node's default, 9229).
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LOCAL_CLOUD_USAGE, parseLocalCloudArgs } from '../local-cloud/local-cloud.args';
 import { localCloudDir, REPO_ROOT } from '../local-cloud/local-cloud.options';
 import { readOutputs } from '../local-cloud/local-cloud.outputs';
+import { freePort } from '../local-cloud/ports';
 import { localAppEnvironment } from '../local-cloud/local-app.environment';
 import { buildWebClient } from '../../apps/web-client/build-web-client';
 import { mergeAppEnvironment } from './app-environment';
@@ -44,17 +44,6 @@ function tsNode(script: string, ...args: string[]): string[] {
 function nestWatch(app: string, debugPort?: number): string[] {
   const nest = require.resolve('@nestjs/cli/bin/nest.js');
   return [nest, 'start', app, '--watch', '--preserveWatchOutput', ...(debugPort === undefined ? [] : ['--debug', `127.0.0.1:${debugPort}`])];
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function main(allArgs: string[]): Promise<void> {

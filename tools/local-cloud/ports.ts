@@ -50,3 +50,15 @@ export function portInUse(port: number, service: LocalService): PortInUseError {
   const { label, variable } = LOCAL_SERVICES[service];
   return new PortInUseError(port, label, variable);
 }
+
+/** A loopback port that was free a moment ago, for a server that is told its port (PORT). */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', reject);
+    probe.listen(0, LOCAL_HOST, resolve);
+  });
+  const { port } = probe.address() as { port: number };
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}

@@ -2,13 +2,13 @@ import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { e2eEnvironment, registerCallbackUrl } from '../../../test-kit';
 import { createLocalCognitoClient } from '../../../tools/local-cloud';
+import { freePort } from '../../../tools/local-cloud/ports';
 import { logout } from '../../../tools/login/logout';
 import {
   decodeJwtClaims,
@@ -33,15 +33,6 @@ describe('login (authorization code + PKCE against the local cloud)', () => {
   let callbackPort: number;
   let dir: string;
   let api: INestApplication;
-
-  /** One free port for every login of this suite, so the app client is updated only once. */
-  async function freePort(): Promise<number> {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as { port: number };
-    await new Promise((resolve) => server.close(resolve));
-    return port;
-  }
 
   function login(credentials = demo, fetchFn: typeof fetch = fetch) {
     return () =>
@@ -75,6 +66,7 @@ describe('login (authorization code + PKCE against the local cloud)', () => {
 
   beforeAll(async () => {
     cognito = createLocalCognitoClient(authServer);
+    // One free port for every login of this suite, so the app client is updated only once.
     callbackPort = await freePort();
     // Left in place afterwards: the local cloud is this run's own, and a second write would only add risk.
     await registerCallbackUrl(cognito, env.userPoolId, clientId, `http://localhost:${callbackPort}/callback`);

@@ -14,7 +14,7 @@ import { BatchingRecordSender, S3DeadLetterRedrive, type LambdaStreamFailureReco
 import { UploadStatusRepository } from '@lib/upload-status';
 import { bearer, createTestStream, createTestUser, e2eEnvironment, startApi, waitFor, type TestUser } from '../../../test-kit';
 import { localAwsOptions, localKinesisClient, localS3Client } from '../../../test-kit/aws';
-import { DEPLOYED_MAPPING, drainShard, type MappingSettings, type ShardDrainStats } from '../../../test-kit/lambda/event-source-mapping';
+import { DEPLOYED_MAPPING, drainShard, sumShardDrainStats, type MappingSettings } from '../../../test-kit/lambda/event-source-mapping';
 import { KinesisShardReader } from '../../../test-kit/lambda/kinesis-shard.reader';
 import { buildLambdaBundles } from '../../../test-kit/lambda/lambda-bundles';
 import { bundlePath } from '../../../test-kit/lambda/invoke-bundle';
@@ -133,17 +133,7 @@ describe('the Lambda worker through an S3 outage (faults)', () => {
         }, mapping);
       }),
     );
-    return perShard.reduce<ShardDrainStats>(
-      (sum, s) => ({
-        records: sum.records + s.records,
-        invocations: sum.invocations + s.invocations,
-        retries: sum.retries + s.retries,
-        givenUp: sum.givenUp + s.givenUp,
-        functionErrors: sum.functionErrors + s.functionErrors,
-        largestBatch: Math.max(sum.largestBatch, s.largestBatch),
-      }),
-      { records: 0, invocations: 0, retries: 0, givenUp: 0, functionErrors: 0, largestBatch: 0 },
-    );
+    return sumShardDrainStats(perShard);
   }
 
   /** What became of each upload: its status, and for `stored` its object's bytes. */

@@ -6,3 +6,4 @@ export * from './upload-status.batcher';
 export * from './upload-listing';
 export * from './upload-listing.repository';
 export * from './deleted-uploads.reader';
+export * from './conditional-write';

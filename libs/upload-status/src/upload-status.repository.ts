@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   completionKeyOf,
   pendingItemOf,
@@ -14,6 +13,7 @@ import {
   type UploadFailureCode,
   UPLOAD_FAILURE_MESSAGES,
 } from './upload-record';
+import { appliedUnlessConditionFails } from './conditional-write';
 
 export const UPLOAD_STATUS_TABLE = Symbol('UPLOAD_STATUS_TABLE');
 
@@ -56,20 +56,16 @@ export class UploadStatusRepository {
    * @returns false when there was no pending item of this writer to remove.
    */
   async withdrawPending(id: string, writtenBy: string): Promise<boolean> {
-    try {
-      await this.dynamodb.send(
+    return appliedUnlessConditionFails(
+      this.dynamodb.send(
         new DeleteCommand({
           TableName: this.tableName,
           Key: { id: pendingKeyOf(id) },
           ConditionExpression: 'written_by = :writer',
           ExpressionAttributeValues: { ':writer': writtenBy },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   /**
@@ -82,20 +78,16 @@ export class UploadStatusRepository {
    */
   async recordUnconfirmed(facts: UploadFacts, writtenBy: string, now = Date.now()): Promise<boolean> {
     const item: PendingUploadItem = { ...pendingItemOf(facts, writtenBy, now), unconfirmed_since: new Date(now).toISOString() };
-    try {
-      await this.dynamodb.send(
+    return appliedUnlessConditionFails(
+      this.dynamodb.send(
         new PutCommand({
           TableName: this.tableName,
           Item: item,
           ConditionExpression: 'attribute_not_exists(id) OR written_by = :writer',
           ExpressionAttributeValues: { ':writer': writtenBy },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   /**
@@ -109,20 +101,16 @@ export class UploadStatusRepository {
    */
   async recordDeleted(upload: UploadRecord): Promise<boolean> {
     const { original_name: _name, failure_code: _code, failure_reason: _reason, ...facts } = upload;
-    try {
-      await this.dynamodb.send(
+    return appliedUnlessConditionFails(
+      this.dynamodb.send(
         new PutCommand({
           TableName: this.tableName,
           Item: { ...facts, status: 'deleted', status_rank: STATUS_RANK.deleted, updated_at: new Date().toISOString() } satisfies UploadRecord,
           ConditionExpression: 'attribute_not_exists(id) OR (owner_sub = :owner AND status_rank < :rank)',
           ExpressionAttributeValues: { ':owner': upload.owner_sub, ':rank': STATUS_RANK.deleted },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   /**
@@ -171,19 +159,15 @@ export class UploadStatusRepository {
       updated_at: new Date().toISOString(),
       ...(failure === undefined ? {} : { failure_code: failure, failure_reason: UPLOAD_FAILURE_MESSAGES[failure] }),
     };
-    try {
-      await this.dynamodb.send(
+    return appliedUnlessConditionFails(
+      this.dynamodb.send(
         new PutCommand({
           TableName: this.tableName,
           Item: item,
           ConditionExpression: 'attribute_not_exists(id) OR status_rank < :rank',
           ExpressionAttributeValues: { ':rank': item.status_rank },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 }

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { completionKeyOf, PENDING_ITEM_TTL_SECONDS, UPLOAD_STATUS_TABLE } from '@lib/upload-status';
+import { appliedUnlessConditionFails, completionKeyOf, PENDING_ITEM_TTL_SECONDS, UPLOAD_STATUS_TABLE } from '@lib/upload-status';
 
 /** What `complete` measured of the staged object: what its event carries. */
 export interface StagedMeasurement {
@@ -50,8 +49,8 @@ export class PresignedCompletionsStore {
       claim_expires_at: now + leaseMs,
       expires_at: Math.floor(now / 1000) + PENDING_ITEM_TTL_SECONDS,
     };
-    try {
-      await this.dynamodb.send(
+    const claimed = await appliedUnlessConditionFails(
+      this.dynamodb.send(
         new PutCommand({
           TableName: this.tableName,
           Item: item,
@@ -59,11 +58,9 @@ export class PresignedCompletionsStore {
           ConditionExpression: 'attribute_not_exists(id) OR (attribute_not_exists(measured) AND claim_expires_at < :now)',
           ExpressionAttributeValues: { ':now': now },
         }),
-      );
-      return { kind: 'claimed' };
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+      ),
+    );
+    if (claimed) return { kind: 'claimed' };
     const current = await this.read(id);
     if (current?.measured !== undefined) return { kind: 'measured', measured: current.measured };
     return { kind: 'busy', until: current?.claim_expires_at ?? now };
@@ -91,18 +88,16 @@ export class PresignedCompletionsStore {
 
   /** Gives up this request's claim, measured nothing; another's claim or a measurement stays. */
   async release(id: string, requestId: string): Promise<void> {
-    try {
-      await this.dynamodb.send(
+    await appliedUnlessConditionFails(
+      this.dynamodb.send(
         new DeleteCommand({
           TableName: this.tableName,
           Key: { id: completionKeyOf(id) },
           ConditionExpression: 'claimed_by = :me AND attribute_not_exists(measured)',
           ExpressionAttributeValues: { ':me': requestId },
         }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+      ),
+    );
   }
 
   private async read(id: string): Promise<CompletionItem | undefined> {
